@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT_CANNOT_RUN, formatError } from './errors.js';
+import { registerSend } from './commands/send.js';
+import { registerValidate } from './commands/validate.js';
+import { registerLogin } from './commands/login.js';
+import { registerLogout } from './commands/logout.js';
+import { registerAuth } from './commands/auth.js';
+
+/**
+ * Command files only declare their flags; each loads its heavy modules (mapping-kit, the HTTP
+ * client) inside its action, so `--help` stays fast.
+ */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('hubspot-actions')
+    .description(
+      "Send Segment events (NDJSON) to HubSpot the way Segment's HubSpot Cloud Mode (Actions) destination does, from your own machine.",
+    )
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  registerSend(program);
+  registerValidate(program);
+  registerLogin(program);
+  registerLogout(program);
+  registerAuth(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_CANNOT_RUN;
+      return;
+    }
+    process.stderr.write(`error: ${formatError(err)}\n`);
+    process.exitCode = EXIT_CANNOT_RUN;
+  }
+}

@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+// Placeholder until the login work lands (issue 5).
+export function registerLogout(program: Command): void {
+  void program;
+}

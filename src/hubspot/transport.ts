@@ -1,0 +1,51 @@
+/**
+ * The one seam between the pipeline and HubSpot. The live client, the dry-run recorder and the
+ * read-only `--plan` transport all implement it, so actions are written once.
+ */
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** Which of HubSpot's rate-limit budgets a request draws on. */
+export type RateBudget = 'standard' | 'search' | 'events';
+
+export interface HubSpotRequest {
+  method: HttpMethod;
+  /** Path under the API base URL, starting with '/', path segments already encoded. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  /** JSON body; `undefined` sends no body. */
+  body?: unknown;
+  budget?: RateBudget;
+  /**
+   * When the live run sends this request only after an earlier answer (a search that found
+   * nothing, a PATCH that answered 404), the condition in words. The dry-run prints it.
+   */
+  when?: string;
+}
+
+export interface HubSpotResponse<T = any> {
+  status: number;
+  /** Parsed JSON body, or `undefined` for an empty body (204). */
+  body: T;
+  headers: Record<string, string>;
+}
+
+export interface Transport {
+  /**
+   * Sends one request and resolves with HubSpot's final answer after the transport's own retries
+   * (429, 5xx, dropped connections). Any HTTP status resolves; only a run-stopping condition
+   * (daily limit, authentication that cannot be renewed, retries exhausted on the network) rejects,
+   * with a HubSpotRunError from src/errors.ts.
+   */
+  send<T = any>(req: HubSpotRequest): Promise<HubSpotResponse<T>>;
+  /** True when nothing is really written (dry-run, --plan). */
+  readonly readOnly: boolean;
+}
+
+/** Builds the full URL the same way for every transport, so the dry-run prints what would be sent. */
+export function requestUrl(baseUrl: string, req: Pick<HubSpotRequest, 'path' | 'query'>): string {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + req.path);
+  for (const [k, v] of Object.entries(req.query ?? {})) {
+    if (v !== undefined) url.searchParams.set(k, String(v));
+  }
+  return url.toString();
+}

@@ -1,0 +1,126 @@
+import { HubSpotRunError, UserError } from '../errors.js';
+import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
+import type { OAuthProfile, TokenStore } from './token-store.js';
+import type { AccessTokenProvider } from './types.js';
+
+const MAX_MARGIN_MS = 30 * 60_000;
+
+/**
+ * A token is renewed once less than min(30 min, half its lifetime) remains: for HubSpot's 30-minute
+ * tokens that is half-way, and a test's 2-second token still gets one second of use.
+ */
+export function refreshDueAt(profile: Pick<OAuthProfile, 'expiresAt' | 'lifetimeSeconds'>): number {
+  const margin = Math.min(MAX_MARGIN_MS, (profile.lifetimeSeconds * 1000) / 2);
+  return Date.parse(profile.expiresAt) - margin;
+}
+
+export function needsRefresh(profile: Pick<OAuthProfile, 'expiresAt' | 'lifetimeSeconds'>, now = Date.now()): boolean {
+  const due = refreshDueAt(profile);
+  return !Number.isFinite(due) || now >= due;
+}
+
+export function loginAgainHint(profile: string): string {
+  return `Run \`hubspot-actions login${profile === 'default' ? '' : ` --profile ${profile}`}\` to log in again.`;
+}
+
+export interface RenewOutcome {
+  /** The token to use, or undefined when the login can no longer be renewed. */
+  token?: string;
+  /** 'refreshed' here, 'adopted' from another run that had just refreshed, or 'failed'. */
+  how: 'refreshed' | 'adopted' | 'failed';
+  failure?: UserError;
+}
+
+/**
+ * The stored OAuth login of one profile. Refreshes ahead of expiry, one refresh at a time in this
+ * process (callers share it) and across processes (the store lock; a run that finds a newer token
+ * saved by another run takes it instead of refreshing again). Each new token is saved at once.
+ */
+export class OAuthTokenProvider implements AccessTokenProvider {
+  readonly kind = 'oauth' as const;
+  readonly source = 'store' as const;
+  private inflight?: Promise<RenewOutcome>;
+
+  constructor(
+    private readonly store: TokenStore,
+    readonly profileName: string,
+    private current: OAuthProfile,
+    private readonly apiBaseUrl: string,
+  ) {}
+
+  async getAccessToken(): Promise<string> {
+    if (!this.inflight && !needsRefresh(this.current)) return this.current.accessToken;
+    const outcome = await this.renew(this.current.accessToken);
+    if (outcome.token) return outcome.token;
+    throw outcome.failure ?? new UserError(`The HubSpot login for profile "${this.profileName}" can no longer be renewed.`, loginAgainHint(this.profileName));
+  }
+
+  async renewAfterUnauthorized(rejected: string): Promise<string | undefined> {
+    if (!this.inflight && this.current.accessToken !== rejected) return this.current.accessToken;
+    return (await this.renew(rejected)).token;
+  }
+
+  /** Renews now even if the token is still fresh (`auth refresh`), saying how it got its token. */
+  refreshNow(): Promise<RenewOutcome> {
+    return this.renew(this.current.accessToken);
+  }
+
+  /** Shares one renewal among all callers that arrive while it runs. */
+  private renew(replacing: string): Promise<RenewOutcome> {
+    if (!this.inflight) {
+      this.inflight = this.renewUnderLock(replacing).finally(() => {
+        this.inflight = undefined;
+      });
+    }
+    return this.inflight;
+  }
+
+  private renewUnderLock(replacing: string): Promise<RenewOutcome> {
+    return this.store.update(async (data) => {
+      const stored = Object.hasOwn(data.profiles, this.profileName) ? data.profiles[this.profileName] : undefined;
+      if (!stored || stored.kind !== 'oauth') {
+        throw new UserError(`The HubSpot login for profile "${this.profileName}" was removed while this run was using it.`, loginAgainHint(this.profileName));
+      }
+      if (stored.accessToken !== replacing && !needsRefresh(stored)) {
+        this.current = stored;
+        return { value: { token: stored.accessToken, how: 'adopted' as const }, write: false };
+      }
+      let grant;
+      try {
+        // The stored refresh token, not ours: another run may have received a rotated one.
+        grant = await refreshAccessToken(this.apiBaseUrl, stored, stored.refreshToken);
+      } catch (err) {
+        return { value: this.failure(err), write: false };
+      }
+      const next: OAuthProfile = {
+        ...stored,
+        accessToken: grant.accessToken,
+        refreshToken: grant.refreshToken,
+        expiresAt: new Date(grant.requestedAt + grant.expiresInSeconds * 1000).toISOString(),
+        lifetimeSeconds: grant.expiresInSeconds,
+        savedAt: new Date().toISOString(),
+      };
+      data.profiles[this.profileName] = next;
+      this.current = next;
+      return { value: { token: next.accessToken, how: 'refreshed' as const }, write: true };
+    });
+  }
+
+  /** A refusal by HubSpot ends the login; a network problem or HubSpot outage only ends this try. */
+  private failure(err: unknown): RenewOutcome {
+    if (!(err instanceof TokenEndpointError)) throw err;
+    if (err.httpStatus === 429 || err.httpStatus >= 500) {
+      throw new HubSpotRunError(`HubSpot could not refresh the access token just now (${err.message}).`, 'other', 'Try again in a few minutes.');
+    }
+    const revoked = err.code === 'BAD_REFRESH_TOKEN';
+    return {
+      how: 'failed',
+      failure: new UserError(
+        revoked
+          ? `HubSpot no longer accepts the saved login for profile "${this.profileName}": its refresh token was revoked or has expired (${err.message}).`
+          : `HubSpot refused to refresh the saved login for profile "${this.profileName}" (${err.message}).`,
+        loginAgainHint(this.profileName),
+      ),
+    };
+  }
+}

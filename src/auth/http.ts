@@ -66,8 +66,9 @@ function retryDelayMs(retryAfter: string | null, attempt: number): number {
 }
 
 function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string } })?.cause;
+  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
   if (cause?.code) return cause.code;
+  if (cause?.message) return cause.message;
   if ((err as Error)?.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
   return (err as Error)?.name ?? 'network error';
 }

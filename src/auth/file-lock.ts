@@ -19,9 +19,9 @@ interface LockOwner {
   createdAt: number;
 }
 
-// The store lock is held across a token refresh (one HTTP call, itself limited to ~20 s), so a
-// lock is called stale well after that, and waiters are patient for longer still.
-const DEFAULTS: Required<LockOptions> = { staleMs: 60_000, timeoutMs: 90_000, retryMs: 40 };
+// The store lock is held across a token refresh (at most three tries of 20 s each), so a lock is
+// called stale by age only well after that, and waiters are patient for longer still.
+const DEFAULTS: Required<LockOptions> = { staleMs: 120_000, timeoutMs: 150_000, retryMs: 40 };
 
 /**
  * Runs `fn` while holding `lockPath`, a file created with O_EXCL so only one process on this

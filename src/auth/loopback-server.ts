@@ -47,6 +47,11 @@ export function checkCallback(query: URLSearchParams, expectedState: string): Ca
   return { ok: true, code };
 }
 
+function seconds(ms: number): string {
+  const n = Math.round(ms / 1000);
+  return `${n} second${n === 1 ? '' : 's'}`;
+}
+
 function constantTimeEqual(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -103,7 +108,7 @@ export async function startLoopbackServer(port: number, expectedState: string): 
           deliver = undefined;
           reject(
             new UserError(
-              `No answer from the browser within ${Math.round(timeoutMs / 1000)} seconds; the login was stopped.`,
+              `No answer from the browser within ${seconds(timeoutMs)}; the login was stopped.`,
               'Run `hubspot-actions login` again and finish the HubSpot consent page in time (or give more time with --timeout <seconds>).',
             ),
           );

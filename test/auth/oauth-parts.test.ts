@@ -78,7 +78,7 @@ describe('loopback server', () => {
     try {
       const err = await server.waitForCallback(200).catch((e) => e);
       expect(err).toBeInstanceOf(UserError);
-      expect(err.message).toMatch(/^No answer from the browser within \d+ seconds; the login was stopped\.$/);
+      expect(err.message).toMatch(/^No answer from the browser within \d+ seconds?; the login was stopped\.$/);
       expect(err.hint).toContain('--timeout');
     } finally {
       await server.close();

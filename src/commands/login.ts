@@ -1,17 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import type { OAuthLoginFlags, StaticLoginFlags } from '../auth/login.js';
 
-interface LoginOptions {
-  profile: string;
-  clientId?: string;
-  clientSecret?: string;
-  port: number;
-  scopes?: string;
-  browser: boolean;
-  timeout: number;
-  token?: boolean;
-  tokenValue?: string;
-  baseUrl?: string;
-}
+// Type-only: erased at run time, so `--help` still loads no auth module.
+type LoginOptions = OAuthLoginFlags & StaticLoginFlags & { token?: boolean };
 
 export function registerLogin(program: Command): void {
   program

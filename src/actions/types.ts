@@ -1,0 +1,117 @@
+import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
+import type { SegmentEvent } from '../pipeline/event.js';
+
+/** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
+export interface FieldDefinition {
+  label: string;
+  description?: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'object' | 'datetime';
+  required?: boolean;
+  default?: unknown;
+  format?: 'email' | 'uri';
+  allowNull?: boolean;
+  defaultObjectUI?: string;
+}
+
+export type ActionName = 'upsertContact' | 'upsertCompany' | 'upsertCustomObjectRecord' | 'sendCustomBehavioralEvent';
+
+export interface DestinationSettings {
+  /** The portal's Hub ID, Segment's `portalId` setting: checks pe<hubId>_ event names. */
+  hubId?: string;
+}
+
+/** What an action's `prepare` may read besides the payload. */
+export interface PrepareContext {
+  settings: DestinationSettings;
+  event: SegmentEvent;
+  mappingName: string;
+  /** The event's messageId, or a stable stand-in derived from its text when it has none. */
+  messageId: string;
+  /** The upsertContact operation this same event produced earlier in mapping order, if any. */
+  contactOfSameEvent?: OpHandle;
+  /** The latest operation of the run registered under an alias (see PreparedOp.aliases). */
+  latestOp(alias: string): OpHandle | undefined;
+}
+
+/** A unit of work on one HubSpot record (or one behavioral event), possibly serving several input events. */
+export interface OpHandle<D = any> {
+  readonly id: number;
+  readonly action: ActionName;
+  readonly mappingName: string;
+  data: D;
+  /** HubSpot's id of the record once known (contacts and companies), read by dependent operations. */
+  recordId?: string;
+  outcome?: OpOutcome;
+}
+
+export type OpOutcome =
+  | { kind: 'delivered'; note?: string }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'failed'; error: FailureDetail };
+
+/** How a failure is reported: HubSpot's answer kept whole where there was one. */
+export interface FailureDetail {
+  message: string;
+  status?: number;
+  category?: string;
+  correlationId?: string;
+  /** Where the problem is, e.g. the field, for payload errors. */
+  field?: string;
+  kind: 'invalid' | 'hubspot' | 'dependency' | 'internal';
+}
+
+/** The plan an action makes for one payload: the key that orders it and what it waits for. */
+export interface PreparedOp<D = any> {
+  data: D;
+  /** Operations on the same key take effect in input order; may be merged while unsent. */
+  key?: string;
+  /** Operations that must be settled first (the contact a company is associated with). */
+  after?: OpHandle[];
+  /** Several operations to send in one request, up to this many (1: one at a time). */
+  batchSize: number;
+  /** Operations sharing a lane may share a request. */
+  lane: string;
+  /** Names later events can find this operation by (`user:<userId>`, `email:<email>`). */
+  aliases?: string[];
+}
+
+export interface PerformContext {
+  /** Sends one request for these operations; the dry-run prints it with their sources. */
+  send<T = any>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>>;
+  deliver(op: OpHandle, note?: string): void;
+  skip(op: OpHandle, reason: string): void;
+  fail(op: OpHandle, error: FailureDetail): void;
+  /** State shared by all operations of the run (ids learned, properties created). */
+  run: RunMemory;
+}
+
+/** What the run learns as it goes and a resumed run must remember. */
+export interface RunMemory {
+  /** Ids learned: contacts by `user:<id>` and `email:<email>`, records by their search values. */
+  ids: Map<string, string>;
+  /** Facts about the portal learned once (e.g. that segment_group_id exists). */
+  flags: Set<string>;
+}
+
+export interface ActionDefinition<P = any, D = any> {
+  name: ActionName;
+  title: string;
+  description: string;
+  /** Segment's default subscription; none means a trigger is required. */
+  defaultTrigger?: string;
+  fields: Record<string, FieldDefinition>;
+  /** Segment's checks on a validated payload, and the operation it becomes. Throws PayloadError. */
+  prepare(payload: P, ctx: PrepareContext): PreparedOp<D>;
+  /** Merges a later operation on the same key into an unsent one (later values win), if the action can. */
+  merge?(into: D, later: D): D;
+  /** Performs a batch of operations from one lane, settling every one of them. */
+  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<void>;
+}
+
+/** A payload that breaks one of Segment's rules; reported with the field and not sent. */
+export class PayloadError extends Error {
+  constructor(message: string, readonly field?: string) {
+    super(message);
+    this.name = 'PayloadError';
+  }
+}

@@ -1,0 +1,132 @@
+import { paths } from '../../hubspot/api.js';
+import { flattenObject } from '../shared/flatten.js';
+import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
+import { hasFields, searchRequest, stableKey } from '../shared/search.js';
+import { PayloadError, type ActionDefinition, type OpHandle, type PerformContext } from '../types.js';
+import { fields } from './fields.js';
+import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
+
+export interface CustomRecordPayload {
+  createNewCustomRecord?: boolean;
+  customObjectSearchFields?: Record<string, unknown>;
+  objectType: string;
+  properties: Record<string, unknown>;
+  searchFieldsToAssociateCustomObjects?: Record<string, unknown>;
+  toObjectType?: string;
+  associationLabel?: string;
+}
+
+export interface CustomRecordOp {
+  objectType: string;
+  properties: Record<string, unknown>;
+  createNew: boolean;
+  searchFields?: Record<string, unknown>;
+  target?: { objectType: string; searchFields: Record<string, unknown>; associationCategory: string; associationTypeId: number };
+}
+
+/** `CATEGORY:typeId`, e.g. HUBSPOT_DEFINED:279. */
+function parseLabel(label: string): { associationCategory: string; associationTypeId: number } {
+  const m = /^([A-Z_]+):(\d+)$/.exec(label.trim());
+  if (!m) throw new PayloadError(`Association Label must look like CATEGORY:typeId (for example HUBSPOT_DEFINED:279), but it is "${label}".`, 'associationLabel');
+  return { associationCategory: m[1]!, associationTypeId: Number(m[2]) };
+}
+
+export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, CustomRecordOp> = {
+  name: 'upsertCustomObjectRecord',
+  title: 'Upsert Custom Object Record',
+  description: 'Upsert records of Deals, Tickets or other Custom Objects in HubSpot, optionally associated with another record.',
+  fields,
+  prepare(payload, ctx) {
+    const searchFields = hasFields(payload.customObjectSearchFields) ? payload.customObjectSearchFields : undefined;
+    const label = payload.associationLabel ? parseLabel(payload.associationLabel) : undefined;
+    const assoc = payload.searchFieldsToAssociateCustomObjects;
+    const target = payload.toObjectType && label && hasFields(assoc) ? { objectType: payload.toObjectType, searchFields: assoc, ...label } : undefined;
+    return {
+      data: {
+        objectType: payload.objectType,
+        properties: flattenObject(payload.properties) ?? {},
+        createNew: payload.createNewCustomRecord !== false,
+        searchFields,
+        target,
+      },
+      // Records found by the same search values are one record: keep their updates in input order.
+      key: searchFields ? `record:${payload.objectType}:${stableKey(searchFields)}` : undefined,
+      batchSize: 1,
+      lane: `upsertCustomObjectRecord:${ctx.mappingName}`,
+    };
+  },
+  async perform(ops, ctx) {
+    for (const op of ops) await performOne(op, ctx);
+  },
+};
+
+type Hit = { id?: string; total: number };
+type Found = Hit | 'failed';
+
+/**
+ * HubSpot's search lags writes, so a record this run created or found is remembered by its search
+ * values: the next event for it updates it instead of creating a duplicate.
+ */
+async function search(op: OpHandle<CustomRecordOp>, objectType: string, fieldsToMatch: Record<string, unknown>, ctx: PerformContext, onBadRequest: string, field: string, when?: string): Promise<Found> {
+  const memo = `found:${objectType}:${stableKey(fieldsToMatch)}`;
+  const known = ctx.run.ids.get(memo);
+  if (known) return { id: known, total: 1 };
+  const res = await ctx.send(searchRequest(objectType, fieldsToMatch, [], [], when), [op]);
+  if (res.status === 400) {
+    ctx.fail(op, { ...hubspotFailure(res), message: onBadRequest, field });
+    return 'failed';
+  }
+  if (!isOk(res)) {
+    ctx.fail(op, hubspotFailure(res, `searching ${objectType}`));
+    return 'failed';
+  }
+  const total = Number(res.body?.total ?? 0);
+  const id = total === 1 ? String(res.body.results[0].id) : undefined;
+  if (id) ctx.run.ids.set(memo, id);
+  return { id, total };
+}
+
+/** Segment's order: search the record, search the target, then create (association inline) or update and associate. */
+async function performOne(op: OpHandle<CustomRecordOp>, ctx: PerformContext): Promise<void> {
+  const { objectType, properties, searchFields, target } = op.data;
+  let found: Hit = { total: 0 };
+  if (searchFields) {
+    const r = await search(op, objectType, searchFields, ctx, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields');
+    if (r === 'failed') return;
+    found = r;
+  }
+  let to: Hit | undefined;
+  if (target) {
+    const r = await search(op, target.objectType, target.searchFields, ctx, SEARCH_TO_ASSOCIATE_FAILED, 'searchFieldsToAssociateCustomObjects');
+    if (r === 'failed') return;
+    to = r;
+  }
+  const types = target ? [{ associationCategory: target.associationCategory, associationTypeId: target.associationTypeId }] : [];
+
+  if (found.total === 0) {
+    if (!op.data.createNew) return ctx.skip(op, NOT_FOUND_NO_CREATE);
+    const associations = to?.id ? [{ to: { id: to.id }, types }] : [];
+    const res = await ctx.send(
+      { method: 'POST', path: paths.objects(objectType), body: { properties, associations }, when: searchFields ? 'the search found no record' : undefined },
+      [op],
+    );
+    if (!isOk(res)) return ctx.fail(op, hubspotFailure(res));
+    op.recordId = String(res.body?.id);
+    if (searchFields) ctx.run.ids.set(`found:${objectType}:${stableKey(searchFields)}`, op.recordId);
+  } else if (found.total > 1) {
+    return ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_RECORDS, field: 'customObjectSearchFields' });
+  } else {
+    const res = await ctx.send({ method: 'PATCH', path: paths.object(objectType, found.id!), body: { properties }, when: 'the search found this record' }, [op]);
+    if (!isOk(res)) return ctx.fail(op, hubspotFailure(res));
+    op.recordId = found.id;
+    if (to?.id && target) {
+      const assoc = await ctx.send(
+        { method: 'PUT', path: paths.associationLabelled(objectType, found.id!, target.objectType, to.id), body: types, when: 'both searches found one record' },
+        [op],
+      );
+      if (!isOk(assoc)) return ctx.fail(op, hubspotFailure(assoc, 'associating the record'));
+    }
+  }
+  if (to && to.total > 1) return ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_TO_ASSOCIATE, field: 'searchFieldsToAssociateCustomObjects' });
+  ctx.deliver(op);
+}

@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/**
+ * Segment's own libraries, loaded through their CommonJS entries: actions-core's ESM build does
+ * not load in Node (extension-less imports) and destination-subscriptions ships CommonJS only.
+ * Loaded on first use so `--help` does not pay for them.
+ */
+const require = createRequire(import.meta.url);
+
+export interface AjvFieldError {
+  pointer?: string;
+  path?: string;
+  message: string;
+}
+
+export interface SegmentCore {
+  transform(mapping: Record<string, unknown>, data: unknown): Record<string, unknown>;
+  validateMapping(mapping: unknown): void;
+  fieldsToJsonSchema(fields: Record<string, unknown>): JsonSchema;
+  validateSchema(obj: Record<string, unknown>, schema: JsonSchema, options?: { schemaKey?: string }): boolean;
+  removeEmptyValues(obj: unknown, schema: JsonSchema, isRoot: boolean): any;
+}
+
+export type JsonSchema = Record<string, any>;
+
+export interface FqlCondition {
+  type: string;
+  [k: string]: unknown;
+}
+export interface SegmentFql {
+  parseFql(fql: string): { error?: Error } & Record<string, unknown>;
+  matches(ast: unknown, event: unknown): boolean;
+  lex(fql: string): { tokens: Array<{ type: string; value: string }>; error?: Error & { cursor?: { line: number; column: number } } };
+  ast(tokens: unknown): { node: { type: string }; error?: Error };
+}
+
+let core: SegmentCore | undefined;
+let fql: SegmentFql | undefined;
+
+export function segmentCore(): SegmentCore {
+  if (!core) {
+    const ac = require('@segment/actions-core');
+    const mk = require('@segment/actions-core/mapping-kit');
+    const mkValidate = require('@segment/actions-core/mapping-kit/validate');
+    // remove-empty-values is not in the package's exports map; it sits beside the CommonJS entry.
+    const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
+    const rev = require(path.join(cjsDir, 'remove-empty-values.js'));
+    core = {
+      transform: mk.transform,
+      validateMapping: mkValidate.default,
+      fieldsToJsonSchema: ac.fieldsToJsonSchema,
+      validateSchema: ac.validateSchema,
+      removeEmptyValues: rev.removeEmptyValues,
+    };
+  }
+  return core;
+}
+
+export function segmentFql(): SegmentFql {
+  if (!fql) {
+    const subs = require('@segment/destination-subscriptions');
+    const fqlTs = require('@segment/fql-ts');
+    fql = { parseFql: subs.parseFql, matches: subs.validate, lex: fqlTs.lex, ast: fqlTs.ast };
+  }
+  return fql;
+}

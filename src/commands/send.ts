@@ -1,5 +1,39 @@
 import type { Command } from 'commander';
 
+export interface SendFlags {
+  mapping: string;
+  dryRun?: boolean;
+  pretty?: boolean;
+  failed?: string;
+  checkpoint?: string;
+  token?: string;
+  profile?: string;
+  baseUrl?: string;
+  rate?: string;
+  concurrency?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
 export function registerSend(program: Command): void {
-  void program;
+  program
+    .command('send')
+    .description('Read Segment events (NDJSON, .gz too) from files or stdin and perform the mapped HubSpot actions.')
+    .argument('[files...]', 'NDJSON files in order; none or "-" reads stdin')
+    .requiredOption('-m, --mapping <file>', 'the mapping file (YAML)')
+    .option('--dry-run', 'print the HubSpot requests as JSON lines instead of sending them; needs no login or network')
+    .option('--pretty', 'with --dry-run: print requests for people, coloured')
+    .option('--failed <file>', 'where failed events go (NDJSON); default hubspot-actions-failed-<time>.ndjson when any fail')
+    .option('--checkpoint <file>', 'record progress here and resume from it when run again')
+    .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login)')
+    .option('--profile <name>', 'stored login profile to use', 'default')
+    .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
+    .option('--rate <n>', 'requests per 10 seconds at most (HubSpot allows 110 for OAuth apps, 100+ for private apps)')
+    .option('--concurrency <n>', 'requests in flight at once')
+    .option('-q, --quiet', 'no progress line and no summary on stderr')
+    .option('--json', 'print the final summary as JSON on stdout')
+    .action(async (files: string[], flags: SendFlags) => {
+      const { runSend } = await import('../pipeline/send.js');
+      process.exitCode = await runSend(files, flags);
+    });
 }

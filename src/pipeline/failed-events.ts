@@ -1,0 +1,52 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { EventRecord } from './account.js';
+
+/** Marks our own failed-events lines, so sending the file again retries them. */
+const TOOL = 'hubspot-actions';
+
+/**
+ * The failed-events file: one NDJSON line per failed event, holding the original event untouched
+ * and, beside it, where it came from and why it failed (HubSpot's status, category, message and
+ * correlationId). Sending this file again with the same mapping retries just the failed mappings.
+ */
+export class FailedEventsFile {
+  private out?: WriteStream;
+  count = 0;
+
+  constructor(readonly path: string) {}
+
+  write(rec: EventRecord): void {
+    this.out ??= createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+    this.count++;
+    const mappings = [...new Set(rec.failures.map((f) => f.mapping).filter((m): m is string => !!m))];
+    const line = {
+      ...(rec.event ? { event: rec.event } : { raw: rec.raw }),
+      failure: {
+        tool: TOOL,
+        file: rec.source.file,
+        line: rec.source.line,
+        ...(rec.messageId ? { messageId: rec.messageId } : {}),
+        ...(mappings.length ? { mappings } : {}),
+        errors: rec.failures,
+        failedAt: new Date().toISOString(),
+      },
+    };
+    this.out.write(JSON.stringify(line) + '\n');
+  }
+
+  async close(): Promise<void> {
+    const out = this.out;
+    if (!out) return;
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+}
+
+/** A line of a failed-events file gives back its event, and the mappings to retry. */
+export function unwrapFailedLine(obj: Record<string, unknown>): { event: Record<string, unknown>; onlyMappings?: string[] } {
+  const failure = obj.failure as Record<string, unknown> | undefined;
+  if (failure && failure.tool === TOOL && obj.event && typeof obj.event === 'object') {
+    const mappings = Array.isArray(failure.mappings) ? (failure.mappings as string[]) : undefined;
+    return { event: obj.event as Record<string, unknown>, onlyMappings: mappings?.length ? mappings : undefined };
+  }
+  return { event: obj };
+}

@@ -1,0 +1,38 @@
+/**
+ * Buffered line output for stdout: a dry-run over millions of events prints millions of lines,
+ * and one write per line would cost more than building them. A reader that goes away (`| head`)
+ * ends the output quietly instead of crashing the run.
+ */
+export class LineWriter {
+  private chunks: string[] = [];
+  private size = 0;
+  private closed = false;
+
+  constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 64 * 1024) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') this.closed = true;
+      else throw err;
+    });
+  }
+
+  line(text: string): void {
+    if (this.closed) return;
+    this.chunks.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size >= this.limit) this.flush();
+  }
+
+  flush(): void {
+    if (this.closed || this.chunks.length === 0) return;
+    this.stream.write(this.chunks.join(''));
+    this.chunks = [];
+    this.size = 0;
+  }
+
+  /** Resolves when everything written has left the process. */
+  async end(): Promise<void> {
+    this.flush();
+    if (this.closed) return;
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
+  }
+}

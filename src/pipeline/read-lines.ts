@@ -1,0 +1,93 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { UserError } from '../errors.js';
+
+export interface InputLine {
+  /** Index of the input in the run's list, for the checkpoint. */
+  input: number;
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  text: string;
+}
+
+export interface ReadOptions {
+  /** Lines before this position are skipped: they were finished by an earlier run. */
+  resumeAt?: { input: number; line: number };
+  stdin?: Readable;
+}
+
+export const STDIN = '-';
+
+/** True for a gzip file, by its magic bytes: Segment's exports are gzipped NDJSON, whatever the name. */
+async function isGzip(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(buf, 0, 2, 0);
+    return bytesRead === 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function openInput(name: string, stdin: Readable): Promise<Readable> {
+  if (name === STDIN) {
+    // stdin may be gzip too: peek at the first chunk.
+    const first: Buffer | null = await new Promise((resolve) => {
+      const onReadable = () => {
+        stdin.off('end', onEnd);
+        resolve(stdin.read() as Buffer | null);
+      };
+      const onEnd = () => {
+        stdin.off('readable', onReadable);
+        resolve(null);
+      };
+      stdin.once('readable', onReadable);
+      stdin.once('end', onEnd);
+    });
+    if (first) stdin.unshift(first);
+    if (first && first[0] === 0x1f && first[1] === 0x8b) return stdin.pipe(createGunzip());
+    return stdin;
+  }
+  let gz: boolean;
+  try {
+    gz = await isGzip(name);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot read input file ${name} (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, 'check the file names given to `send`');
+  }
+  const raw = createReadStream(name, { highWaterMark: 256 * 1024 });
+  return gz ? raw.pipe(createGunzip()) : raw;
+}
+
+/**
+ * Every line of every input, in order, with its file and line number; streamed with back-pressure
+ * (the consumer's pace drives reading), so memory stays flat whatever the input size.
+ */
+export async function* readLines(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<InputLine> {
+  const stdin = opts.stdin ?? process.stdin;
+  for (let input = 0; input < inputs.length; input++) {
+    const skipBefore = opts.resumeAt ? (input < opts.resumeAt.input ? Infinity : input === opts.resumeAt.input ? opts.resumeAt.line : 0) : 0;
+    if (skipBefore === Infinity) continue;
+    const name = inputs[input]!;
+    const file = name === STDIN ? '<stdin>' : name;
+    const stream = await openInput(name, stdin);
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    let line = 0;
+    try {
+      for await (const text of rl) {
+        line++;
+        if (line < skipBefore) continue;
+        yield { input, file, line, text };
+      }
+    } catch (err) {
+      throw new UserError(`reading ${file} failed after line ${line}: ${(err as Error).message}`, 'a truncated or corrupt .gz file stops here; the events before it were processed');
+    } finally {
+      rl.close();
+    }
+  }
+}

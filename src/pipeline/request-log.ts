@@ -1,0 +1,47 @@
+import chalk, { type ChalkInstance } from 'chalk';
+import type { HubSpotRequest } from '../hubspot/transport.js';
+import { requestUrl } from '../hubspot/transport.js';
+import type { Op } from './schedule.js';
+import type { EventRecord } from './account.js';
+
+/** One request as the dry-run prints it: what would be sent, for which input lines. */
+export interface LoggedRequest {
+  sources: Array<{ file: string; line: number; messageId?: string }>;
+  mapping: string;
+  action: string;
+  method: string;
+  url: string;
+  body?: unknown;
+  dependsOn?: string;
+}
+
+export function describeRequest(baseUrl: string, req: HubSpotRequest, ops: Array<Op & { events?: EventRecord[] }>): LoggedRequest {
+  const seen = new Set<number>();
+  const sources: LoggedRequest['sources'] = [];
+  for (const op of ops) {
+    for (const rec of op.events ?? []) {
+      if (seen.has(rec.seq)) continue;
+      seen.add(rec.seq);
+      sources.push({ file: rec.source.file, line: rec.source.line, ...(rec.messageId ? { messageId: rec.messageId } : {}) });
+    }
+  }
+  const out: LoggedRequest = {
+    sources,
+    mapping: ops[0]?.mappingName ?? '',
+    action: ops[0]?.action ?? '',
+    method: req.method,
+    url: requestUrl(baseUrl, req),
+  };
+  if (req.body !== undefined) out.body = req.body;
+  if (req.when) out.dependsOn = req.when;
+  return out;
+}
+
+/** Renders a request for people: method and URL, where it came from, the body indented. */
+export function prettyRequest(r: LoggedRequest, c: ChalkInstance = chalk): string {
+  const from = r.sources.length === 1 ? `${r.sources[0]!.file}:${r.sources[0]!.line}` : `${r.sources.length} events (${r.sources[0]?.file}:${r.sources[0]?.line}…)`;
+  const lines = [`${c.bold.cyan(r.method)} ${r.url}`, c.dim(`  ${r.mapping} · ${r.action} · ${from}`)];
+  if (r.dependsOn) lines.push(c.yellow(`  only if ${r.dependsOn}`));
+  if (r.body !== undefined) lines.push(JSON.stringify(r.body, null, 2).replace(/^/gm, '  '));
+  return lines.join('\n') + '\n';
+}

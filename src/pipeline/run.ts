@@ -1,0 +1,154 @@
+import type { FailureDetail, OpHandle, PerformContext, RunMemory } from '../actions/types.js';
+import { HubSpotRunError } from '../errors.js';
+import type { MappingFile } from '../mapping/mapping-file.js';
+import type { Transport } from '../hubspot/transport.js';
+import { Accounts, type Counts, type EventRecord } from './account.js';
+import { checkResumable, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { FailedEventsFile } from './failed-events.js';
+import { readLines, type ReadOptions } from './read-lines.js';
+import { describeRequest, type LoggedRequest } from './request-log.js';
+import { routeLine } from './route.js';
+import { Scheduler, type Op } from './schedule.js';
+
+export interface RunOptions {
+  inputs: string[];
+  mapping: MappingFile;
+  transport: Transport;
+  baseUrl: string;
+  /** Receives every request before it is sent (the dry-run prints them). */
+  onRequest?: (r: LoggedRequest) => void;
+  failedPath?: string;
+  checkpointPath?: string;
+  /** Live runs send a partial batch after this long; a dry-run over files waits for full ones. */
+  partialAfterMs?: number;
+  maxInFlight?: number;
+  /** Events held unfinished at once; reading waits beyond it, which keeps memory flat. */
+  maxPendingEvents?: number;
+  stdin?: ReadOptions['stdin'];
+  /** Set to stop reading: in-flight requests finish, the checkpoint is written. */
+  stopSignal?: { stopped: boolean };
+  onProgress?: (p: Progress) => void;
+  /** Each failed event, as it becomes final. */
+  onFailed?: (rec: EventRecord) => void;
+}
+
+export interface Progress {
+  counts: Counts;
+  requests: number;
+}
+
+export interface RunResult {
+  counts: Counts;
+  requestsByAction: Record<string, number>;
+  requests: number;
+  failedFile?: string;
+  stoppedBy?: HubSpotRunError;
+  interrupted: boolean;
+  resumedFrom?: { file: string; line: number };
+  alreadyComplete: boolean;
+}
+
+/** read → route → map → plan → schedule → send → account, for one run. */
+export async function runPipeline(opts: RunOptions): Promise<RunResult> {
+  const memory: RunMemory = { ids: new Map(), flags: new Set() };
+  const requestsByAction: Record<string, number> = {};
+  let requests = 0;
+  const failed = opts.failedPath ? new FailedEventsFile(opts.failedPath) : undefined;
+
+  let checkpoint: Checkpoint | undefined;
+  if (opts.checkpointPath) {
+    checkpoint = readCheckpoint(opts.checkpointPath);
+    if (checkpoint) {
+      checkResumable(checkpoint, opts.inputs, opts.checkpointPath);
+      for (const [k, v] of checkpoint.ids) memory.ids.set(k, v);
+      for (const f of checkpoint.flags) memory.flags.add(f);
+    }
+  }
+
+  const accounts = new Accounts({
+    onFinal: (rec: EventRecord) => {
+      if (rec.outcome !== 'failed') return;
+      failed?.write(rec);
+      opts.onFailed?.(rec);
+    },
+  });
+  const scheduler = new Scheduler({
+    maxInFlight: opts.maxInFlight ?? 8,
+    partialAfterMs: opts.partialAfterMs,
+    isFatal: (err) => err instanceof HubSpotRunError,
+    onSettled: (op) => accounts.opSettled(op),
+    perform: (lane, ops) => lane.action.perform(ops, performContext(ops)),
+  });
+
+  function performContext(_ops: Op[]): PerformContext {
+    const settle = (op: OpHandle, outcome: NonNullable<OpHandle['outcome']>) => {
+      op.outcome ??= outcome;
+    };
+    return {
+      run: memory,
+      send: async (req, forOps) => {
+        const action = forOps[0]?.action ?? 'unknown';
+        requestsByAction[action] = (requestsByAction[action] ?? 0) + 1;
+        requests++;
+        opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
+        return opts.transport.send(req);
+      },
+      deliver: (op, note) => settle(op, { kind: 'delivered', note }),
+      skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
+      fail: (op, error: FailureDetail) => settle(op, { kind: 'failed', error }),
+    };
+  }
+
+  const saveCheckpoint = (complete: boolean) => {
+    if (!opts.checkpointPath) return;
+    writeCheckpoint(opts.checkpointPath, {
+      version: 1,
+      inputs: opts.inputs,
+      mapping: opts.mapping.path,
+      resumeAt: accounts.resumePoint() ?? checkpoint?.resumeAt,
+      complete,
+      ids: [...memory.ids],
+      flags: [...memory.flags],
+      updatedAt: new Date().toISOString(),
+    });
+  };
+  const checkpointTimer = opts.checkpointPath && !opts.transport.readOnly ? setInterval(() => saveCheckpoint(false), 1000) : undefined;
+  checkpointTimer?.unref();
+  const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: accounts.counts, requests }), 250) : undefined;
+  progressTimer?.unref();
+
+  const resumeAt = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
+  const maxPending = opts.maxPendingEvents ?? 20_000;
+  let interrupted = false;
+  try {
+    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin })) {
+      if (opts.stopSignal?.stopped || scheduler.stoppedBy) {
+        interrupted = !!opts.stopSignal?.stopped;
+        break;
+      }
+      routeLine(line, { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts });
+      if (accounts.unfinished >= maxPending) await scheduler.room(maxPending / 2);
+    }
+    if (opts.stopSignal?.stopped) interrupted = true;
+    if (interrupted) await scheduler.quiesce();
+    else await scheduler.drain();
+  } finally {
+    if (checkpointTimer) clearInterval(checkpointTimer);
+    if (progressTimer) clearInterval(progressTimer);
+    scheduler.stop();
+  }
+  const stoppedBy = scheduler.stoppedBy instanceof HubSpotRunError ? scheduler.stoppedBy : undefined;
+  if (!opts.transport.readOnly) saveCheckpoint(!stoppedBy && !interrupted);
+  await failed?.close();
+  const resumedFrom = resumeAt && checkpoint && !checkpoint.complete && resumeAt ? { file: opts.inputs[resumeAt.input] ?? '', line: resumeAt.line } : undefined;
+  return {
+    counts: accounts.counts,
+    requestsByAction,
+    requests,
+    failedFile: failed && failed.count > 0 ? failed.path : undefined,
+    stoppedBy,
+    interrupted,
+    resumedFrom,
+    alreadyComplete: !!checkpoint?.complete,
+  };
+}

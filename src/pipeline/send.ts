@@ -1,0 +1,100 @@
+import chalk, { Chalk } from 'chalk';
+import { EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, UserError } from '../errors.js';
+import { apiBaseUrl } from '../hubspot/api.js';
+import { DryRunTransport } from '../hubspot/dry-run-transport.js';
+import type { Transport } from '../hubspot/transport.js';
+import { loadMappingFile } from '../mapping/mapping-file.js';
+import { formatProblem } from '../mapping/problems.js';
+import type { SendFlags } from '../commands/send.js';
+import type { EventRecord } from './account.js';
+import { LineWriter } from './output.js';
+import { prettyRequest } from './request-log.js';
+import { runPipeline } from './run.js';
+import { formatSummary } from './summary.js';
+import { STDIN } from './read-lines.js';
+import { liveTransport } from './live-transport.js';
+import { ProgressLine } from './progress.js';
+
+/** Failed events reported one by one on stderr before the rest are only counted. */
+const MAX_REPORTED = 50;
+
+export async function runSend(files: string[], flags: SendFlags): Promise<number> {
+  const started = Date.now();
+  const inputs = files.length ? files : [STDIN];
+  const { file: mapping, problems } = loadMappingFile(flags.mapping);
+  if (!mapping) {
+    for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
+    throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
+  }
+  if (!flags.dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
+  const baseUrl = apiBaseUrl(flags.baseUrl);
+  const dryRun = !!flags.dryRun;
+  const out = new LineWriter();
+  let transport: Transport & { close?(): void };
+  if (dryRun) transport = new DryRunTransport();
+  else {
+    transport = await liveTransport({
+      baseUrl,
+      token: flags.token,
+      profile: flags.profile,
+      rate: positive(flags.rate, '--rate'),
+      concurrency: positive(flags.concurrency, '--concurrency'),
+    });
+  }
+  const color = chalk.level > 0 && !process.env.NO_COLOR && process.stdout.isTTY ? chalk : new Chalk({ level: 0 });
+
+  let reported = 0;
+  const reportFailure = (rec: EventRecord) => {
+    if (flags.quiet || ++reported > MAX_REPORTED) return;
+    for (const f of rec.failures) {
+      const where = [f.mapping && `mapping "${f.mapping}"`, f.field && `field "${f.field}"`].filter(Boolean).join(', ');
+      const hs = f.kind === 'hubspot' ? ` (HubSpot ${f.status ?? ''}${f.category ? ` ${f.category}` : ''}${f.correlationId ? `, correlationId ${f.correlationId}` : ''})` : '';
+      process.stderr.write(`${rec.source.file}:${rec.source.line}: ${where ? where + ': ' : ''}${f.message}${hs}\n`);
+    }
+    if (reported === MAX_REPORTED) process.stderr.write(`(further failures are only counted${flags.failed || !dryRun ? '; all are in the failed-events file' : ''})\n`);
+  };
+
+  const stopSignal = { stopped: false };
+  const onSigint = () => {
+    if (stopSignal.stopped) {
+      process.stderr.write('\nStopped at once; the checkpoint holds only what had finished.\n');
+      process.exit(130);
+    }
+    stopSignal.stopped = true;
+    process.stderr.write('\nFinishing the requests in flight, then writing the checkpoint (Ctrl-C again to stop at once)…\n');
+  };
+  process.on('SIGINT', onSigint);
+  const progress = !flags.quiet && !dryRun && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
+  const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
+  try {
+    const result = await runPipeline({
+      inputs,
+      mapping,
+      transport,
+      baseUrl,
+      failedPath,
+      checkpointPath: flags.checkpoint,
+      partialAfterMs: dryRun && !inputs.includes(STDIN) ? undefined : 300,
+      onRequest: dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
+      onFailed: reportFailure,
+      stopSignal,
+      onProgress: progress ? (p) => progress.update(p) : undefined,
+    });
+    progress?.clear();
+    await out.end();
+    if (flags.json) process.stdout.write(JSON.stringify({ ...result, stoppedBy: result.stoppedBy?.message, elapsedMs: Date.now() - started }) + '\n');
+    if (!flags.quiet) process.stderr.write(formatSummary(result, { dryRun, elapsedMs: Date.now() - started }));
+    if (result.stoppedBy || result.interrupted) return EXIT_CANNOT_RUN;
+    return result.counts.failed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
+  } finally {
+    process.off('SIGINT', onSigint);
+    transport.close?.();
+  }
+}
+
+function positive(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number, not "${value}"`);
+  return n;
+}

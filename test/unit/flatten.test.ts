@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { flattenObject, transformEventName } from '../../src/actions/shared/flatten.js';
+
+// Segment's own utils tests (hubspot/__tests__/utils.test.ts), the rules every action's properties follow.
+describe('flattenObject', () => {
+  it('returns undefined as it is', () => {
+    expect(flattenObject(undefined)).toBeUndefined();
+  });
+  it('drops null and undefined, keeps strings, numbers and booleans', () => {
+    expect(flattenObject({ a: undefined, b: null, c: 'string', d: 1, e: true })).toEqual({ c: 'string', d: 1, e: true });
+  });
+  it('joins arrays with ; and writes objects as JSON', () => {
+    expect(flattenObject({ arr: [1, 2, 3, { test: 'test' }, 4], obj: { a: 1, b: 'text', c: true } })).toEqual({
+      arr: '1;2;3;{"test":"test"};4',
+      obj: '{"a":1,"b":"text","c":true}',
+    });
+  });
+  it('trims strings', () => {
+    expect(flattenObject({ s: '  test  ' })).toEqual({ s: 'test' });
+  });
+});
+
+describe('transformEventName', () => {
+  it('lower-cases and turns spaces and dots into _', () => {
+    expect(transformEventName('pe22596207 Test Event Http')).toBe('pe22596207_test_event_http');
+    expect(transformEventName('pe1.Signed  Up')).toBe('pe1_signed_up');
+  });
+});

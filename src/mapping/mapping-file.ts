@@ -82,11 +82,14 @@ export function parseMappingText(path: string, text: string): { file?: MappingFi
   const mappings: Mapping[] = [];
   const names = new Map<string, number>();
   mappingsNode.items.forEach((node, i) => {
+    const name = doc.getIn(['mappings', i, 'name']);
+    if (typeof name === 'string' && name) {
+      const nameNode = nodeAt(doc, ['mappings', i, 'name']);
+      if (names.has(name)) at(nameNode, `duplicate mapping name "${name}" (first used on line ${names.get(name)})`, 'each mapping needs its own name: it labels every request and error');
+      else names.set(name, (node as Node).range ? lines.linePos((node as Node).range![0]).line : 1);
+    }
     const m = readMapping(doc, i, node as Node, settings, at, lines);
-    if (!m) return;
-    if (names.has(m.name)) at(nodeAt(doc, ['mappings', i, 'name']), `duplicate mapping name "${m.name}" (first used on line ${names.get(m.name)})`, 'each mapping needs its own name: it labels every request and error');
-    else names.set(m.name, m.line);
-    if (m.enabled) mappings.push(m.mapping);
+    if (m?.enabled) mappings.push(m.mapping);
   });
   return problems.length ? { problems } : { file: { path, settings, mappings }, problems };
 }

@@ -42,8 +42,9 @@ export class FailedEventsFile {
 }
 
 /** A line of a failed-events file gives back its event, and the mappings to retry. */
-export function unwrapFailedLine(obj: Record<string, unknown>): { event: Record<string, unknown>; onlyMappings?: string[] } {
+export function unwrapFailedLine(obj: Record<string, unknown>): { event: Record<string, unknown>; onlyMappings?: string[]; raw?: string } {
   const failure = obj.failure as Record<string, unknown> | undefined;
+  if (failure && failure.tool === TOOL && typeof obj.raw === 'string') return { event: {}, raw: obj.raw };
   if (failure && failure.tool === TOOL && obj.event && typeof obj.event === 'object') {
     const mappings = Array.isArray(failure.mappings) ? (failure.mappings as string[]) : undefined;
     return { event: obj.event as Record<string, unknown>, onlyMappings: mappings?.length ? mappings : undefined };

@@ -34,6 +34,9 @@ export function routeLine(line: InputLine, ctx: RouteContext): EventRecord | und
     return reject(rec, line.text, `line ${line.line} is JSON but not an object; each line must be one Segment event`, ctx);
   }
   const unwrapped = unwrapFailedLine(parsed as Record<string, unknown>);
+  if (unwrapped.raw !== undefined) {
+    return reject(rec, unwrapped.raw, `line ${line.line} holds a line that was not a JSON object when first read; fix it at its origin`, ctx);
+  }
   const event = unwrapped.event as SegmentEvent;
   rec.event = event;
   rec.onlyMappings = unwrapped.onlyMappings;

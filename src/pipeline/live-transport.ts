@@ -1,5 +1,5 @@
-import type { Transport } from '../hubspot/transport.js';
-import { UserError } from '../errors.js';
+import { resolveAccessTokenProvider } from '../auth/credentials.js';
+import { createHubSpotClient, type HubSpotClient } from '../hubspot/client.js';
 
 export interface LiveTransportOptions {
   baseUrl: string;
@@ -7,9 +7,11 @@ export interface LiveTransportOptions {
   profile?: string;
   rate?: number;
   concurrency?: number;
+  onRetry?: Parameters<typeof createHubSpotClient>[0]['onRetry'];
 }
 
-/** The transport a live run sends through: stored or given credentials over the rate-limited client. */
-export async function liveTransport(_opts: LiveTransportOptions): Promise<Transport & { close(): void }> {
-  throw new UserError('live sending is not available in this build yet', 'use --dry-run');
+/** The transport a live run sends through: the credential in effect over the rate-limited client. */
+export async function liveTransport(opts: LiveTransportOptions): Promise<HubSpotClient> {
+  const tokens = await resolveAccessTokenProvider({ token: opts.token, profile: opts.profile, apiBaseUrl: opts.baseUrl });
+  return createHubSpotClient({ baseUrl: opts.baseUrl, tokens, ratePer10s: opts.rate, maxConcurrency: opts.concurrency, onRetry: opts.onRetry });
 }

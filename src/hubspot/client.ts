@@ -215,7 +215,7 @@ class LiveClient implements HubSpotClient {
       if (!(outcome instanceof NetworkFailure)) this.takeInHeaders(outcome, budget);
       return { token, outcome };
     } finally {
-      limiter?.settle();
+      limiter?.settle(this.now());
       this.queue.poke();
     }
   }

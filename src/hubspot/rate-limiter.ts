@@ -31,8 +31,14 @@ export interface BudgetSnapshot {
 }
 
 export class RollingBudget {
-  /** Send times of our own requests in the current window, oldest first (array + head index). */
-  private sent: number[] = [];
+  /**
+   * When the answers to our requests in the current window arrived, oldest first (array + head
+   * index). The server counts a request when it arrives there, which we never see; its answer's
+   * arrival is the earliest time we know it was counted, so a slot is given back only one interval
+   * after that. Stamping at send time instead frees slots a few milliseconds before the server
+   * does, and a budget run at its edge then collects a 429 per freed slot.
+   */
+  private answered: number[] = [];
   private head = 0;
   private inFlight = 0;
   private pausedUntil = 0;
@@ -56,21 +62,24 @@ export class RollingBudget {
   waitMs(now: number): number {
     this.prune(now);
     let wait = Math.max(0, this.pausedUntil - now);
-    const oldestAgesOut = this.count() > 0 ? this.sent[this.head] + this.intervalMs : Infinity;
+    // Infinity when only requests in flight fill the budget: their answers wake the queue.
+    const oldestAgesOut = this.head < this.answered.length ? this.answered[this.head] + this.intervalMs : Infinity;
     if (this.count() >= this.limit) wait = Math.max(wait, oldestAgesOut - now);
     if (this.cap && this.cap.left <= 0) wait = Math.max(wait, Math.min(oldestAgesOut, this.cap.until) - now);
     return wait > 0 ? Math.ceil(wait) : 0;
   }
 
-  /** Records a request going out now. Pair with `settle` when its answer (or failure) arrives. */
-  take(now: number): void {
-    this.sent.push(now);
+  /** Records a request going out. Pair with `settle` when its answer (or failure) arrives. */
+  take(): void {
     this.inFlight++;
     if (this.cap) this.cap.left--;
   }
 
-  settle(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+  /** A failed request may have reached the server too, so it stays counted for a full interval. */
+  settle(now: number): void {
+    if (this.inFlight === 0) return;
+    this.inFlight--;
+    this.answered.push(now);
   }
 
   /** Nothing goes out before `until` (a 429 asked us to back off). Pauses only ever lengthen. */
@@ -81,7 +90,7 @@ export class RollingBudget {
   /** Time until our oldest request in the window ages out: when the server frees its first slot for us. */
   windowRemainderMs(now: number): number {
     this.prune(now);
-    return this.count() > 0 ? Math.max(0, this.sent[this.head] + this.intervalMs - now) : this.intervalMs;
+    return this.head < this.answered.length ? Math.max(0, this.answered[this.head] + this.intervalMs - now) : this.intervalMs;
   }
 
   /**
@@ -115,18 +124,18 @@ export class RollingBudget {
   }
 
   private count(): number {
-    return this.sent.length - this.head;
+    return this.answered.length - this.head + this.inFlight;
   }
 
   private prune(now: number): void {
     if (this.cap && now >= this.cap.until) this.cap = undefined;
-    while (this.head < this.sent.length && this.sent[this.head] + this.intervalMs <= now) {
+    while (this.head < this.answered.length && this.answered[this.head] + this.intervalMs <= now) {
       this.head++;
       // One of ours left the server's window too: a slot the server's count has given back.
       if (this.cap) this.cap.left++;
     }
-    if (this.head > 1024 && this.head * 2 > this.sent.length) {
-      this.sent = this.sent.slice(this.head);
+    if (this.head > 1024 && this.head * 2 > this.answered.length) {
+      this.answered = this.answered.slice(this.head);
       this.head = 0;
     }
   }

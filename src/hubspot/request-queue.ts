@@ -134,7 +134,7 @@ export class RequestQueue {
         this.blockedSince.delete(best.budget);
       }
       if (best.w.needsSlot) this.active++;
-      this.budgets[best.budget]?.take(now);
+      this.budgets[best.budget]?.take();
       best.w.grant();
     }
     this.schedule(now, wakeIn);

@@ -131,7 +131,13 @@ export function findRecord(store: Store, t: ObjectTypeDef, id: string, idPropert
   return store.lookupUnique(t.objectTypeId, idProperty, id);
 }
 
+/**
+ * An idProperty that does not exist gets the PROPERTY_DOESNT_EXIST body (Segment's Upsert Company
+ * creates segment_group_id on exactly that answer); an existing non-unique one gets HubSpot's 400.
+ */
 export function assertUniqueIdProperty(store: Store, t: ObjectTypeDef, idProperty: string): void {
+  const def = store.propertiesOf(t.objectTypeId).get(idProperty);
+  if (!def || def.archived) throw propertyProblems(store.hubId, [{ name: idProperty, code: 'PROPERTY_DOESNT_EXIST', message: `Property "${idProperty}" does not exist` }]);
   if (!store.uniqueProperties(t.objectTypeId).includes(idProperty)) {
     throw validationError(`Unable to perform update/upsert by non-unique ${t.objectTypeId} property ${idProperty}`);
   }

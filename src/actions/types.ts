@@ -55,6 +55,8 @@ export interface FailureDetail {
   status?: number;
   category?: string;
   correlationId?: string;
+  /** HubSpot's own message, when `message` was rewritten for people. */
+  hubspotMessage?: string;
   /** Where the problem is, e.g. the field, for payload errors. */
   field?: string;
   kind: 'invalid' | 'hubspot' | 'dependency' | 'internal';

@@ -10,10 +10,11 @@ export function formatSummary(r: RunResult, opts: { dryRun: boolean; elapsedMs: 
   lines.push(`${opts.dryRun ? 'Dry-run' : 'Run'} summary (${(opts.elapsedMs / 1000).toFixed(1)} s):`);
   lines.push(`  events read:      ${c.read}`);
   for (const [m, n] of Object.entries(c.matchedByMapping)) lines.push(`    matched "${m}": ${n}`);
-  lines.push(`  ${opts.dryRun ? 'would deliver' : 'delivered'}:    ${c.delivered}`.replace('would deliver:    ', 'would deliver:  '));
-  lines.push(`  skipped:          ${c.skipped}`);
+  const row = (label: string, n: number) => `  ${(label + ':').padEnd(18)}${n}`;
+  lines.push(row(opts.dryRun ? 'would deliver' : 'delivered', c.delivered));
+  lines.push(row('skipped', c.skipped));
   for (const [reason, n] of Object.entries(c.skippedByReason)) lines.push(`    ${reason}: ${n}`);
-  lines.push(`  ${opts.dryRun ? 'invalid/failed' : 'failed'}:${opts.dryRun ? '   ' : '           '}${c.failed}`);
+  lines.push(row(opts.dryRun ? 'invalid/failed' : 'failed', c.failed));
   for (const [reason, n] of Object.entries(c.failedByReason)) lines.push(`    ${reason}: ${n}`);
   lines.push(`  requests ${verb}: ${r.requests}`);
   for (const [a, n] of Object.entries(r.requestsByAction)) lines.push(`    ${a}: ${n}`);

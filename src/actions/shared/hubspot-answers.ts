@@ -1,17 +1,30 @@
 import type { HubSpotResponse } from '../../hubspot/transport.js';
 import type { FailureDetail } from '../types.js';
+import { describeHubSpotError, formatMissingScopes, parsePropertyErrors } from '../../hubspot/hubspot-error.js';
 
-/** HubSpot's error body turned into a failure record, every field optional as HubSpot advises. */
+/**
+ * HubSpot's error body turned into a failure record (every field optional, as HubSpot advises).
+ * Property and scope errors get a message a person can act on; HubSpot's own text is kept beside it.
+ */
 export function hubspotFailure(res: HubSpotResponse, context?: string): FailureDetail {
-  const body = (res.body ?? {}) as Record<string, any>;
-  const message = typeof body.message === 'string' ? body.message : `HubSpot answered ${res.status}`;
+  const d = describeHubSpotError(res);
+  const props = parsePropertyErrors(res);
+  const readable = formatMissingScopes(res) ??
+    (props.length ? `${props.map((e) => `${e.message} (${e.code})`).join('; ')}${hintFor(props)}` : d.message);
   return {
     kind: 'hubspot',
     status: res.status,
-    category: body.category ?? body.errorType,
-    correlationId: body.correlationId ?? res.headers['x-hubspot-correlation-id'],
-    message: context ? `${context}: ${message}` : message,
+    category: d.category,
+    correlationId: d.correlationId,
+    message: context ? `${context}: ${readable}` : readable,
+    ...(readable !== d.message ? { hubspotMessage: d.message } : {}),
   };
+}
+
+function hintFor(errors: Array<{ code: string }>): string {
+  if (errors.some((e) => e.code === 'PROPERTY_DOESNT_EXIST')) return ' — create the property in HubSpot (Settings > Properties) or remove it from the mapping';
+  if (errors.some((e) => e.code === 'INVALID_DATE')) return ' — date properties take midnight UTC (YYYY-MM-DD); use a datetime property for timestamps';
+  return '';
 }
 
 export const isOk = (res: HubSpotResponse): boolean => res.status >= 200 && res.status < 300;

@@ -7,7 +7,7 @@ import { EMULATOR_USER, type RefreshRecord, type TokenRecord } from './tokens.js
 
 const hubDomain = (ctx: Ctx) => `emulator-${ctx.config.hubId}.hubspot.com`;
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** HubSpot shows an error page and does not redirect when the app or redirect URI is wrong. */
 function errorPage(message: string): ApiResponse {

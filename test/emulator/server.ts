@@ -49,8 +49,9 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function parseJson(raw: string): { body: unknown; bad: boolean } {
-  if (raw.trim() === '') return { body: undefined, bad: false };
+/** JSON bodies are parsed; a form body (the OAuth token endpoint) is left to its handler. */
+function parseJson(raw: string, contentType: string): { body: unknown; bad: boolean } {
+  if (raw.trim() === '' || contentType.includes('application/x-www-form-urlencoded')) return { body: undefined, bad: false };
   try {
     return { body: JSON.parse(raw), bad: false };
   } catch {
@@ -107,7 +108,7 @@ async function handle(ctx: Ctx, hooks: ServerHooks, req: IncomingMessage, res: S
   const rawBody = await readBody(req);
   const url = new URL(req.url ?? '/', 'http://emulator');
   const method = req.method ?? 'GET';
-  const { body, bad } = parseJson(rawBody);
+  const { body, bad } = parseJson(rawBody, String(req.headers['content-type'] ?? ''));
   const apiReq: ApiRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, rawBody, body, params: {} };
 
   if (url.pathname.startsWith('/__emulator/')) {

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ndjson, portal, recordsOf, type Portal } from '../helpers/live.js';
+
+let p: Portal;
+afterEach(async () => p?.stop());
+
+describe('upsertCustomObjectRecord against the emulator', () => {
+  const deals = (extra = '') =>
+    `version: 1\nmappings:\n  - name: deals\n    action: upsertCustomObjectRecord\n    trigger: 'type = "track" and event = "Order Completed"'\n    fields:\n      objectType: deals\n      customObjectSearchFields:\n        dealname: { "@template": "Order {{properties.id}}" }\n      properties:\n        dealname: { "@template": "Order {{properties.id}}" }\n        amount: { "@path": "$.properties.total" }\n${extra}`;
+
+  it('creates a deal, then updates it, even before HubSpot\'s search has indexed it', async () => {
+    p = await portal({ searchIndexLagMs: 60_000 });
+    const events = [
+      { type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'A1', total: 10 } },
+      { type: 'track', messageId: 't2', event: 'Order Completed', properties: { id: 'A1', total: 12.5 } },
+      { type: 'track', messageId: 't3', event: 'Order Completed', properties: { id: 'B2', total: 7 } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', deals())]);
+    expect(r.code).toBe(0);
+    const got = recordsOf(await p.dump(), 'deals').map((d) => `${d.dealname}=${d.amount}`).sort();
+    expect(got).toEqual(['Order A1=12.5', 'Order B2=7']);
+  });
+
+  it('associates the record with the one record the association search finds, with the label', async () => {
+    p = await portal();
+    const seeded = await p.seed({ records: { contacts: [{ properties: { email: 'buyer@x.io' } }] } });
+    const m = p.file('m.yaml', deals('      toObjectType: contacts\n      searchFieldsToAssociateCustomObjects:\n        email: { "@path": "$.properties.email" }\n      associationLabel: "HUBSPOT_DEFINED:3"\n'));
+    const events = [
+      { type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'C3', total: 1, email: 'buyer@x.io' } },
+      { type: 'track', messageId: 't2', event: 'Order Completed', properties: { id: 'C3', total: 2, email: 'buyer@x.io' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m]);
+    expect(r.code).toBe(0);
+    const dump = await p.dump();
+    const deal = recordsOf(dump, 'deals')[0]!;
+    expect(deal.amount).toBe('2');
+    const contactId = seeded.records.contacts[0];
+    expect(dump.associations).toContainEqual(['deals', deal.id, 'contacts', contactId, 'HUBSPOT_DEFINED:3']);
+  });
+
+  it('skips with Segment\'s message when nothing is found and createNewCustomRecord is false', async () => {
+    p = await portal();
+    const r = await p.send([p.file('e.ndjson', ndjson([{ type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'Z', total: 1 } }])), '-m', p.file('m.yaml', deals('      createNewCustomRecord: false\n'))]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('There was no record found to update. If you want to create a new custom object record in such cases, enable the Create Custom Object Record if Not Found flag: 1');
+    expect(recordsOf(await p.dump(), 'deals')).toHaveLength(0);
+  });
+
+  it('writes custom objects by fully qualified name', async () => {
+    p = await portal({ hubId: 11223344 });
+    await p.seed({ schemas: [{ name: 'discount', labels: { singular: 'Discount', plural: 'Discounts' }, properties: [{ name: 'coupon_code', label: 'Coupon', type: 'string', fieldType: 'text' }], requiredProperties: [], associatedObjects: [] }] });
+    const m = p.file('m.yaml', `version: 1\nmappings:\n  - name: d\n    action: upsertCustomObjectRecord\n    trigger: 'event = "Apply Discount"'\n    fields:\n      objectType: p11223344_discount\n      customObjectSearchFields:\n        coupon_code: { "@path": "$.properties.couponCode" }\n      properties:\n        coupon_code: { "@path": "$.properties.couponCode" }\n`);
+    const r = await p.send([p.file('e.ndjson', ndjson([{ type: 'track', messageId: 't1', event: 'Apply Discount', properties: { couponCode: ' TEST1234 ' } }])), '-m', m]);
+    expect(r.code).toBe(0);
+    expect(recordsOf(await p.dump(), 'p11223344_discount')[0]).toMatchObject({ coupon_code: 'TEST1234' });
+  });
+});
+
+describe('sendCustomBehavioralEvent against the emulator', () => {
+  const mapping = `version: 1\nsettings:\n  hubId: "1234567"\nmappings:\n  - name: ev\n    action: sendCustomBehavioralEvent\n    fields:\n      eventName: { "@path": "$.event" }\n      email: { "@path": "$.properties.email" }\n      properties:\n        n: { "@path": "$.properties.n" }\n`;
+
+  it('sends 500 events a request, and a second run of the same events records none twice', async () => {
+    p = await portal();
+    await p.seed({ eventDefinitions: [{ name: 'clicked', label: 'Clicked', propertyDefinitions: [{ name: 'n', label: 'N', type: 'number' }] }] });
+    const events = Array.from({ length: 600 }, (_, i) => ({ type: 'track', messageId: `ev-${i}`, event: 'pe1234567 Clicked', timestamp: '2026-11-01T00:00:00.000Z', properties: { email: `u${i % 7}@x.io`, n: i } }));
+    const file = p.file('e.ndjson', ndjson(events));
+    const m = p.file('m.yaml', mapping);
+    const r1 = await p.send([file, '-m', m]);
+    expect(r1.code).toBe(0);
+    expect((await p.requests()).counts['POST /events/v3/send/batch']).toBe(2);
+    const r2 = await p.send([file, '-m', m]);
+    expect(r2.code).toBe(0);
+    const dump = await p.dump();
+    expect(dump.events).toHaveLength(600);
+    expect(new Set(dump.events.map((e: any) => e.uuid)).size).toBe(600);
+    expect(dump.events.find((e: any) => e.properties.n === '5')).toMatchObject({ eventName: 'pe1234567_clicked', email: 'u5@x.io' });
+  });
+
+  it('isolates an event HubSpot rejects inside a batch', async () => {
+    p = await portal();
+    await p.seed({ eventDefinitions: [{ name: 'clicked', label: 'Clicked', propertyDefinitions: [{ name: 'n', label: 'N', type: 'number' }] }] });
+    const events = Array.from({ length: 8 }, (_, i) => ({ type: 'track', messageId: `e${i}`, event: i === 5 ? 'pe1234567_unknown' : 'pe1234567_clicked', properties: { email: 'a@x.io', n: i } }));
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', mapping), '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/delivered:\s+7/);
+    expect(r.stderr).toMatch(/e\.ndjson:6: mapping "ev": .*pe1234567_unknown/);
+    expect((await p.dump()).events).toHaveLength(7);
+  });
+});

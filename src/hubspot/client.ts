@@ -62,7 +62,10 @@ export interface ClientStats {
 export interface HubSpotClient extends Transport {
   readonly readOnly: false;
   stats(): ClientStats;
-  /** Destroys the keep-alive sockets and the queue's timer so the process can exit. */
+  /**
+   * Destroys the keep-alive sockets and the queue's timer so the process can exit. Call it once no
+   * request is pending: a request still queued would wait for a wake-up that no longer comes.
+   */
   close(): void;
 }
 

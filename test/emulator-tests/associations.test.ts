@@ -1,15 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, type Client } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
 let contact: string;
 let company: string;
 let deal: string;
 
+const { api } = useEmulator();
 beforeEach(async () => {
-  ({ emu, api } = await boot());
   const seeded = await api.post('/__emulator/seed', {
     records: { contacts: [{ properties: { email: 'a@x.co' } }], companies: [{ properties: { name: 'Acme' } }], deals: [{ properties: { dealname: 'Big' } }] },
   });
@@ -17,7 +14,6 @@ beforeEach(async () => {
   [company] = seeded.body.records.companies;
   [deal] = seeded.body.records.deals;
 });
-afterEach(() => emu.stop());
 
 const dumpAssociations = async () => (await api.get('/__emulator/dump')).body.associations;
 

@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, client, CORRELATION, type Client } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { boot, useEmulator, client, CORRELATION } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
-beforeEach(async () => {
-  ({ emu, api } = await boot());
-});
-afterEach(() => emu.stop());
+const { emu, api } = useEmulator();
 
 describe('bearer authentication', () => {
   it('gives a ready private-app style token with every scope', async () => {

@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, CORRELATION, type Client } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { boot, useEmulator, CORRELATION } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
-beforeEach(async () => {
-  ({ emu, api } = await boot());
-});
-afterEach(() => emu.stop());
+const { api } = useEmulator();
 
 const contacts = (n: number) => Array.from({ length: n }, (_, i) => ({ properties: { email: `u${i}@x.co` } }));
 

@@ -1,15 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, type Client } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { boot, useEmulator } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-let controls: Client;
-
-beforeEach(async () => {
-  ({ emu, api, controls } = await boot());
-});
-afterEach(() => emu.stop());
+const { api, controls } = useEmulator();
 
 describe('test controls', () => {
   it('starts in well under a second', async () => {

@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, CORRELATION, type Client } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator, CORRELATION } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
-beforeEach(async () => {
-  ({ emu, api } = await boot());
-});
-afterEach(() => emu.stop());
+const { api } = useEmulator();
 
 describe('single-record CRM endpoints', () => {
   it('creates a contact with a numeric id, lowercased email and auto-set properties (201)', async () => {

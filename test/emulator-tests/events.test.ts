@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, type Client } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
+const { api } = useEmulator();
 beforeEach(async () => {
-  ({ emu, api } = await boot());
   await api.post('/__emulator/seed', {
     eventDefinitions: [
       { name: 'order_completed', label: 'Order Completed', propertyDefinitions: [{ name: 'order_id', type: 'string' }, { name: 'amount', type: 'number' }] },
@@ -14,7 +10,6 @@ beforeEach(async () => {
     ],
   });
 });
-afterEach(() => emu.stop());
 
 const events = async () => (await api.get('/__emulator/dump')).body.events;
 

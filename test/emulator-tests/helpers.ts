@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/index.js';
 
 export interface Answer<T = any> {
@@ -46,3 +47,26 @@ export async function boot(opts: EmulatorOptions = {}): Promise<{ emu: RunningEm
 }
 
 export const CORRELATION = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A fresh emulator per test. The returned objects forward to the current test's emulator, so a
+ * test file can destructure them once at the top.
+ */
+export function useEmulator(opts: EmulatorOptions = {}): { emu: RunningEmulator; api: Client; controls: Client } {
+  let current: Awaited<ReturnType<typeof boot>> | undefined;
+  beforeEach(async () => {
+    current = await boot(opts);
+  });
+  afterEach(async () => {
+    await current?.emu.stop();
+    current = undefined;
+  });
+  const forward = <T extends object>(pick: (b: Awaited<ReturnType<typeof boot>>) => T): T =>
+    new Proxy({} as T, {
+      get: (_t, key) => {
+        if (!current) throw new Error('useEmulator: no emulator outside a test');
+        return (pick(current) as Record<string | symbol, unknown>)[key];
+      },
+    });
+  return { emu: forward((b) => b.emu), api: forward((b) => b.api), controls: forward((b) => b.controls) };
+}

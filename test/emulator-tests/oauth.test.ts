@@ -1,16 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, client, CORRELATION, type Client } from './helpers.js';
-
-let emu: RunningEmulator;
-let anon: Client;
+import { describe, expect, it } from 'vitest';
+import { useEmulator, client, CORRELATION } from './helpers.js';
 
 const APP = { client_id: 'test-client-id', client_secret: 'test-client-secret', redirect_uri: 'http://localhost:3000/oauth-callback' };
 
-beforeEach(async () => {
-  ({ emu, controls: anon } = await boot({ accessTokenLifetimeSeconds: 60 }));
-});
-afterEach(() => emu.stop());
+const { emu, controls: anon } = useEmulator({ accessTokenLifetimeSeconds: 60 });
 
 function authorizeUrl(params: Record<string, string>, path = '/oauth/authorize') {
   return `${path}?${new URLSearchParams({ client_id: APP.client_id, redirect_uri: APP.redirect_uri, ...params })}`;

@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, CORRELATION, type Client } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator, CORRELATION } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
-beforeEach(async () => {
-  ({ emu, api } = await boot());
-});
-afterEach(() => emu.stop());
+const { emu, api } = useEmulator();
 
 /** The exact definition Segment's Upsert Company creates (segment-hubspot.md §2.3). */
 const SEGMENT_GROUP_ID = {

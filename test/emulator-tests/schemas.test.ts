@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, type Client } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { boot, useEmulator } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
-beforeEach(async () => {
-  ({ emu, api } = await boot());
-});
-afterEach(() => emu.stop());
+const { emu, api } = useEmulator();
 
 const CAR = {
   name: 'car', labels: { singular: 'Car', plural: 'Cars' }, primaryDisplayProperty: 'vin', requiredProperties: ['vin'],

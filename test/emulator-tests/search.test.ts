@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningEmulator } from '../emulator/index.js';
-import { boot, type Client } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { boot, useEmulator } from './helpers.js';
 
-let emu: RunningEmulator;
-let api: Client;
-
+const { api } = useEmulator({ searchPerSecond: 1000 });
 beforeEach(async () => {
-  ({ emu, api } = await boot({ searchPerSecond: 1000 }));
   const companies = [
     { name: 'Acme', domain: 'acme.com', city: 'Paris', numberofemployees: '50' },
     { name: 'Beta', domain: 'beta.io', city: 'Rome', numberofemployees: '5' },
@@ -14,7 +10,6 @@ beforeEach(async () => {
   ];
   await api.post('/__emulator/seed', { records: { companies: companies.map((properties) => ({ properties })) } });
 });
-afterEach(() => emu.stop());
 
 const search = (body: unknown) => api.post('/crm/v3/objects/companies/search', body);
 const names = (r: any) => r.body.results.map((x: any) => x.properties.name);

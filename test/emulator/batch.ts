@@ -101,12 +101,17 @@ function batchCreate(req: ApiRequest, ctx: Ctx) {
   return json(errors.length ? 207 : 201, envelope(ctx, results, errors, startedAt));
 }
 
-function batchUpdate(req: ApiRequest, ctx: Ctx) {
+/** Update and upsert name existing records, so their inputs must not repeat an id. */
+function keyedBatch(req: ApiRequest, ctx: Ctx) {
   const startedAt = new Date().toISOString();
   const t = typeOf(req, ctx);
   const inputs = batchInputs(req);
   assertUniqueIds(inputs, (i) => typeof i.idProperty === 'string');
-  const claims: Claims = new Map();
+  return { startedAt, t, inputs, claims: new Map() as Claims };
+}
+
+function batchUpdate(req: ApiRequest, ctx: Ctx) {
+  const { startedAt, t, inputs, claims } = keyedBatch(req, ctx);
   const { planned, errors } = planAll(inputs, (input) => {
     const id = String(input.id ?? '');
     const rec = findRecord(ctx.store, t, id, typeof input.idProperty === 'string' ? input.idProperty : undefined);
@@ -118,11 +123,7 @@ function batchUpdate(req: ApiRequest, ctx: Ctx) {
 }
 
 function batchUpsert(req: ApiRequest, ctx: Ctx) {
-  const startedAt = new Date().toISOString();
-  const t = typeOf(req, ctx);
-  const inputs = batchInputs(req);
-  assertUniqueIds(inputs, (i) => typeof i.idProperty === 'string');
-  const claims: Claims = new Map();
+  const { startedAt, t, inputs, claims } = keyedBatch(req, ctx);
   const { planned, errors } = planAll(inputs, (input, n): { plan: WritePlan; isNew: boolean } => {
     const id = String(input.id ?? '');
     const idProperty = typeof input.idProperty === 'string' ? input.idProperty : undefined;

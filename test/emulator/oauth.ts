@@ -95,31 +95,18 @@ function token(req: ApiRequest, ctx: Ctx): ApiResponse {
 
 const tokenNotFound = (kind: string) => new HubSpotError(404, errorBody('OBJECT_NOT_FOUND', `${kind} token not found`));
 
+/** Fields both introspection answers share. */
+function owner(ctx: Ctx, token: string, scopes: string[]) {
+  return { token, user: EMULATOR_USER.email, hub_domain: hubDomain(ctx), scopes, hub_id: ctx.config.hubId, user_id: EMULATOR_USER.id };
+}
+
 function accessTokenInfo(ctx: Ctx, rec: TokenRecord) {
-  return {
-    token: rec.token,
-    user: EMULATOR_USER.email,
-    hub_domain: hubDomain(ctx),
-    scopes: rec.scopes,
-    hub_id: ctx.config.hubId,
-    app_id: rec.appId,
-    expires_in: Math.max(0, Math.floor(((rec.expiresAt ?? Date.now()) - Date.now()) / 1000)),
-    user_id: EMULATOR_USER.id,
-    token_type: 'access',
-  };
+  const expiresIn = Math.max(0, Math.floor(((rec.expiresAt ?? Date.now()) - Date.now()) / 1000));
+  return { ...owner(ctx, rec.token, rec.scopes), app_id: rec.appId, expires_in: expiresIn, token_type: 'access' };
 }
 
 function refreshTokenInfo(ctx: Ctx, rec: RefreshRecord) {
-  return {
-    token: rec.token,
-    user: EMULATOR_USER.email,
-    hub_domain: hubDomain(ctx),
-    scopes: rec.scopes,
-    hub_id: ctx.config.hubId,
-    client_id: rec.clientId,
-    user_id: EMULATOR_USER.id,
-    token_type: 'refresh',
-  };
+  return { ...owner(ctx, rec.token, rec.scopes), client_id: rec.clientId, token_type: 'refresh' };
 }
 
 function introspectAccess(req: ApiRequest, ctx: Ctx) {

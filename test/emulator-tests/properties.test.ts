@@ -97,6 +97,12 @@ describe('properties API', () => {
     expect(denied.body.errors[0].context.requiredScopes).toEqual(['crm.schemas.companies.write']);
   });
 
+  it('serves the date-versioned properties path', async () => {
+    const r = await api.get('/crm/properties/2026-03/companies/domain');
+    expect(r.status).toBe(200);
+    expect(r.body.name).toBe('domain');
+  });
+
   it('serves property groups and validates groupName', async () => {
     const groups = await api.get('/crm/v3/properties/companies/groups');
     expect(groups.body.results.map((g: any) => g.name)).toContain('companyinformation');

@@ -1,4 +1,4 @@
-import { HubSpotRunError, UserError } from '../errors.js';
+import { HubSpotRunError } from '../errors.js';
 import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
 import type { OAuthProfile, TokenStore } from './token-store.js';
 import type { AccessTokenProvider } from './types.js';
@@ -23,12 +23,17 @@ export function loginAgainHint(profile: string): string {
   return `Run \`hubspot-actions login${profile === 'default' ? '' : ` --profile ${profile}`}\` to log in again.`;
 }
 
+/** Only a new login helps: the run stops, as for any other run-stopping HubSpot condition. */
+function loginNeeded(message: string, profile: string): HubSpotRunError {
+  return new HubSpotRunError(message, 'auth', loginAgainHint(profile));
+}
+
 export interface RenewOutcome {
   /** The token to use, or undefined when the login can no longer be renewed. */
   token?: string;
   /** 'refreshed' here, 'adopted' from another run that had just refreshed, or 'failed'. */
   how: 'refreshed' | 'adopted' | 'failed';
-  failure?: UserError;
+  failure?: HubSpotRunError;
 }
 
 /**
@@ -52,7 +57,7 @@ export class OAuthTokenProvider implements AccessTokenProvider {
     if (!this.inflight && !needsRefresh(this.current)) return this.current.accessToken;
     const outcome = await this.renew(this.current.accessToken);
     if (outcome.token) return outcome.token;
-    throw outcome.failure ?? new UserError(`The HubSpot login for profile "${this.profileName}" can no longer be renewed.`, loginAgainHint(this.profileName));
+    throw outcome.failure ?? loginNeeded(`The HubSpot login for profile "${this.profileName}" can no longer be renewed.`, this.profileName);
   }
 
   async renewAfterUnauthorized(rejected: string): Promise<string | undefined> {
@@ -79,7 +84,7 @@ export class OAuthTokenProvider implements AccessTokenProvider {
     return this.store.update(async (data) => {
       const stored = Object.hasOwn(data.profiles, this.profileName) ? data.profiles[this.profileName] : undefined;
       if (!stored || stored.kind !== 'oauth') {
-        throw new UserError(`The HubSpot login for profile "${this.profileName}" was removed while this run was using it.`, loginAgainHint(this.profileName));
+        throw loginNeeded(`The HubSpot login for profile "${this.profileName}" was removed while this run was using it.`, this.profileName);
       }
       if (stored.accessToken !== replacing && !needsRefresh(stored)) {
         this.current = stored;
@@ -115,11 +120,11 @@ export class OAuthTokenProvider implements AccessTokenProvider {
     const revoked = err.code === 'BAD_REFRESH_TOKEN';
     return {
       how: 'failed',
-      failure: new UserError(
+      failure: loginNeeded(
         revoked
           ? `HubSpot no longer accepts the saved login for profile "${this.profileName}": its refresh token was revoked or has expired (${err.message}).`
           : `HubSpot refused to refresh the saved login for profile "${this.profileName}" (${err.message}).`,
-        loginAgainHint(this.profileName),
+        this.profileName,
       ),
     };
   }

@@ -6,7 +6,7 @@ import { startEmulator } from '../emulator/index.js';
 import { resolveAccessTokenProvider } from '../../src/auth/credentials.js';
 import { OAuthTokenProvider } from '../../src/auth/oauth-token-provider.js';
 import { TokenStore, type OAuthProfile } from '../../src/auth/token-store.js';
-import { UserError } from '../../src/errors.js';
+import { HubSpotRunError, UserError } from '../../src/errors.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -126,7 +126,8 @@ describe('OAuth token provider against the emulator', () => {
     expect(await provider.renewAfterUnauthorized(profile.accessToken)).toBeUndefined();
     await sleepUntil(Date.parse(profile.expiresAt) - 500);
     const err = await provider.getAccessToken().catch((e) => e);
-    expect(err).toBeInstanceOf(UserError);
+    expect(err).toBeInstanceOf(HubSpotRunError);
+    expect(err.reason).toBe('auth');
     expect(err.message).toContain('revoked or has expired');
     expect(err.hint).toBe('Run `hubspot-actions login` to log in again.');
   });

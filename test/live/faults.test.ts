@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ndjson, portal, type Portal } from '../helpers/live.js';
+import { normalState, workload, workloadMapping, workloadSeed } from '../helpers/workload.js';
+
+let p: Portal;
+let ref: Portal | undefined;
+afterEach(async () => {
+  await p?.stop();
+  await ref?.stop();
+  ref = undefined;
+});
+
+/** What a fault-free run of the same input leaves in a fresh portal. */
+async function reference(events: unknown[]) {
+  ref = await portal();
+  await ref.seed(workloadSeed);
+  const r = await ref.send([ref.file('e.ndjson', ndjson(events)), '-m', ref.file('m.yaml', workloadMapping)]);
+  expect(r.code).toBe(0);
+  return normalState(await ref.dump());
+}
+
+describe('faults', () => {
+  it('rides out 5xx answers and stray 429s: everything lands, once', async () => {
+    const events = workload(120);
+    p = await portal({ faults: { errorRate: 0.2, rate429: 0.03 }, seed: 7 });
+    await p.seed(workloadSeed);
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', workloadMapping)]);
+    expect(r.stderr).toMatch(/failed:\s+0/);
+    expect(r.code).toBe(0);
+    expect(normalState(await p.dump())).toEqual(await reference(events));
+  });
+
+  it('keeps under a portal limit far below --rate: a few 429s, then it adapts from the headers', async () => {
+    p = await portal({ tenSecondlyLimit: 25 });
+    const events = Array.from({ length: 30 }, (_, i) => ({ type: 'identify', messageId: `s${i}`, traits: { email: `s${i}@x.io` } }));
+    const m = p.file('m.yaml', 'version: 1\nmappings:\n  - name: c\n    action: upsertContact\n');
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m, '--rate', '1000']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/delivered:\s+30/);
+    const log = await (await fetch(`${p.emu.url}/__emulator/requests?last=1000`)).json();
+    const answered429 = log.log.filter((e: any) => e.status === 429).length;
+    expect(log.log.filter((e: any) => e.status !== 429)).toHaveLength(60);
+    // Without a budget, 60 requests against 25 per 10 s would be answered 429 dozens of times.
+    expect(answered429).toBeLessThanOrEqual(6);
+  });
+
+  it('survives answers lost after the write (dropped connections): no duplicate, nothing missing', async () => {
+    const events = workload(90);
+    p = await portal({ faults: { dropAfterWriteRate: 0.15, dropRate: 0.1 }, seed: 3 });
+    await p.seed(workloadSeed);
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', workloadMapping)]);
+    expect(r.stderr).toMatch(/failed:\s+0/);
+    expect(r.code).toBe(0);
+    expect(normalState(await p.dump())).toEqual(await reference(events));
+  });
+
+  it('stops cleanly at the daily limit with a checkpoint, and resumes to the same end state', async () => {
+    const events = workload(150);
+    p = await portal({ dailyLimit: 4 });
+    await p.seed(workloadSeed);
+    const file = p.file('e.ndjson', ndjson(events));
+    const m = p.file('m.yaml', workloadMapping);
+    const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json']);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/daily/i);
+    expect(first.stderr).toMatch(/Stopped:/);
+    await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });
+    const second = await p.send([file, '-m', m, '--checkpoint', 'ck.json']);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/Resumed at .*e\.ndjson:\d+/);
+    expect(normalState(await p.dump())).toEqual(await reference(events));
+  });
+});

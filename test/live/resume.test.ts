@@ -1,0 +1,61 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { ndjson, portal, type Portal } from '../helpers/live.js';
+import { BIN } from '../helpers/run-cli.js';
+import { normalState, workload, workloadMapping, workloadSeed } from '../helpers/workload.js';
+
+let p: Portal;
+let ref: Portal | undefined;
+afterEach(async () => {
+  await p?.stop();
+  await ref?.stop();
+});
+
+it('resumes after kill -9 with nothing lost and nothing twice', async () => {
+  const events = workload(400);
+  // Slow answers make the run last long enough to be killed in the middle.
+  p = await portal({ faults: { slowMs: 40 } });
+  await p.seed(workloadSeed);
+  const file = p.file('e.ndjson', ndjson(events));
+  const m = p.file('m.yaml', workloadMapping);
+  const ck = path.join(p.dir, 'ck.json');
+  const args = [BIN, 'send', file, '-m', m, '--checkpoint', ck, '--concurrency', '2', '--quiet'];
+  const env = { ...process.env, HUBSPOT_API_BASE_URL: p.emu.url, HUBSPOT_ACCESS_TOKEN: p.emu.accessToken };
+  const child = spawn(process.execPath, args, { cwd: p.dir, env, stdio: 'ignore' });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ? -1 : code)));
+
+  // Kill it once the checkpoint shows real progress, part-way through.
+  const deadline = Date.now() + 30_000;
+  let progress = 0;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (!existsSync(ck)) continue;
+    const cp = JSON.parse(readFileSync(ck, 'utf8'));
+    progress = cp.resumeAt?.line ?? 0;
+    if (progress > 150) break;
+  }
+  child.kill('SIGKILL');
+  expect(await exited).toBe(-1);
+  expect(progress).toBeGreaterThan(150);
+  expect(progress).toBeLessThan(events.length);
+  const partial = normalState(await p.dump());
+
+  await p.emu.setFaults({});
+  const again = await p.send([file, '-m', m, '--checkpoint', ck]);
+  expect(again.code).toBe(0);
+  expect(again.stderr).toMatch(/Resumed at .*e\.ndjson:\d+/);
+  // The resumed run did not start over.
+  expect(Number(/events read:\s+(\d+)/.exec(again.stderr)?.[1])).toBeLessThan(events.length);
+  const final = normalState(await p.dump());
+  expect(final.contacts.length).toBeGreaterThanOrEqual(partial.contacts.length);
+
+  ref = await portal();
+  await ref.seed(workloadSeed);
+  const clean = await ref.send([ref.file('e.ndjson', ndjson(events)), '-m', ref.file('m.yaml', workloadMapping)]);
+  expect(clean.code).toBe(0);
+  const expected = normalState(await ref.dump());
+  expect(final).toEqual(expected);
+  expect(final.events).toHaveLength(400);
+});

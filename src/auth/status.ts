@@ -3,7 +3,7 @@ import { UserError } from '../errors.js';
 import { configDir } from './config-dir.js';
 import { credentialSourceInEffect, DEFAULT_PROFILE } from './credentials.js';
 import { loginAgainHint, OAuthTokenProvider } from './oauth-token-provider.js';
-import { maskToken } from './redact.js';
+import { maskToken } from './mask.js';
 import { checkProfileName, TokenStore, type StoredProfile } from './token-store.js';
 
 /** What `auth status` may show of a profile: everything but its secrets. */

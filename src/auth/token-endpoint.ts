@@ -1,6 +1,6 @@
 import { paths } from '../hubspot/api.js';
 import { authRequest, type AuthHttpResponse } from './http.js';
-import { redact } from './redact.js';
+import { redactText } from '../hubspot/redact.js';
 
 export interface TokenGrant {
   accessToken: string;
@@ -109,7 +109,7 @@ function endpointError(res: AuthHttpResponse, secrets: Array<string | undefined>
   const b = res.body ?? {};
   const code = typeof b.status === 'string' && b.status !== 'error' ? b.status : typeof b.category === 'string' ? b.category : `HTTP_${res.status}`;
   let text = `HTTP ${res.status} ${code}`;
-  if (typeof b.message === 'string' && b.message) text += `: ${redact(b.message, secrets)}`;
+  if (typeof b.message === 'string' && b.message) text += `: ${redactText(b.message, secrets)}`;
   if (typeof b.correlationId === 'string') text += ` (correlationId ${b.correlationId})`;
   return new TokenEndpointError(res.status, code, text);
 }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT_CANNOT_RUN, formatError } from './errors.js';
 import { registerSend } from './commands/send.js';
@@ -17,7 +18,7 @@ export function buildProgram(): Command {
     .description(
       "Send Segment events (NDJSON) to HubSpot the way Segment's HubSpot Cloud Mode (Actions) destination does, from your own machine.",
     )
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(packageVersion())
     .showHelpAfterError('(run with --help for usage)');
   registerSend(program);
   registerValidate(program);
@@ -25,6 +26,11 @@ export function buildProgram(): Command {
   registerLogout(program);
   registerAuth(program);
   return program;
+}
+
+function packageVersion(): string {
+  // dist/src/cli.js → the package root's package.json
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
 
 export async function main(argv: string[]): Promise<void> {

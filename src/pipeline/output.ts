@@ -7,6 +7,7 @@ export class LineWriter {
   private chunks: string[] = [];
   private size = 0;
   private closed = false;
+  private blocked?: Promise<void>;
 
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 64 * 1024) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
@@ -24,9 +25,20 @@ export class LineWriter {
 
   flush(): void {
     if (this.closed || this.chunks.length === 0) return;
-    this.stream.write(this.chunks.join(''));
+    const ok = this.stream.write(this.chunks.join(''));
     this.chunks = [];
     this.size = 0;
+    if (!ok && !this.blocked) {
+      this.blocked = new Promise((resolve) => this.stream.once('drain', () => {
+        this.blocked = undefined;
+        resolve();
+      }));
+    }
+  }
+
+  /** While the reader of stdout lags, a promise to wait on before reading more input; memory stays flat. */
+  backpressure(): Promise<void> | undefined {
+    return this.closed ? undefined : this.blocked;
   }
 
   /** Resolves when everything written has left the process. */

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -14,7 +14,15 @@ export interface InputLine {
   text: string;
 }
 
+/** How far through the input files reading is, in bytes on disk (compressed for .gz), for the ETA. */
+export interface ReadProgress {
+  bytesRead: number;
+  /** Unknown when reading stdin. */
+  bytesTotal?: number;
+}
+
 export interface ReadOptions {
+  progress?: ReadProgress;
   /** Lines before this position are skipped: they were finished by an earlier run. */
   resumeAt?: { input: number; line: number };
   stdin?: Readable;
@@ -34,7 +42,7 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-async function openInput(name: string, stdin: Readable): Promise<Readable> {
+async function openInput(name: string, stdin: Readable, progress?: ReadProgress): Promise<Readable> {
   if (name === STDIN) {
     // stdin may be gzip too: peek at the first chunk.
     const first: Buffer | null = await new Promise((resolve) => {
@@ -61,6 +69,7 @@ async function openInput(name: string, stdin: Readable): Promise<Readable> {
     throw new UserError(`cannot read input file ${name} (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, 'check the file names given to `send`');
   }
   const raw = createReadStream(name, { highWaterMark: 256 * 1024 });
+  if (progress) raw.on('data', (chunk) => (progress.bytesRead += chunk.length));
   return gz ? raw.pipe(createGunzip()) : raw;
 }
 
@@ -70,12 +79,13 @@ async function openInput(name: string, stdin: Readable): Promise<Readable> {
  */
 export async function* readLines(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<InputLine> {
   const stdin = opts.stdin ?? process.stdin;
+  if (opts.progress) opts.progress.bytesTotal = await totalSize(inputs);
   for (let input = 0; input < inputs.length; input++) {
     const skipBefore = opts.resumeAt ? (input < opts.resumeAt.input ? Infinity : input === opts.resumeAt.input ? opts.resumeAt.line : 0) : 0;
     if (skipBefore === Infinity) continue;
     const name = inputs[input]!;
     const file = name === STDIN ? '<stdin>' : name;
-    const stream = await openInput(name, stdin);
+    const stream = await openInput(name, stdin, opts.progress);
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
     let line = 0;
     try {
@@ -90,4 +100,17 @@ export async function* readLines(inputs: string[], opts: ReadOptions = {}): Asyn
       rl.close();
     }
   }
+}
+
+async function totalSize(inputs: string[]): Promise<number | undefined> {
+  if (inputs.includes(STDIN)) return undefined;
+  let total = 0;
+  for (const name of inputs) {
+    try {
+      total += (await stat(name)).size;
+    } catch {
+      return undefined;
+    }
+  }
+  return total;
 }

@@ -5,7 +5,7 @@ import type { Transport } from '../hubspot/transport.js';
 import { Accounts, type Counts, type EventRecord } from './account.js';
 import { checkResumable, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { FailedEventsFile } from './failed-events.js';
-import { readLines, type ReadOptions } from './read-lines.js';
+import { readLines, type ReadOptions, type ReadProgress } from './read-lines.js';
 import { describeRequest, type LoggedRequest } from './request-log.js';
 import { routeLine } from './route.js';
 import { Scheduler, type Op } from './schedule.js';
@@ -28,6 +28,8 @@ export interface RunOptions {
   /** Set to stop reading: in-flight requests finish, the checkpoint is written. */
   stopSignal?: { stopped: boolean };
   onProgress?: (p: Progress) => void;
+  /** A promise to wait on before reading on, while the output lags behind. */
+  outputBackpressure?: () => Promise<void> | undefined;
   /** Each failed event, as it becomes final. */
   onFailed?: (rec: EventRecord) => void;
 }
@@ -35,6 +37,7 @@ export interface RunOptions {
 export interface Progress {
   counts: Counts;
   requests: number;
+  input: ReadProgress;
 }
 
 export interface RunResult {
@@ -114,20 +117,23 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   };
   const checkpointTimer = opts.checkpointPath && !opts.transport.readOnly ? setInterval(() => saveCheckpoint(false), 1000) : undefined;
   checkpointTimer?.unref();
-  const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: accounts.counts, requests }), 250) : undefined;
+  const input: ReadProgress = { bytesRead: 0 };
+  const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: accounts.counts, requests, input }), 250) : undefined;
   progressTimer?.unref();
 
   const resumeAt = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
   const maxPending = opts.maxPendingEvents ?? 20_000;
   let interrupted = false;
   try {
-    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin })) {
+    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress: input })) {
       if (opts.stopSignal?.stopped || scheduler.stoppedBy) {
         interrupted = !!opts.stopSignal?.stopped;
         break;
       }
       routeLine(line, { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts });
       if (accounts.unfinished >= maxPending) await scheduler.room(maxPending / 2);
+      const lag = opts.outputBackpressure?.();
+      if (lag) await lag;
     }
     if (opts.stopSignal?.stopped) interrupted = true;
     if (interrupted) await scheduler.quiesce();

@@ -77,6 +77,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
       partialAfterMs: dryRun && !inputs.includes(STDIN) ? undefined : 300,
       onRequest: dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
       onFailed: reportFailure,
+      outputBackpressure: () => out.backpressure(),
       stopSignal,
       onProgress: progress ? (p) => progress.update(p) : undefined,
     });

@@ -38,6 +38,39 @@ describe('upsertCustomObjectRecord against the emulator', () => {
     expect(dump.associations).toContainEqual(['deals', deal.id, 'contacts', contactId, 'HUBSPOT_DEFINED:3']);
   });
 
+  it('looks up, creates and updates 100 records a request when the search is on one property', async () => {
+    p = await portal();
+    await p.seed({ records: { deals: [{ properties: { dealname: 'Order D5', amount: '1' } }, { properties: { dealname: 'Order D7' } }, { properties: { dealname: 'Order D7' } }] } });
+    const events = Array.from({ length: 250 }, (_, i) => ({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `D${i % 200}`, total: i } }));
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', deals()), '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    // D7 matches two seeded deals: Segment's error, for both events that name it.
+    expect(r.stderr).toMatch(/failed:\s+2/);
+    expect(r.stderr).toContain('The search criteria defined by Custom Object Record Search Fields returned more than one records.');
+    const got = new Map(recordsOf(await p.dump(), 'deals').filter((d) => d.dealname !== 'Order D7').map((d) => [d.dealname, d.amount]));
+    expect(got.size).toBe(199);
+    expect(got.get('Order D5')).toBe('205');
+    expect(got.get('Order D0')).toBe('200');
+    expect(got.get('Order D199')).toBe('199');
+    const { counts, total } = await p.requests();
+    expect(counts['POST /crm/v3/objects/deals/search']).toBeLessThanOrEqual(4);
+    // Segment: a search and a write per event, 500 requests.
+    expect(total).toBeLessThanOrEqual(500 / 20);
+  });
+
+  it('keeps Segment\'s any-field-matches search, one event at a time, when searching on several properties', async () => {
+    p = await portal();
+    await p.seed({ records: { deals: [{ properties: { dealname: 'Legacy', amount: '3' } }] } });
+    const m = p.file('m.yaml', deals().replace('      properties:\n        dealname', '        amount: { "@path": "$.properties.old_total" }\n      properties:\n        dealname'));
+    const r = await p.send([p.file('e.ndjson', ndjson([{ type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'New', old_total: 3, total: 9 } }])), '-m', m]);
+    expect(r.code).toBe(0);
+    // The dealname does not match, the amount does: one match, so it is updated, not created.
+    const got = recordsOf(await p.dump(), 'deals');
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ dealname: 'Order New', amount: '9' });
+    expect((await p.requests()).counts['POST /crm/v3/objects/deals/search']).toBe(1);
+  });
+
   it('skips with Segment\'s message when nothing is found and createNewCustomRecord is false', async () => {
     p = await portal();
     const r = await p.send([p.file('e.ndjson', ndjson([{ type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'Z', total: 1 } }])), '-m', p.file('m.yaml', deals('      createNewCustomRecord: false\n'))]);

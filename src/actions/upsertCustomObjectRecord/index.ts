@@ -1,4 +1,5 @@
-import { paths } from '../../hubspot/api.js';
+import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { performBatch, singleField } from './batch.js';
 import { flattenObject } from '../shared/flatten.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { hasFields, searchRequest, stableKey } from '../shared/search.js';
@@ -51,14 +52,24 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
       },
       // Records found by the same search values are one record: keep their updates in input order.
       key: searchFields ? `record:${payload.objectType}:${stableKey(searchFields)}` : undefined,
-      batchSize: 1,
-      lane: `upsertCustomObjectRecord:${ctx.mappingName}`,
+      ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
     };
   },
   async perform(ops, ctx) {
+    if (ops.length > 1 || batchable(ops[0]!.data.searchFields, ops[0]!.data.target)) return performBatch(ops, ctx);
     for (const op of ops) await performOne(op, ctx);
   },
 };
+
+const batchable = (searchFields: CustomRecordOp['searchFields'], target: CustomRecordOp['target']) =>
+  !!singleField(searchFields) && (!target || !!singleField(target.searchFields));
+
+/** Records looked up by one property share a lane per object type and property, 100 a request. */
+function lanePlan(mapping: string, objectType: string, searchFields: CustomRecordOp['searchFields'], target: CustomRecordOp['target']) {
+  const one = singleField(searchFields);
+  if (!one || !batchable(searchFields, target)) return { batchSize: 1, lane: `upsertCustomObjectRecord:${mapping}` };
+  return { batchSize: MAX_CRM_BATCH, lane: `upsertCustomObjectRecord:${mapping}:${objectType}:${one.name}` };
+}
 
 type Hit = { id?: string; total: number };
 type Found = Hit | 'failed';

@@ -1,0 +1,194 @@
+import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { writeBatch } from '../shared/batch-write.js';
+import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
+import { stableKey } from '../shared/search.js';
+import type { OpHandle, PerformContext } from '../types.js';
+import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
+import type { CustomRecordOp } from './index.js';
+
+/** HubSpot returns at most 200 records a search page. */
+const PAGE = 200;
+
+/** The one property a batchable lookup searches, with its value as text. */
+export function singleField(fields: Record<string, unknown> | undefined): { name: string; value: string } | undefined {
+  if (!fields) return undefined;
+  const keys = Object.keys(fields);
+  const v = keys.length === 1 ? fields[keys[0]!] : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? { name: keys[0]!, value: String(v) } : undefined;
+}
+
+type Ids = Map<string, string[]>;
+
+/**
+ * Segment searches once per event (HubSpot allows 5 searches a second), which makes a backfill of
+ * records crawl. When the search is on one property, up to 100 events are looked up with one IN
+ * search, written with one batch create and one batch update, and associated with one batch call;
+ * the outcome for each event is Segment's (create, update, skip, or its errors).
+ */
+export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: PerformContext): Promise<void> {
+  const { objectType } = ops[0]!.data;
+  const prop = singleField(ops[0]!.data.searchFields)!.name;
+  const found = await lookup(objectType, prop, ops.map((o) => singleField(o.data.searchFields)!.value), ops, ctx, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields');
+  if (!found) return;
+  const withTarget = ops.filter((o) => o.data.target);
+  const targets = new Map<OpHandle<CustomRecordOp>, string[]>();
+  for (const group of groupBy(withTarget, (o) => `${o.data.target!.objectType}\n${singleField(o.data.target!.searchFields)!.name}`)) {
+    const t = group[0]!.data.target!;
+    const tf = singleField(t.searchFields)!;
+    const ids = await lookup(t.objectType, tf.name, group.map((o) => singleField(o.data.target!.searchFields)!.value), group, ctx, SEARCH_TO_ASSOCIATE_FAILED, 'searchFieldsToAssociateCustomObjects');
+    if (!ids) continue;
+    for (const o of group) targets.set(o, ids.get(singleField(o.data.target!.searchFields)!.value) ?? []);
+  }
+
+  const creates: OpHandle<CustomRecordOp>[] = [];
+  const updates: Array<{ op: OpHandle<CustomRecordOp>; id: string }> = [];
+  for (const op of ops) {
+    if (op.outcome) continue;
+    const hits = found.get(singleField(op.data.searchFields)!.value) ?? [];
+    if (hits.length > 1) ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_RECORDS, field: 'customObjectSearchFields' });
+    else if (hits.length === 1) updates.push({ op, id: hits[0]! });
+    else if (!op.data.createNew) ctx.skip(op, NOT_FOUND_NO_CREATE);
+    else creates.push(op);
+  }
+  const typesOf = (op: OpHandle<CustomRecordOp>) => [{ associationCategory: op.data.target!.associationCategory, associationTypeId: op.data.target!.associationTypeId }];
+  const oneTarget = (op: OpHandle<CustomRecordOp>) => (targets.get(op)?.length === 1 ? targets.get(op)![0] : undefined);
+
+  const written: OpHandle<CustomRecordOp>[] = [];
+  const memo = (op: OpHandle<CustomRecordOp>) => ctx.run.ids.set(`found:${objectType}:${stableKey(op.data.searchFields!)}`, op.recordId!);
+  if (creates.length) {
+    const results = await writeBatch(
+      {
+        items: creates,
+        opsOf: (op) => [op],
+        traceOf: (op) => String(op.id),
+        request: (some) => ({
+          method: 'POST',
+          path: paths.batch(objectType, 'create'),
+          body: {
+            inputs: some.map((op) => ({
+              properties: op.data.properties,
+              associations: oneTarget(op) ? [{ to: { id: oneTarget(op) }, types: typesOf(op) }] : [],
+              objectWriteTraceId: String(op.id),
+            })),
+          },
+          when: 'the search found no record',
+        }),
+        matchResult: (rec, some) => some.find((op) => String(rec?.properties?.[prop]) === singleField(op.data.searchFields)!.value),
+      },
+      ctx,
+    );
+    for (const [op, r] of results) {
+      if (!r.ok) ctx.fail(op, r.failure);
+      else {
+        op.recordId = String(r.record.id);
+        memo(op);
+        written.push(op);
+      }
+    }
+  }
+  if (updates.length) {
+    const results = await writeBatch(
+      {
+        items: updates,
+        opsOf: (u) => [u.op],
+        traceOf: (u) => String(u.op.id),
+        request: (some) => ({
+          method: 'POST',
+          path: paths.batch(objectType, 'update'),
+          body: { inputs: some.map((u) => ({ id: u.id, properties: u.op.data.properties, objectWriteTraceId: String(u.op.id) })) },
+          when: 'the search found these records',
+        }),
+        matchResult: (rec, some) => some.find((u) => u.id === String(rec?.id)),
+      },
+      ctx,
+    );
+    const toAssociate: Array<{ op: OpHandle<CustomRecordOp>; from: string; to: string }> = [];
+    for (const [u, r] of results) {
+      if (!r.ok) {
+        ctx.fail(u.op, r.failure);
+        continue;
+      }
+      u.op.recordId = u.id;
+      memo(u.op);
+      written.push(u.op);
+      const to = oneTarget(u.op);
+      if (to) toAssociate.push({ op: u.op, from: u.id, to });
+    }
+    await associate(objectType, toAssociate, typesOf, ctx);
+  }
+  for (const op of written) {
+    if (op.outcome) continue;
+    if ((targets.get(op)?.length ?? 0) > 1) ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_TO_ASSOCIATE, field: 'searchFieldsToAssociateCustomObjects' });
+    else ctx.deliver(op);
+  }
+}
+
+/** One IN search (paged) for many values: the ids found for each value, or undefined when the ops were failed. */
+async function lookup(objectType: string, prop: string, values: string[], ops: OpHandle<CustomRecordOp>[], ctx: PerformContext, onBadRequest: string, field: string): Promise<Ids | undefined> {
+  const out: Ids = new Map();
+  const unknown: string[] = [];
+  for (const v of new Set(values)) {
+    const known = ctx.run.ids.get(`found:${objectType}:${stableKey({ [prop]: v })}`);
+    if (known) out.set(v, [known]);
+    else unknown.push(v);
+  }
+  for (let i = 0; i < unknown.length; i += MAX_CRM_BATCH) {
+    const chunk = unknown.slice(i, i + MAX_CRM_BATCH);
+    let after: string | undefined;
+    do {
+      const res = await ctx.send(
+        {
+          method: 'POST',
+          path: paths.search(objectType),
+          body: { filterGroups: [{ filters: [{ propertyName: prop, operator: 'IN', values: chunk }] }], properties: [prop], limit: PAGE, ...(after ? { after } : {}) },
+          budget: 'search',
+        },
+        ops,
+      );
+      if (!isOk(res)) {
+        const failure = res.status === 400 ? { ...hubspotFailure(res), message: onBadRequest, field } : hubspotFailure(res, `searching ${objectType}`);
+        for (const op of ops) if (!op.outcome) ctx.fail(op, failure);
+        return undefined;
+      }
+      for (const r of res.body?.results ?? []) {
+        const v = String(r?.properties?.[prop] ?? '');
+        const hit = chunk.find((c) => c === v) ?? chunk.find((c) => c.toLowerCase() === v.toLowerCase());
+        if (hit !== undefined) out.set(hit, [...(out.get(hit) ?? []), String(r.id)]);
+      }
+      after = res.body?.paging?.next?.after;
+    } while (after);
+  }
+  for (const [v, ids] of out) if (ids.length === 1) ctx.run.ids.set(`found:${objectType}:${stableKey({ [prop]: v })}`, ids[0]!);
+  return out;
+}
+
+async function associate(
+  objectType: string,
+  pairs: Array<{ op: OpHandle<CustomRecordOp>; from: string; to: string }>,
+  typesOf: (op: OpHandle<CustomRecordOp>) => unknown[],
+  ctx: PerformContext,
+): Promise<void> {
+  for (const group of groupBy(pairs, (p) => p.op.data.target!.objectType)) {
+    const toType = group[0]!.op.data.target!.objectType;
+    for (let i = 0; i < group.length; i += MAX_CRM_BATCH) {
+      const chunk = group.slice(i, i + MAX_CRM_BATCH);
+      const res = await ctx.send(
+        {
+          method: 'POST',
+          path: paths.associationsBatchCreate(objectType, toType),
+          body: { inputs: chunk.map((p) => ({ from: { id: p.from }, to: { id: p.to }, types: typesOf(p.op) })) },
+          when: 'both searches found one record',
+        },
+        chunk.map((p) => p.op),
+      );
+      const failed = !isOk(res) ? chunk : [];
+      for (const p of failed) ctx.fail(p.op, hubspotFailure(res, 'associating the record'));
+    }
+  }
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): T[][] {
+  const m = new Map<string, T[]>();
+  for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+  return [...m.values()];
+}

@@ -25,8 +25,8 @@ export interface RunOptions {
   /** Events held unfinished at once; reading waits beyond it, which keeps memory flat. */
   maxPendingEvents?: number;
   stdin?: ReadOptions['stdin'];
-  /** Set to stop reading: in-flight requests finish, the checkpoint is written. */
-  stopSignal?: { stopped: boolean };
+  /** Aborted to stop: reading ends, in-flight requests finish, the checkpoint is written. */
+  stopSignal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   /** A promise to wait on before reading on, while the output lags behind. */
   outputBackpressure?: () => Promise<void> | undefined;
@@ -126,18 +126,24 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   let interrupted = false;
   try {
     for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress: input })) {
-      if (opts.stopSignal?.stopped || scheduler.stoppedBy) {
-        interrupted = !!opts.stopSignal?.stopped;
-        break;
-      }
+      if (opts.stopSignal?.aborted || scheduler.stoppedBy) break;
       routeLine(line, { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts });
       if (accounts.unfinished >= maxPending) await scheduler.room(maxPending / 2);
       const lag = opts.outputBackpressure?.();
       if (lag) await lag;
     }
-    if (opts.stopSignal?.stopped) interrupted = true;
-    if (interrupted) await scheduler.quiesce();
-    else await scheduler.drain();
+    if (!opts.stopSignal?.aborted) {
+      const stop = opts.stopSignal;
+      let onAbort = () => undefined as void;
+      const aborted = new Promise<void>((resolve) => (onAbort = resolve));
+      stop?.addEventListener('abort', onAbort, { once: true });
+      await Promise.race([scheduler.drain(), aborted]);
+      stop?.removeEventListener('abort', onAbort);
+    }
+    if (opts.stopSignal?.aborted) {
+      interrupted = true;
+      await scheduler.quiesce();
+    }
   } finally {
     if (checkpointTimer) clearInterval(checkpointTimer);
     if (progressTimer) clearInterval(progressTimer);

@@ -54,13 +54,13 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
     if (reported === MAX_REPORTED) process.stderr.write(`(further failures are only counted${flags.failed || !dryRun ? '; all are in the failed-events file' : ''})\n`);
   };
 
-  const stopSignal = { stopped: false };
+  const stop = new AbortController();
   const onSigint = () => {
-    if (stopSignal.stopped) {
+    if (stop.signal.aborted) {
       process.stderr.write('\nStopped at once; the checkpoint holds only what had finished.\n');
       process.exit(130);
     }
-    stopSignal.stopped = true;
+    stop.abort();
     process.stderr.write('\nFinishing the requests in flight, then writing the checkpoint (Ctrl-C again to stop at once)…\n');
   };
   process.on('SIGINT', onSigint);
@@ -78,7 +78,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
       onRequest: dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
       onFailed: reportFailure,
       outputBackpressure: () => out.backpressure(),
-      stopSignal,
+      stopSignal: stop.signal,
       onProgress: progress ? (p) => progress.update(p) : undefined,
     });
     progress?.clear();

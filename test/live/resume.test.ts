@@ -11,6 +11,7 @@ let ref: Portal | undefined;
 afterEach(async () => {
   await p?.stop();
   await ref?.stop();
+  ref = undefined;
 });
 
 it('resumes after kill -9 with nothing lost and nothing twice', async () => {
@@ -58,4 +59,51 @@ it('resumes after kill -9 with nothing lost and nothing twice', async () => {
   const expected = normalState(await ref.dump());
   expect(final).toEqual(expected);
   expect(final.events).toHaveLength(400);
+});
+
+it('Ctrl-C finishes the requests in flight, writes the checkpoint, and the run resumes; a second Ctrl-C stops at once', async () => {
+  const events = workload(300);
+  p = await portal({ faults: { slowMs: 60 } });
+  await p.seed(workloadSeed);
+  const file = p.file('e.ndjson', ndjson(events));
+  const m = p.file('m.yaml', workloadMapping);
+  const ck = path.join(p.dir, 'ck.json');
+  const env = { ...process.env, HUBSPOT_API_BASE_URL: p.emu.url, HUBSPOT_ACCESS_TOKEN: p.emu.accessToken };
+  const start = () => {
+    const child = spawn(process.execPath, [BIN, 'send', file, '-m', m, '--checkpoint', ck, '--concurrency', '2'], { cwd: p.dir, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, exited, stderr: () => stderr };
+  };
+  const waitFor = async (cond: () => boolean) => {
+    const deadline = Date.now() + 20_000;
+    while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  const first = start();
+  await waitFor(() => existsSync(ck));
+  first.child.kill('SIGINT');
+  expect(await first.exited).toBe(1);
+  expect(first.stderr()).toContain('Finishing the requests in flight');
+  expect(first.stderr()).toContain('Interrupted: in-flight requests finished');
+  const saved = JSON.parse(readFileSync(ck, 'utf8'));
+  expect(saved.complete).toBe(false);
+
+  // Answers slow enough that requests are surely in flight when the second Ctrl-C comes.
+  await p.emu.setFaults({ slowMs: 3000 });
+  const second = start();
+  await new Promise((r) => setTimeout(r, 800));
+  second.child.kill('SIGINT');
+  await waitFor(() => second.stderr().includes('Finishing'));
+  second.child.kill('SIGINT');
+  expect(await second.exited).toBe(130);
+
+  await p.emu.setFaults({});
+  const last = await p.send([file, '-m', m, '--checkpoint', ck]);
+  expect(last.code).toBe(0);
+  ref = await portal();
+  await ref.seed(workloadSeed);
+  expect((await ref.send([ref.file('e.ndjson', ndjson(events)), '-m', ref.file('m.yaml', workloadMapping)])).code).toBe(0);
+  expect(normalState(await p.dump())).toEqual(normalState(await ref.dump()));
 });

@@ -1,3 +1,4 @@
+import { paths } from '../../hubspot/api.js';
 import type { HubSpotRequest, HubSpotResponse } from '../../hubspot/transport.js';
 import type { FailureDetail, OpHandle, PerformContext } from '../types.js';
 import { errorTraceIds, hubspotFailure } from './hubspot-answers.js';
@@ -74,4 +75,34 @@ function statusOf(err: any): number {
   const n = Number(err?.status);
   if (Number.isFinite(n) && n >= 100) return n;
   return err?.category === 'OBJECT_NOT_FOUND' ? 404 : err?.category === 'CONFLICT' ? 409 : 400;
+}
+
+/**
+ * The usual CRM batch write: POST /crm/v3/objects/{type}/batch/{kind} with one input per item,
+ * each carrying its op's id as objectWriteTraceId, through writeBatch.
+ */
+export function writeRecords<I extends { op: OpHandle }>(
+  ctx: PerformContext,
+  objectType: string,
+  kind: 'create' | 'update' | 'upsert',
+  items: I[],
+  inputOf: (item: I) => Record<string, unknown>,
+  opts: { when?: string; matchResult(record: any, items: I[]): I | undefined },
+): Promise<Map<I, WriteResult>> {
+  const trace = (i: I) => String(i.op.id);
+  return writeBatch<I>(
+    {
+      items,
+      opsOf: (i) => [i.op],
+      traceOf: trace,
+      request: (some) => ({
+        method: 'POST',
+        path: paths.batch(objectType, kind),
+        body: { inputs: some.map((i) => ({ ...inputOf(i), objectWriteTraceId: trace(i) })) },
+        when: opts.when,
+      }),
+      matchResult: opts.matchResult,
+    },
+    ctx,
+  );
 }

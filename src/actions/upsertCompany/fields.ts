@@ -1,7 +1,7 @@
 import type { FieldDefinition } from '../types.js';
+import { ifExists } from '../shared/defaults.js';
 
 /** Segment's Upsert Company fields (upsertCompany/index.ts). */
-const ifExists = (a: string, b: string) => ({ '@if': { exists: { '@path': a }, then: { '@path': a }, else: { '@path': b } } });
 
 export const fields: Record<string, FieldDefinition> = {
   groupid: {

@@ -1,7 +1,7 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject, definedOnly } from '../shared/flatten.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { writeBatch } from '../shared/batch-write.js';
+import { writeRecords } from '../shared/batch-write.js';
 import { hasFields } from '../shared/search.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PrepareContext } from '../types.js';
 import { fields } from './fields.js';
@@ -122,78 +122,25 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
     }
 
     const done: OpHandle<CompanyOp>[] = [];
-    const settle = (results: Map<{ op: OpHandle<CompanyOp> }, { ok: boolean; record?: any; failure?: any }>, idOf: (item: any, rec: any) => string) => {
+    type Item = { op: OpHandle<CompanyOp>; id?: string };
+    const write = async (kind: 'upsert' | 'create' | 'update', items: Item[], inputOf: (i: Item) => Record<string, unknown>, when?: string) => {
+      if (!items.length) return;
+      const results = await writeRecords(ctx, 'companies', kind, items, inputOf, {
+        when,
+        // Results come back in any order: by id for updates, else by the segment_group_id they carry.
+        matchResult: (rec, some) => some.find((i) => (i.id ? i.id === String(rec?.id) : String(rec?.properties?.[SEGMENT_GROUP_ID]) === i.op.data.groupid)),
+      });
       for (const [item, r] of results) {
-        if (r.ok) {
-          item.op.recordId = idOf(item, r.record);
+        if (!r.ok) ctx.fail(item.op, r.failure);
+        else {
+          item.op.recordId = item.id ?? String(r.record.id);
           done.push(item.op);
-        } else ctx.fail(item.op, r.failure);
+        }
       }
     };
-    const byGroupId = (rec: any, some: Array<{ op: OpHandle<CompanyOp> }>) =>
-      some.find((i) => String(rec?.properties?.[SEGMENT_GROUP_ID]) === i.op.data.groupid);
-
-    if (upserts.length) {
-      settle(
-        await writeBatch(
-          {
-            items: upserts.map((op) => ({ op })),
-            opsOf: (i) => [i.op],
-            traceOf: (i) => String(i.op.id),
-            request: (some) => ({
-              method: 'POST',
-              path: paths.batch('companies', 'upsert'),
-              body: {
-                inputs: some.map((i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties, objectWriteTraceId: String(i.op.id) })),
-              },
-            }),
-            matchResult: byGroupId,
-          },
-          ctx,
-        ),
-        (_i, rec) => String(rec.id),
-      );
-    }
-    if (creates.length) {
-      settle(
-        await writeBatch(
-          {
-            items: creates.map((op) => ({ op })),
-            opsOf: (i) => [i.op],
-            traceOf: (i) => String(i.op.id),
-            request: (some) => ({
-              method: 'POST',
-              path: paths.batch('companies', 'create'),
-              body: { inputs: some.map((i) => ({ properties: i.op.data.properties, objectWriteTraceId: String(i.op.id) })) },
-              when: 'no company has this segment_group_id and the search found none',
-            }),
-            matchResult: byGroupId,
-          },
-          ctx,
-        ),
-        (_i, rec) => String(rec.id),
-      );
-    }
-    if (updates.length) {
-      settle(
-        await writeBatch(
-          {
-            items: updates,
-            opsOf: (i) => [i.op],
-            traceOf: (i) => String(i.op.id),
-            request: (some) => ({
-              method: 'POST',
-              path: paths.batch('companies', 'update'),
-              body: { inputs: some.map((i) => ({ id: i.id, properties: i.op.data.properties, objectWriteTraceId: String(i.op.id) })) },
-              when: 'a company was found by segment_group_id or by the search fields',
-            }),
-            matchResult: (rec, some) => some.find((i) => i.id === String(rec?.id)),
-          },
-          ctx,
-        ),
-        (item) => item.id,
-      );
-    }
+    await write('upsert', upserts.map((op) => ({ op })), (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
+    await write('create', creates.map((op) => ({ op })), (i) => ({ properties: i.op.data.properties }), 'no company has this segment_group_id and the search found none');
+    await write('update', updates, (i) => ({ id: i.id, properties: i.op.data.properties }), 'a company was found by segment_group_id or by the search fields');
     await associateContacts(done, ctx);
   },
 };

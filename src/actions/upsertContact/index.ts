@@ -1,7 +1,7 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject, definedOnly } from '../shared/flatten.js';
 import { hubspotFailure, isOk, errorIds } from '../shared/hubspot-answers.js';
-import { writeBatch } from '../shared/batch-write.js';
+import { writeRecords } from '../shared/batch-write.js';
 import type { ActionDefinition, OpHandle, PerformContext } from '../types.js';
 import { fields } from './fields.js';
 import { rememberContact } from '../shared/identities.js';
@@ -190,26 +190,17 @@ async function performBatch(ops: OpHandle<ContactOp>[], ctx: PerformContext): Pr
   const toUpdate = pending.filter((i) => i.id);
 
   if (toCreate.length) {
-    const results = await writeBatch<Item>(
-      {
-        items: toCreate,
-        opsOf: (i) => [i.op],
-        traceOf: (i) => String(i.op.id),
-        request: (some) => ({
-          method: 'POST',
-          path: paths.batch('contacts', 'create'),
-          body: { inputs: some.map((i) => ({ properties: i.op.data.properties, objectWriteTraceId: String(i.op.id) })) },
-          when: 'the read found no contact with these emails',
-        }),
-        matchResult: (rec, some) => some.find((i) => String(rec?.properties?.email ?? '').toLowerCase() === i.op.data.key),
-      },
-      ctx,
-    );
+    const results = await writeRecords(ctx, 'contacts', 'create', toCreate, (i) => ({ properties: i.op.data.properties }), {
+      when: 'the read found no contact with these emails',
+      matchResult: (rec, some) => some.find((i) => String(rec?.properties?.email ?? '').toLowerCase() === i.op.data.key),
+    });
+    const conflicts: Item[] = [];
     for (const [item, r] of results) {
       if (r.ok) delivered(item.op, String(r.record.id), ctx);
-      else if (r.failure.status === 409) toUpdate.push(...(await reread([item], ctx)));
+      else if (r.failure.status === 409) conflicts.push(item);
       else ctx.fail(item.op, r.failure);
     }
+    if (conflicts.length) toUpdate.push(...(await reread(conflicts, ctx)));
   }
 
   if (toUpdate.length) await updateBatch(toUpdate, ctx);
@@ -240,21 +231,10 @@ async function updateBatch(items: Item[], ctx: PerformContext): Promise<void> {
     const { email: _drop, ...rest } = i.op.data.properties;
     return rest;
   };
-  const results = await writeBatch<Item>(
-    {
-      items,
-      opsOf: (i) => [i.op],
-      traceOf: (i) => String(i.op.id),
-      request: (some) => ({
-        method: 'POST',
-        path: paths.batch('contacts', 'update'),
-        body: { inputs: some.map((i) => ({ id: i.id, properties: propsFor(i), objectWriteTraceId: String(i.op.id) })) },
-        when: 'the read found these contacts',
-      }),
-      matchResult: (rec, some) => some.find((i) => i.id === String(rec?.id)),
-    },
-    ctx,
-  );
+  const results = await writeRecords(ctx, 'contacts', 'update', items, (i) => ({ id: i.id, properties: propsFor(i) }), {
+    when: 'the read found these contacts',
+    matchResult: (rec, some) => some.find((i) => i.id === String(rec?.id)),
+  });
   const refused: Item[] = [];
   for (const [item, r] of results) {
     if (!r.ok) ctx.fail(item.op, r.failure);

@@ -1,5 +1,5 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
-import { writeBatch } from '../shared/batch-write.js';
+import { writeRecords } from '../shared/batch-write.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { stableKey } from '../shared/search.js';
 import type { OpHandle, PerformContext } from '../types.js';
@@ -56,28 +56,18 @@ export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: Perform
   const written: OpHandle<CustomRecordOp>[] = [];
   const memo = (op: OpHandle<CustomRecordOp>) => ctx.run.ids.set(`found:${objectType}:${stableKey(op.data.searchFields!)}`, op.recordId!);
   if (creates.length) {
-    const results = await writeBatch(
-      {
-        items: creates,
-        opsOf: (op) => [op],
-        traceOf: (op) => String(op.id),
-        request: (some) => ({
-          method: 'POST',
-          path: paths.batch(objectType, 'create'),
-          body: {
-            inputs: some.map((op) => ({
-              properties: op.data.properties,
-              associations: oneTarget(op) ? [{ to: { id: oneTarget(op) }, types: typesOf(op) }] : [],
-              objectWriteTraceId: String(op.id),
-            })),
-          },
-          when: 'the search found no record',
-        }),
-        matchResult: (rec, some) => some.find((op) => String(rec?.properties?.[prop]) === singleField(op.data.searchFields)!.value),
-      },
+    const results = await writeRecords(
       ctx,
+      objectType,
+      'create',
+      creates.map((op) => ({ op })),
+      ({ op }) => ({ properties: op.data.properties, associations: oneTarget(op) ? [{ to: { id: oneTarget(op) }, types: typesOf(op) }] : [] }),
+      {
+        when: 'the search found no record',
+        matchResult: (rec, some) => some.find(({ op }) => String(rec?.properties?.[prop]) === singleField(op.data.searchFields)!.value),
+      },
     );
-    for (const [op, r] of results) {
+    for (const [{ op }, r] of results) {
       if (!r.ok) ctx.fail(op, r.failure);
       else {
         op.recordId = String(r.record.id);
@@ -87,21 +77,10 @@ export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: Perform
     }
   }
   if (updates.length) {
-    const results = await writeBatch(
-      {
-        items: updates,
-        opsOf: (u) => [u.op],
-        traceOf: (u) => String(u.op.id),
-        request: (some) => ({
-          method: 'POST',
-          path: paths.batch(objectType, 'update'),
-          body: { inputs: some.map((u) => ({ id: u.id, properties: u.op.data.properties, objectWriteTraceId: String(u.op.id) })) },
-          when: 'the search found these records',
-        }),
-        matchResult: (rec, some) => some.find((u) => u.id === String(rec?.id)),
-      },
-      ctx,
-    );
+    const results = await writeRecords(ctx, objectType, 'update', updates, (u) => ({ id: u.id, properties: u.op.data.properties }), {
+      when: 'the search found these records',
+      matchResult: (rec, some) => some.find((u) => u.id === String(rec?.id)),
+    });
     const toAssociate: Array<{ op: OpHandle<CustomRecordOp>; from: string; to: string }> = [];
     for (const [u, r] of results) {
       if (!r.ok) {

@@ -48,6 +48,8 @@ export interface RunResult {
   stoppedBy?: HubSpotRunError;
   interrupted: boolean;
   resumedFrom?: { file: string; line: number };
+  /** When the run stopped early: the first line not finished, from which a run must start again. */
+  unfinishedFrom?: { file: string; line: number };
   alreadyComplete: boolean;
 }
 
@@ -102,8 +104,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     };
   }
 
+  let lastSave = 0;
+  let saveCost = 0;
   const saveCheckpoint = (complete: boolean) => {
     if (!opts.checkpointPath) return;
+    const began = Date.now();
     writeCheckpoint(opts.checkpointPath, {
       version: 1,
       inputs: opts.inputs,
@@ -114,8 +119,13 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       flags: [...memory.flags],
       updatedAt: new Date().toISOString(),
     });
+    lastSave = Date.now();
+    saveCost = lastSave - began;
   };
-  const checkpointTimer = opts.checkpointPath && !opts.transport.readOnly ? setInterval(() => saveCheckpoint(false), 1000) : undefined;
+  // Once a second, but never more than a tenth of the time: the id map of a long backfill grows.
+  const checkpointTimer = opts.checkpointPath && !opts.transport.readOnly
+    ? setInterval(() => Date.now() - lastSave >= saveCost * 10 && saveCheckpoint(false), 1000)
+    : undefined;
   checkpointTimer?.unref();
   const input: ReadProgress = { bytesRead: 0 };
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: accounts.counts, requests, input }), 250) : undefined;
@@ -128,7 +138,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress: input })) {
       if (opts.stopSignal?.aborted || scheduler.stoppedBy) break;
       routeLine(line, { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts });
-      if (accounts.unfinished >= maxPending) await scheduler.room(maxPending / 2);
+      if (accounts.unfinished >= maxPending) await scheduler.room(() => accounts.unfinished < maxPending / 2);
       const lag = opts.outputBackpressure?.();
       if (lag) await lag;
     }
@@ -153,7 +163,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   if (!opts.transport.readOnly) saveCheckpoint(!stoppedBy && !interrupted);
   await failed?.close();
   const resumedFrom = resumeAt && checkpoint && !checkpoint.complete && resumeAt ? { file: opts.inputs[resumeAt.input] ?? '', line: resumeAt.line } : undefined;
+  const stopAt = stoppedBy || interrupted ? accounts.resumePoint() : undefined;
   return {
+    unfinishedFrom: stopAt ? { file: opts.inputs[stopAt.input] === '-' ? '<stdin>' : opts.inputs[stopAt.input] ?? '', line: stopAt.line } : undefined,
     counts: accounts.counts,
     requestsByAction,
     requests,

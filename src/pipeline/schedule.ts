@@ -48,7 +48,7 @@ export class Scheduler {
   private unsettled = 0;
   private flushing = false;
   private drainWaiters: Array<() => void> = [];
-  private roomWaiters: Array<{ limit: number; resolve: () => void }> = [];
+  private roomWaiters: Array<{ enough: () => boolean; resolve: () => void }> = [];
   private fatal?: unknown;
   private halted = false;
   private pumpQueued = false;
@@ -123,11 +123,14 @@ export class Scheduler {
     await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
   }
 
-  /** Resolves once fewer than `limit` ops are unsettled (or the run stopped), sending partial batches meanwhile. */
-  async room(limit: number): Promise<void> {
-    if (this.unsettled < limit || this.fatal) return;
+  /**
+   * Resolves once `enough()` holds (checked as ops settle) or the run stopped, sending partial
+   * batches meanwhile: the reader waits here, which keeps memory flat.
+   */
+  async room(enough: () => boolean): Promise<void> {
+    if (enough() || this.fatal) return;
     this.flush();
-    await new Promise<void>((resolve) => this.roomWaiters.push({ limit, resolve }));
+    await new Promise<void>((resolve) => this.roomWaiters.push({ enough, resolve }));
     this.resume();
   }
 
@@ -253,7 +256,7 @@ export class Scheduler {
     op.dependents = [];
     if (this.unsettled === 0) for (const w of this.drainWaiters.splice(0)) w();
     if (this.roomWaiters.length) {
-      this.roomWaiters = this.roomWaiters.filter((w) => (this.unsettled < w.limit ? (w.resolve(), false) : true));
+      this.roomWaiters = this.roomWaiters.filter((w) => (w.enough() ? (w.resolve(), false) : true));
     }
   }
 }

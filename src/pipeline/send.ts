@@ -84,7 +84,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
     progress?.clear();
     await out.end();
     if (flags.json) process.stdout.write(JSON.stringify({ ...result, stoppedBy: result.stoppedBy?.message, elapsedMs: Date.now() - started }) + '\n');
-    if (!flags.quiet) process.stderr.write(formatSummary(result, { dryRun, elapsedMs: Date.now() - started }));
+    if (!flags.quiet) process.stderr.write(formatSummary(result, { dryRun, elapsedMs: Date.now() - started, checkpoint: !!flags.checkpoint }));
     if (result.stoppedBy || result.interrupted) return EXIT_CANNOT_RUN;
     return result.counts.failed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
   } finally {

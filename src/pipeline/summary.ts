@@ -1,7 +1,7 @@
 import type { RunResult } from './run.js';
 
 /** The end-of-run summary people read on stderr. */
-export function formatSummary(r: RunResult, opts: { dryRun: boolean; elapsedMs: number }): string {
+export function formatSummary(r: RunResult, opts: { dryRun: boolean; elapsedMs: number; checkpoint?: boolean }): string {
   const c = r.counts;
   const lines: string[] = [];
   const verb = opts.dryRun ? 'planned' : 'sent';
@@ -19,7 +19,14 @@ export function formatSummary(r: RunResult, opts: { dryRun: boolean; elapsedMs: 
   lines.push(`  requests ${verb}: ${r.requests}`);
   for (const [a, n] of Object.entries(r.requestsByAction)) lines.push(`    ${a}: ${n}`);
   if (r.failedFile) lines.push(`Failed events were written to ${r.failedFile} (send that file again with the same mapping to retry them).`);
-  if (r.interrupted) lines.push('Interrupted: in-flight requests finished; run the same command again to resume from the checkpoint.');
+  if (r.interrupted) lines.push('Interrupted: in-flight requests finished.');
+  if (r.unfinishedFrom) {
+    lines.push(
+      opts.checkpoint
+        ? `Events from ${r.unfinishedFrom.file}:${r.unfinishedFrom.line} on are not finished: run the same command again to resume there.`
+        : `Events from ${r.unfinishedFrom.file}:${r.unfinishedFrom.line} on are not finished (no --checkpoint was given): run again to send them; what was done is not done twice.`,
+    );
+  }
   if (r.stoppedBy) lines.push(`Stopped: ${r.stoppedBy.message}${r.stoppedBy.hint ? `\n  ${r.stoppedBy.hint}` : ''}`);
   return lines.join('\n') + '\n';
 }

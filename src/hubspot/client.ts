@@ -7,8 +7,8 @@ import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
 import { describeRequest, redactRequest, redactText } from './redact.js';
 import { RequestQueue } from './request-queue.js';
-import { backoffMs, judgeNetworkFailure, judgeResponse, type RetryCause, type Verdict } from './retry-policy.js';
-import { requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
+import { backoffMs, judgeNetworkFailure, judgeResponse, neverReached, type RetryCause, type Verdict } from './retry-policy.js';
+import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
 
 /**
@@ -78,6 +78,15 @@ export const DEFAULTS = {
 } as const;
 
 const TEN_SECONDS = 10_000;
+
+/** A write that may or may not have happened: the caller checks rather than repeating it. */
+function answerLost(failure: NetworkFailure): HubSpotResponse {
+  return {
+    status: ANSWER_LOST,
+    headers: {},
+    body: { status: 'error', category: 'ANSWER_LOST', message: `the answer was lost (${failure.message}); the write may or may not have happened` },
+  };
+}
 
 export function createHubSpotClient(opts: ClientOptions): HubSpotClient {
   return new LiveClient(opts);
@@ -160,6 +169,7 @@ class LiveClient implements HubSpotClient {
           : judgeResponse(outcome, { budget, standardRemainderMs: () => this.standard.windowRemainderMs(this.now()) });
 
       if (verdict.kind === 'done') return outcome as HubSpotResponse;
+      if (outcome instanceof NetworkFailure && req.idempotent === false && !neverReached(outcome)) return answerLost(outcome);
       const res = outcome as HubSpotResponse;
       if (verdict.kind === 'daily-limit') throw dailyLimitError(res);
       if (verdict.kind === 'unauthorized') {

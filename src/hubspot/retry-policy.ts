@@ -98,6 +98,11 @@ function judgeRateLimited(res: HubSpotResponse, ctx: JudgeContext, retryAfter: n
 
 const NOBODY_LISTENING = new Set(['ECONNREFUSED', 'ENOTFOUND']);
 
+/** True when the request surely never reached HubSpot, so even a non-idempotent write may be sent again. */
+export function neverReached(failure: NetworkFailure): boolean {
+  return failure.kind === 'network' && NOBODY_LISTENING.has(failure.code);
+}
+
 export function judgeNetworkFailure(failure: NetworkFailure): Verdict {
   if (failure.kind === 'timeout') return { kind: 'retry', cause: 'timeout', minDelayMs: 0 };
   const brief = NOBODY_LISTENING.has(failure.code) ? { maxRetries: BRIEF_RETRIES } : {};

@@ -16,6 +16,12 @@ export interface HubSpotRequest {
   body?: unknown;
   budget?: RateBudget;
   /**
+   * False for a write that must not be repeated blindly (a create with no unique key): when its
+   * answer is lost (connection dropped or timed out after sending) the transport does not retry it
+   * but resolves with status 0 (ANSWER_LOST), and the caller looks up whether it landed.
+   */
+  idempotent?: boolean;
+  /**
    * When the live run sends this request only after an earlier answer (a search that found
    * nothing, a PATCH that answered 404), the condition in words. The dry-run prints it.
    */
@@ -28,6 +34,9 @@ export interface HubSpotResponse<T = any> {
   body: T;
   headers: Record<string, string>;
 }
+
+/** The status a transport resolves with when a non-idempotent write's answer was lost. */
+export const ANSWER_LOST = 0;
 
 export interface Transport {
   /**

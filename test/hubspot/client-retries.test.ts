@@ -141,6 +141,15 @@ describe('retries', () => {
     expect(retries[0].status).toBeUndefined();
   });
 
+  it('does not repeat a non-idempotent write whose answer was lost: it answers ANSWER_LOST (status 0)', async () => {
+    const { client, server, retries } = await setup([dropConnection, ok({ second: true })]);
+    const res = await client.send({ method: 'POST', path: '/crm/v3/objects/deals/batch/create', body: { inputs: [] }, idempotent: false });
+    expect(res).toMatchObject({ status: 0, body: { category: 'ANSWER_LOST' } });
+    expect(res.body.message).toMatch(/the write may or may not have happened/);
+    expect(server.seen).toHaveLength(1);
+    expect(retries).toEqual([]);
+  });
+
   it('retries an answer slower than the timeout', async () => {
     const { client, server, retries } = await setup([answerAfter(2_000, ok({ slow: true })), ok({ slow: false })], { timeoutMs: 200 });
     const res = await client.send({ method: 'GET', path: '/slow' });

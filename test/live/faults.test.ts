@@ -71,3 +71,27 @@ describe('faults', () => {
     expect(normalState(await p.dump())).toEqual(await reference(events));
   });
 });
+
+describe('lost answers to creates of records with no unique key', () => {
+  const dealsMapping = `version: 1\nmappings:\n  - name: deals\n    action: upsertCustomObjectRecord\n    trigger: 'event = "Order Completed"'\n    fields:\n      objectType: deals\n      customObjectSearchFields:\n        dealname: { "@path": "$.properties.id" }\n      properties:\n        dealname: { "@path": "$.properties.id" }\n        amount: { "@path": "$.properties.total" }\n`;
+
+  it('checks with a search instead of creating twice, in batches and one by one', async () => {
+    p = await portal({ faults: { dropAfterWriteRate: 0.5, routes: '^POST /crm/v3/objects/deals' }, seed: 11 });
+    const events = Array.from({ length: 60 }, (_, i) => ({ type: 'track', messageId: `o${i}`, event: 'Order Completed', properties: { id: `D${i % 40}`, total: i } }));
+    const env = { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' };
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', dealsMapping)], { env });
+    expect(r.stderr).toMatch(/failed:\s+0/);
+    const deals = (await p.dump()).records.deals.map((d: any) => d.properties.dealname);
+    expect(deals).toHaveLength(40);
+    expect(new Set(deals).size).toBe(40);
+
+    // One at a time (two search fields keep Segment's per-event flow).
+    const two = dealsMapping.replace('        dealname: { "@path": "$.properties.id" }\n      properties:', '        dealname: { "@path": "$.properties.id" }\n        amount: { "@path": "$.properties.total" }\n      properties:');
+    const more = Array.from({ length: 12 }, (_, i) => ({ type: 'track', messageId: `q${i}`, event: 'Order Completed', properties: { id: `E${i}`, total: 1000 + i } }));
+    const r2 = await p.send([p.file('f.ndjson', ndjson(more)), '-m', p.file('n.yaml', two)], { env });
+    expect(r2.stderr).toMatch(/failed:\s+0/);
+    const all = (await p.dump()).records.deals.map((d: any) => d.properties.dealname);
+    expect(all.filter((n: string) => n.startsWith('E'))).toHaveLength(12);
+    expect(new Set(all).size).toBe(all.length);
+  });
+});

@@ -33,7 +33,9 @@ async function writeSome<I>(w: BatchWrite<I>, items: I[], ctx: PerformContext, o
     recordResults(w, items, res, out);
     return;
   }
-  if (res.status >= 400 && res.status < 500 && items.length > 1) {
+  // A 409 names a record that exists (a create whose answer was lost, or one made meanwhile): the
+  // caller re-reads rather than splitting, which would only find the same conflict again.
+  if (res.status >= 400 && res.status < 500 && res.status !== 409 && items.length > 1) {
     const mid = Math.ceil(items.length / 2);
     await writeSome(w, items.slice(0, mid), ctx, out);
     await writeSome(w, items.slice(mid), ctx, out);
@@ -87,7 +89,7 @@ export function writeRecords<I extends { op: OpHandle }>(
   kind: 'create' | 'update' | 'upsert',
   items: I[],
   inputOf: (item: I) => Record<string, unknown>,
-  opts: { when?: string; matchResult(record: any, items: I[]): I | undefined },
+  opts: { when?: string; idempotent?: boolean; matchResult(record: any, items: I[]): I | undefined },
 ): Promise<Map<I, WriteResult>> {
   const trace = (i: I) => String(i.op.id);
   return writeBatch<I>(
@@ -100,6 +102,7 @@ export function writeRecords<I extends { op: OpHandle }>(
         path: paths.batch(objectType, kind),
         body: { inputs: some.map((i) => ({ ...inputOf(i), objectWriteTraceId: trace(i) })) },
         when: opts.when,
+        idempotent: opts.idempotent,
       }),
       matchResult: opts.matchResult,
     },

@@ -138,8 +138,8 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
         }
       }
     };
-    await write('upsert', upserts.map((op) => ({ op })), (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
-    await write('create', creates.map((op) => ({ op })), (i) => ({ properties: i.op.data.properties }), 'no company has this segment_group_id and the search found none');
+    // Companies to create are upserted on segment_group_id too: a retry after a lost answer cannot duplicate one.
+    await write('upsert', [...upserts, ...creates].map((op) => ({ op })), (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
     await write('update', updates, (i) => ({ id: i.id, properties: i.op.data.properties }), 'a company was found by segment_group_id or by the search fields');
     await associateContacts(done, ctx);
   },

@@ -189,40 +189,50 @@ async function performBatch(ops: OpHandle<ContactOp>[], ctx: PerformContext): Pr
   const toCreate = pending.filter((i) => !i.id);
   const toUpdate = pending.filter((i) => i.id);
 
-  if (toCreate.length) {
-    const results = await writeRecords(ctx, 'contacts', 'create', toCreate, (i) => ({ properties: i.op.data.properties }), {
-      when: 'the read found no contact with these emails',
-      matchResult: (rec, some) => some.find((i) => String(rec?.properties?.email ?? '').toLowerCase() === i.op.data.key),
-    });
-    const conflicts: Item[] = [];
-    for (const [item, r] of results) {
-      if (r.ok) delivered(item.op, String(r.record.id), ctx);
-      else if (r.failure.status === 409) conflicts.push(item);
-      else ctx.fail(item.op, r.failure);
-    }
-    if (conflicts.length) toUpdate.push(...(await reread(conflicts, ctx)));
-  }
-
+  if (toCreate.length) toUpdate.push(...(await createBatch(toCreate, ctx, true)));
   if (toUpdate.length) await updateBatch(toUpdate, ctx);
 }
 
-/** A contact created meanwhile (or by a create whose answer was lost): find its id to update it. */
-async function reread(items: Item[], ctx: PerformContext): Promise<Item[]> {
+/**
+ * Creates the contacts; returns those that turned out to exist (a create whose answer was lost and
+ * was retried, or a contact made meanwhile), with their ids, for an update. Those HubSpot said exist
+ * but a read does not find are created once more.
+ */
+async function createBatch(items: Item[], ctx: PerformContext, again: boolean): Promise<Item[]> {
+  const results = await writeRecords(ctx, 'contacts', 'create', items, (i) => ({ properties: i.op.data.properties }), {
+    when: 'the read found no contact with these emails',
+    matchResult: (rec, some) => some.find((i) => String(rec?.properties?.email ?? '').toLowerCase() === i.op.data.key),
+  });
+  const conflicts: Item[] = [];
+  for (const [item, r] of results) {
+    if (r.ok) delivered(item.op, String(r.record.id), ctx);
+    else if (r.failure.status === 409) conflicts.push(item);
+    else ctx.fail(item.op, r.failure);
+  }
+  if (!conflicts.length) return [];
   const res = await ctx.send(
     {
       method: 'POST',
       path: paths.batch('contacts', 'read'),
-      body: { properties: ['email'], idProperty: 'email', inputs: items.map((i) => ({ id: i.op.data.key })) },
-      when: 'the create answered 409 (the contact exists)',
+      body: { properties: ['email', 'lifecyclestage', 'hs_additional_emails'], idProperty: 'email', inputs: conflicts.map((i) => ({ id: i.op.data.key })) },
+      when: 'the create answered 409 (a contact exists)',
     },
-    items.map((i) => i.op),
+    conflicts.map((i) => i.op),
   );
-  const found: Item[] = [];
-  for (const i of items) {
-    const r = (res.body?.results ?? []).find((x: any) => String(x?.properties?.email ?? '').toLowerCase() === i.op.data.key);
-    if (isOk(res) && r) found.push({ op: i.op, id: String(r.id) });
-    else ctx.fail(i.op, hubspotFailure(res, 'the contact exists but could not be read back'));
+  if (!isOk(res)) {
+    for (const i of conflicts) ctx.fail(i.op, hubspotFailure(res, 'reading back contacts that exist'));
+    return [];
   }
+  const ids = new Map<string, string>();
+  for (const r of res.body?.results ?? []) {
+    for (const e of [r?.properties?.email, ...String(r?.properties?.hs_additional_emails ?? '').split(';')]) {
+      if (e) ids.set(String(e).trim().toLowerCase(), String(r.id));
+    }
+  }
+  const found: Item[] = conflicts.filter((i) => ids.has(i.op.data.key)).map((i) => ({ op: i.op, id: ids.get(i.op.data.key) }));
+  const missing = conflicts.filter((i) => !ids.has(i.op.data.key));
+  if (again) found.push(...(await createBatch(missing, ctx, false)));
+  else for (const i of missing) ctx.fail(i.op, { kind: 'hubspot', status: 409, message: 'HubSpot answered that the contact exists, but reading it by email finds none' });
   return found;
 }
 

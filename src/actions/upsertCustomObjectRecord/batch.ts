@@ -3,11 +3,25 @@ import { writeRecords } from '../shared/batch-write.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { stableKey } from '../shared/search.js';
 import type { OpHandle, PerformContext } from '../types.js';
+import { ANSWER_LOST } from '../../hubspot/transport.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
 import type { CustomRecordOp } from './index.js';
 
 /** HubSpot returns at most 200 records a search page. */
 const PAGE = 200;
+
+const MAX_CREATE_ATTEMPTS = 3;
+
+/**
+ * How long to let HubSpot's search index a record whose create lost its answer ("it may take a few
+ * moments for newly created objects to appear in search results").
+ */
+export function searchSettleMs(): number {
+  const env = Number(process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS);
+  return Number.isFinite(env) && env >= 0 ? env : 5000;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The one property a batchable lookup searches, with its value as text. */
 export function singleField(fields: Record<string, unknown> | undefined): { name: string; value: string } | undefined {
@@ -55,27 +69,49 @@ export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: Perform
 
   const written: OpHandle<CustomRecordOp>[] = [];
   const memo = (op: OpHandle<CustomRecordOp>) => ctx.run.ids.set(`found:${objectType}:${stableKey(op.data.searchFields!)}`, op.recordId!);
-  if (creates.length) {
+  /**
+   * Records have no unique key, so a create whose answer was lost is not repeated blindly: after
+   * giving HubSpot's search time to index it, the values are looked up again, and only the records
+   * still missing are created again.
+   */
+  const create = async (list: OpHandle<CustomRecordOp>[], attempt: number): Promise<void> => {
     const results = await writeRecords(
       ctx,
       objectType,
       'create',
-      creates.map((op) => ({ op })),
+      list.map((op) => ({ op })),
       ({ op }) => ({ properties: op.data.properties, associations: oneTarget(op) ? [{ to: { id: oneTarget(op) }, types: typesOf(op) }] : [] }),
       {
         when: 'the search found no record',
+        idempotent: false,
         matchResult: (rec, some) => some.find(({ op }) => String(rec?.properties?.[prop]) === singleField(op.data.searchFields)!.value),
       },
     );
+    const lost: OpHandle<CustomRecordOp>[] = [];
     for (const [{ op }, r] of results) {
-      if (!r.ok) ctx.fail(op, r.failure);
-      else {
+      if (r.ok) {
         op.recordId = String(r.record.id);
         memo(op);
         written.push(op);
-      }
+      } else if (r.failure.status === ANSWER_LOST && attempt < MAX_CREATE_ATTEMPTS) lost.push(op);
+      else ctx.fail(op, r.failure);
     }
-  }
+    if (!lost.length) return;
+    await sleep(searchSettleMs());
+    const again = await lookup(objectType, prop, lost.map((op) => singleField(op.data.searchFields)!.value), lost, ctx, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields');
+    if (!again) return;
+    const retry: OpHandle<CustomRecordOp>[] = [];
+    for (const op of lost) {
+      const hits = again.get(singleField(op.data.searchFields)!.value) ?? [];
+      if (hits.length === 1) {
+        op.recordId = hits[0]!;
+        written.push(op);
+      } else if (hits.length > 1) ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_RECORDS, field: 'customObjectSearchFields' });
+      else retry.push(op);
+    }
+    if (retry.length) await create(retry, attempt + 1);
+  };
+  if (creates.length) await create(creates, 1);
   if (updates.length) {
     const results = await writeRecords(ctx, objectType, 'update', updates, (u) => ({ id: u.id, properties: u.op.data.properties }), {
       when: 'the search found these records',

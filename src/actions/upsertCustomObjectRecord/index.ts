@@ -1,5 +1,6 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
-import { performBatch, singleField } from './batch.js';
+import { performBatch, singleField, searchSettleMs, sleep } from './batch.js';
+import { ANSWER_LOST } from '../../hubspot/transport.js';
 import { flattenObject } from '../shared/flatten.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { hasFields, searchRequest, stableKey } from '../shared/search.js';
@@ -97,6 +98,31 @@ async function search(op: OpHandle<CustomRecordOp>, objectType: string, fieldsTo
   return { id, total };
 }
 
+/**
+ * Creates the record, the way a record with no unique key must be: a create whose answer was lost
+ * is checked with a search (after giving HubSpot time to index it) before being sent again, and
+ * without search fields it cannot be checked, so the event fails saying so.
+ */
+async function createOne(op: OpHandle<CustomRecordOp>, body: Record<string, unknown>, ctx: PerformContext): Promise<string | undefined> {
+  const { objectType, searchFields } = op.data;
+  for (let attempt = 1; ; attempt++) {
+    const res = await ctx.send(
+      { method: 'POST', path: paths.objects(objectType), body, idempotent: false, when: searchFields ? 'the search found no record' : undefined },
+      [op],
+    );
+    if (isOk(res)) return String(res.body?.id);
+    if (res.status !== ANSWER_LOST || !searchFields || attempt >= 3) {
+      ctx.fail(op, res.status === ANSWER_LOST && !searchFields
+        ? { ...hubspotFailure(res), message: `${hubspotFailure(res).message}; with no search fields it cannot be checked, so look for the record in HubSpot before sending this event again` }
+        : hubspotFailure(res));
+      return undefined;
+    }
+    await sleep(searchSettleMs());
+    const check = await ctx.send(searchRequest(objectType, searchFields, [], [], 'a create lost its answer'), [op]);
+    if (isOk(check) && Number(check.body?.total) >= 1) return String(check.body.results[0].id);
+  }
+}
+
 /** Segment's order: search the record, search the target, then create (association inline) or update and associate. */
 async function performOne(op: OpHandle<CustomRecordOp>, ctx: PerformContext): Promise<void> {
   const { objectType, properties, searchFields, target } = op.data;
@@ -117,12 +143,9 @@ async function performOne(op: OpHandle<CustomRecordOp>, ctx: PerformContext): Pr
   if (found.total === 0) {
     if (!op.data.createNew) return ctx.skip(op, NOT_FOUND_NO_CREATE);
     const associations = to?.id ? [{ to: { id: to.id }, types }] : [];
-    const res = await ctx.send(
-      { method: 'POST', path: paths.objects(objectType), body: { properties, associations }, when: searchFields ? 'the search found no record' : undefined },
-      [op],
-    );
-    if (!isOk(res)) return ctx.fail(op, hubspotFailure(res));
-    op.recordId = String(res.body?.id);
+    const created = await createOne(op, { properties, associations }, ctx);
+    if (!created) return;
+    op.recordId = created;
     if (searchFields) ctx.run.ids.set(`found:${objectType}:${stableKey(searchFields)}`, op.recordId);
   } else if (found.total > 1) {
     return ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_RECORDS, field: 'customObjectSearchFields' });

@@ -1,5 +1,6 @@
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
 import type { SegmentEvent } from '../pipeline/event.js';
+import type { RecentRecords } from './shared/recent-records.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
 export interface FieldDefinition {
@@ -89,8 +90,10 @@ export interface PerformContext {
 
 /** What the run learns as it goes and a resumed run must remember. */
 export interface RunMemory {
-  /** Ids learned: contacts by `user:<id>` and `email:<email>`, records by their search values. */
+  /** Contact ids learned, by `user:<userId or anonymousId>` and `email:<email>`. */
   ids: Map<string, string>;
+  /** Records recently found or created, by their search values (HubSpot's search lags writes). */
+  records: RecentRecords;
   /** Facts about the portal learned once (e.g. that segment_group_id exists). */
   flags: Set<string>;
 }

@@ -12,6 +12,8 @@ export interface Checkpoint {
   complete: boolean;
   /** What later events need from earlier ones: contact ids by user and email, portal facts. */
   ids: Array<[string, string]>;
+  /** Records recently found or created, so a resumed run does not create one HubSpot's search has not indexed yet. */
+  records?: Array<[string, string]>;
   flags: string[];
   updatedAt: string;
 }

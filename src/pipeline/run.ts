@@ -2,6 +2,7 @@ import type { FailureDetail, OpHandle, PerformContext, RunMemory } from '../acti
 import { HubSpotRunError } from '../errors.js';
 import type { MappingFile } from '../mapping/mapping-file.js';
 import type { Transport } from '../hubspot/transport.js';
+import { RecentRecords } from '../actions/shared/recent-records.js';
 import { Accounts, type Counts, type EventRecord } from './account.js';
 import { checkResumable, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { FailedEventsFile } from './failed-events.js';
@@ -55,7 +56,7 @@ export interface RunResult {
 
 /** read → route → map → plan → schedule → send → account, for one run. */
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
-  const memory: RunMemory = { ids: new Map(), flags: new Set() };
+  const memory: RunMemory = { ids: new Map(), records: new RecentRecords(), flags: new Set() };
   const requestsByAction: Record<string, number> = {};
   let requests = 0;
   const failed = opts.failedPath ? new FailedEventsFile(opts.failedPath) : undefined;
@@ -66,6 +67,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     if (checkpoint) {
       checkResumable(checkpoint, opts.inputs, opts.checkpointPath);
       for (const [k, v] of checkpoint.ids) memory.ids.set(k, v);
+      memory.records = new RecentRecords(undefined, checkpoint.records ?? []);
       for (const f of checkpoint.flags) memory.flags.add(f);
     }
   }
@@ -116,6 +118,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       resumeAt: accounts.resumePoint() ?? checkpoint?.resumeAt,
       complete,
       ids: [...memory.ids],
+      records: memory.records.entries(),
       flags: [...memory.flags],
       updatedAt: new Date().toISOString(),
     });

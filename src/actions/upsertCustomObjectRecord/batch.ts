@@ -1,7 +1,6 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { writeRecords } from '../shared/batch-write.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { stableKey } from '../shared/search.js';
 import type { OpHandle, PerformContext } from '../types.js';
 import { ANSWER_LOST } from '../../hubspot/transport.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
@@ -68,7 +67,7 @@ export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: Perform
   const oneTarget = (op: OpHandle<CustomRecordOp>) => (targets.get(op)?.length === 1 ? targets.get(op)![0] : undefined);
 
   const written: OpHandle<CustomRecordOp>[] = [];
-  const memo = (op: OpHandle<CustomRecordOp>) => ctx.run.ids.set(`found:${objectType}:${stableKey(op.data.searchFields!)}`, op.recordId!);
+  const memo = (op: OpHandle<CustomRecordOp>) => ctx.run.records.set(objectType, op.data.searchFields!, op.recordId!);
   /**
    * Records have no unique key, so a create whose answer was lost is not repeated blindly: after
    * giving HubSpot's search time to index it, the values are looked up again, and only the records
@@ -143,7 +142,7 @@ async function lookup(objectType: string, prop: string, values: string[], ops: O
   const out: Ids = new Map();
   const unknown: string[] = [];
   for (const v of new Set(values)) {
-    const known = ctx.run.ids.get(`found:${objectType}:${stableKey({ [prop]: v })}`);
+    const known = ctx.run.records.get(objectType, { [prop]: v });
     if (known) out.set(v, [known]);
     else unknown.push(v);
   }
@@ -173,7 +172,7 @@ async function lookup(objectType: string, prop: string, values: string[], ops: O
       after = res.body?.paging?.next?.after;
     } while (after);
   }
-  for (const [v, ids] of out) if (ids.length === 1) ctx.run.ids.set(`found:${objectType}:${stableKey({ [prop]: v })}`, ids[0]!);
+  for (const [v, ids] of out) if (ids.length === 1) ctx.run.records.set(objectType, { [prop]: v }, ids[0]!);
   return out;
 }
 

@@ -80,8 +80,7 @@ type Found = Hit | 'failed';
  * values: the next event for it updates it instead of creating a duplicate.
  */
 async function search(op: OpHandle<CustomRecordOp>, objectType: string, fieldsToMatch: Record<string, unknown>, ctx: PerformContext, onBadRequest: string, field: string, when?: string): Promise<Found> {
-  const memo = `found:${objectType}:${stableKey(fieldsToMatch)}`;
-  const known = ctx.run.ids.get(memo);
+  const known = ctx.run.records.get(objectType, fieldsToMatch);
   if (known) return { id: known, total: 1 };
   const res = await ctx.send(searchRequest(objectType, fieldsToMatch, [], [], when), [op]);
   if (res.status === 400) {
@@ -94,7 +93,7 @@ async function search(op: OpHandle<CustomRecordOp>, objectType: string, fieldsTo
   }
   const total = Number(res.body?.total ?? 0);
   const id = total === 1 ? String(res.body.results[0].id) : undefined;
-  if (id) ctx.run.ids.set(memo, id);
+  if (id) ctx.run.records.set(objectType, fieldsToMatch, id);
   return { id, total };
 }
 
@@ -146,7 +145,7 @@ async function performOne(op: OpHandle<CustomRecordOp>, ctx: PerformContext): Pr
     const created = await createOne(op, { properties, associations }, ctx);
     if (!created) return;
     op.recordId = created;
-    if (searchFields) ctx.run.ids.set(`found:${objectType}:${stableKey(searchFields)}`, op.recordId);
+    if (searchFields) ctx.run.records.set(objectType, searchFields, op.recordId);
   } else if (found.total > 1) {
     return ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_RECORDS, field: 'customObjectSearchFields' });
   } else {

@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import type { EventRecord } from './account.js';
 
 /** Marks our own failed-events lines, so sending the file again retries them. */
@@ -10,13 +10,17 @@ const TOOL = 'hubspot-actions';
  * correlationId). Sending this file again with the same mapping retries just the failed mappings.
  */
 export class FailedEventsFile {
-  private out?: WriteStream;
+  /**
+   * Written synchronously: the checkpoint may count an event as finished as soon as it is written
+   * here, so the line must have reached the file before a kill could lose it.
+   */
+  private fd?: number;
   count = 0;
 
   constructor(readonly path: string) {}
 
   write(rec: EventRecord): void {
-    this.out ??= createWriteStream(this.path, { flags: 'a', mode: 0o600 });
+    this.fd ??= openSync(this.path, 'a', 0o600);
     this.count++;
     const mappings = [...new Set(rec.failures.map((f) => f.mapping).filter((m): m is string => !!m))];
     const line = {
@@ -31,13 +35,12 @@ export class FailedEventsFile {
         failedAt: new Date().toISOString(),
       },
     };
-    this.out.write(JSON.stringify(line) + '\n');
+    writeSync(this.fd, JSON.stringify(line) + '\n');
   }
 
-  async close(): Promise<void> {
-    const out = this.out;
-    if (!out) return;
-    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 

@@ -153,10 +153,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
       await Promise.race([scheduler.drain(), aborted]);
       stop?.removeEventListener('abort', onAbort);
     }
-    if (opts.stopSignal?.aborted) {
-      interrupted = true;
-      await scheduler.quiesce();
-    }
+    if (opts.stopSignal?.aborted) interrupted = true;
+    // Stopped early (Ctrl-C, daily limit, credentials): the requests in flight finish first.
+    if (interrupted || scheduler.stoppedBy) await scheduler.quiesce();
   } finally {
     if (checkpointTimer) clearInterval(checkpointTimer);
     if (progressTimer) clearInterval(progressTimer);
@@ -164,7 +163,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   }
   const stoppedBy = scheduler.stoppedBy instanceof HubSpotRunError ? scheduler.stoppedBy : undefined;
   if (!opts.transport.readOnly) saveCheckpoint(!stoppedBy && !interrupted);
-  await failed?.close();
+  failed?.close();
   const resumedFrom = resumeAt && checkpoint && !checkpoint.complete && resumeAt ? { file: opts.inputs[resumeAt.input] ?? '', line: resumeAt.line } : undefined;
   const stopAt = stoppedBy || interrupted ? accounts.resumePoint() : undefined;
   return {

@@ -68,8 +68,9 @@ export function routeLine(line: InputLine, ctx: RouteContext): EventRecord | und
       accounts.attach(rec, op);
       if (mapping.action.name === 'upsertContact') contactOfSameEvent = op;
     } catch (err) {
-      if (!(err instanceof PayloadError)) throw err;
-      accounts.fail(rec, { kind: 'invalid', mapping: mapping.name, action: mapping.action.name, field: err.field, message: err.message });
+      // A bug must not take the run (and the other events) down with it: this event fails, saying so.
+      if (err instanceof PayloadError) accounts.fail(rec, { kind: 'invalid', mapping: mapping.name, action: mapping.action.name, field: err.field, message: err.message });
+      else accounts.fail(rec, { kind: 'internal', mapping: mapping.name, action: mapping.action.name, message: `internal error while planning this event: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
   if (matched === 0) accounts.skip(rec, rec.onlyMappings ? 'the mappings it failed in are no longer in the mapping file' : 'no mapping matched');

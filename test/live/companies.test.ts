@@ -83,6 +83,19 @@ describe('upsertCompany against the emulator', () => {
     expect(r.stderr).toContain('The search criteria defined by Company Search Fields returned more than one companies. The update request will be rejected.');
   });
 
+  it('looks up 100 companies a search when the search fields are one property', async () => {
+    p = await portal();
+    await p.seed({ records: { companies: Array.from({ length: 30 }, (_, i) => ({ properties: { name: `Old ${i}`, domain: `d${i}.io` } })) } });
+    const m = p.file('m.yaml', both('      associateContact: false\n      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n'));
+    const events = Array.from({ length: 150 }, (_, i) => ({ type: 'group', messageId: `g${i}`, groupId: `gid-${i}`, traits: { name: `New ${i}`, website: `d${i}.io` } }));
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m]);
+    expect(r.code).toBe(0);
+    const companies = recordsOf(await p.dump(), 'companies');
+    expect(companies).toHaveLength(150);
+    expect(companies.find((c) => c.domain === 'd7.io')).toMatchObject({ name: 'New 7', segment_group_id: 'gid-7' });
+    expect((await p.requests()).counts['POST /crm/v3/objects/companies/search']).toBe(2);
+  });
+
   it('sends 300 companies for 300 users in a handful of requests', async () => {
     p = await portal();
     const events = Array.from({ length: 300 }, (_, i) => [

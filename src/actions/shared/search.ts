@@ -1,4 +1,6 @@
-import { paths } from '../../hubspot/api.js';
+import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import type { OpHandle, PerformContext } from '../types.js';
+import { hubspotFailure, isOk } from './hubspot-answers.js';
 import type { HubSpotRequest } from '../../hubspot/transport.js';
 
 /**
@@ -25,4 +27,73 @@ export const hasFields = (o: Record<string, unknown> | undefined): o is Record<s
 /** A stable text for a set of search values, to key operations and remember what a search found. */
 export function stableKey(o: Record<string, unknown>): string {
   return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
+}
+
+/** The one property a batchable lookup searches, with its value as text. */
+export function singleField(fields: Record<string, unknown> | undefined): { name: string; value: string } | undefined {
+  if (!fields) return undefined;
+  const keys = Object.keys(fields);
+  const v = keys.length === 1 ? fields[keys[0]!] : undefined;
+  return typeof v === 'string' || typeof v === 'number' ? { name: keys[0]!, value: String(v) } : undefined;
+}
+
+
+/** HubSpot returns at most 200 records a search page. */
+const PAGE = 200;
+
+export interface ValuesSearch {
+  objectType: string;
+  prop: string;
+  values: string[];
+  /** The ops the search serves: they are failed when it fails. */
+  ops: OpHandle[];
+  /** Segment's message for a 400 from this search. */
+  onBadRequest: string;
+  field: string;
+}
+
+/**
+ * Finds records by many values of one property at once (an IN search, 100 values, paged), where
+ * Segment sends one search per event and HubSpot allows 5 a second. Gives the ids found for each
+ * value, or undefined when the search failed (and with it the ops). Records this run wrote recently
+ * are taken from memory: HubSpot's search may not show them yet.
+ */
+export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Promise<Map<string, string[]> | undefined> {
+  const { objectType, prop } = q;
+  const out = new Map<string, string[]>();
+  const unknown: string[] = [];
+  for (const v of new Set(q.values)) {
+    const known = ctx.run.records.get(objectType, { [prop]: v });
+    if (known) out.set(v, [known]);
+    else unknown.push(v);
+  }
+  for (let i = 0; i < unknown.length; i += MAX_CRM_BATCH) {
+    const chunk = unknown.slice(i, i + MAX_CRM_BATCH);
+    let after: string | undefined;
+    do {
+      const res = await ctx.send(
+        {
+          method: 'POST',
+          path: paths.search(objectType),
+          body: { filterGroups: [{ filters: [{ propertyName: prop, operator: 'IN', values: chunk }] }], properties: [prop], limit: PAGE, ...(after ? { after } : {}) },
+          budget: 'search',
+        },
+        q.ops,
+      );
+      if (!isOk(res)) {
+        const failure = res.status === 400 ? { ...hubspotFailure(res), message: q.onBadRequest, field: q.field } : hubspotFailure(res, `searching ${objectType}`);
+        for (const op of q.ops) if (!op.outcome) ctx.fail(op, failure);
+        return undefined;
+      }
+      for (const r of res.body?.results ?? []) {
+        const v = String(r?.properties?.[prop] ?? '');
+        // HubSpot compares strings without regard to case.
+        const hit = chunk.find((c) => c === v) ?? chunk.find((c) => c.toLowerCase() === v.toLowerCase());
+        if (hit !== undefined) out.set(hit, [...(out.get(hit) ?? []), String(r.id)]);
+      }
+      after = res.body?.paging?.next?.after;
+    } while (after);
+  }
+  for (const [v, ids] of out) if (ids.length === 1) ctx.run.records.set(objectType, { [prop]: v }, ids[0]!);
+  return out;
 }

@@ -6,7 +6,7 @@ import { hasFields } from '../shared/search.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PrepareContext } from '../types.js';
 import { fields } from './fields.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY, SEGMENT_GROUP_ID } from './errors.js';
-import { ensureGroupIdProperty, findBySearch } from './lookups.js';
+import { ensureGroupIdProperty, searchCompanies } from './lookups.js';
 import { associateContacts, type ContactRef } from './associate.js';
 
 export interface CompanyPayload {
@@ -107,17 +107,19 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
 
     if (lookups.length) {
       const found = await readByGroupId(lookups, ctx);
+      const toSearch: OpHandle<CompanyOp>[] = [];
       for (const op of lookups) {
         if (op.outcome) continue;
         const id = found.get(op.data.groupid);
         if (id) updates.push({ op, id });
-        else if (op.data.searchFields) {
-          const hit = await findBySearch(op, ctx);
-          if (hit === 'failed') continue;
-          if (hit) updates.push({ op, id: hit });
-          else if (op.data.createNew) creates.push(op);
-          else ctx.skip(op, 'no company matched and createNewCompany is false');
-        } else ctx.skip(op, `no company has segment_group_id "${op.data.groupid}" and createNewCompany is false`);
+        else if (op.data.searchFields) toSearch.push(op);
+        else if (op.data.createNew) creates.push(op);
+        else ctx.skip(op, `no company has segment_group_id "${op.data.groupid}" and createNewCompany is false`);
+      }
+      for (const [op, hit] of await searchCompanies(toSearch, ctx)) {
+        if (hit) updates.push({ op, id: hit });
+        else if (op.data.createNew) creates.push(op);
+        else ctx.skip(op, 'no company matched and createNewCompany is false');
       }
     }
 

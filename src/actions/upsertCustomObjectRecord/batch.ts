@@ -1,13 +1,11 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { searchByValues, singleField } from '../shared/search.js';
 import { writeRecords } from '../shared/batch-write.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import type { OpHandle, PerformContext } from '../types.js';
 import { ANSWER_LOST } from '../../hubspot/transport.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
 import type { CustomRecordOp } from './index.js';
-
-/** HubSpot returns at most 200 records a search page. */
-const PAGE = 200;
 
 const MAX_CREATE_ATTEMPTS = 3;
 
@@ -22,15 +20,6 @@ export function searchSettleMs(): number {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** The one property a batchable lookup searches, with its value as text. */
-export function singleField(fields: Record<string, unknown> | undefined): { name: string; value: string } | undefined {
-  if (!fields) return undefined;
-  const keys = Object.keys(fields);
-  const v = keys.length === 1 ? fields[keys[0]!] : undefined;
-  return typeof v === 'string' || typeof v === 'number' ? { name: keys[0]!, value: String(v) } : undefined;
-}
-
-type Ids = Map<string, string[]>;
 
 /**
  * Segment searches once per event (HubSpot allows 5 searches a second), which makes a backfill of
@@ -41,14 +30,14 @@ type Ids = Map<string, string[]>;
 export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: PerformContext): Promise<void> {
   const { objectType } = ops[0]!.data;
   const prop = singleField(ops[0]!.data.searchFields)!.name;
-  const found = await lookup(objectType, prop, ops.map((o) => singleField(o.data.searchFields)!.value), ops, ctx, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields');
+  const found = await searchByValues(ctx, { objectType, prop, values: ops.map((o) => singleField(o.data.searchFields)!.value), ops, onBadRequest: CUSTOM_SEARCH_FAILED, field: 'customObjectSearchFields' });
   if (!found) return;
   const withTarget = ops.filter((o) => o.data.target);
   const targets = new Map<OpHandle<CustomRecordOp>, string[]>();
   for (const group of groupBy(withTarget, (o) => `${o.data.target!.objectType}\n${singleField(o.data.target!.searchFields)!.name}`)) {
     const t = group[0]!.data.target!;
     const tf = singleField(t.searchFields)!;
-    const ids = await lookup(t.objectType, tf.name, group.map((o) => singleField(o.data.target!.searchFields)!.value), group, ctx, SEARCH_TO_ASSOCIATE_FAILED, 'searchFieldsToAssociateCustomObjects');
+    const ids = await searchByValues(ctx, { objectType: t.objectType, prop: tf.name, values: group.map((o) => singleField(o.data.target!.searchFields)!.value), ops: group, onBadRequest: SEARCH_TO_ASSOCIATE_FAILED, field: 'searchFieldsToAssociateCustomObjects' });
     if (!ids) continue;
     for (const o of group) targets.set(o, ids.get(singleField(o.data.target!.searchFields)!.value) ?? []);
   }
@@ -97,7 +86,7 @@ export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: Perform
     }
     if (!lost.length) return;
     await sleep(searchSettleMs());
-    const again = await lookup(objectType, prop, lost.map((op) => singleField(op.data.searchFields)!.value), lost, ctx, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields');
+    const again = await searchByValues(ctx, { objectType, prop, values: lost.map((op) => singleField(op.data.searchFields)!.value), ops: lost, onBadRequest: CUSTOM_SEARCH_FAILED, field: 'customObjectSearchFields' });
     if (!again) return;
     const retry: OpHandle<CustomRecordOp>[] = [];
     for (const op of lost) {
@@ -135,45 +124,6 @@ export async function performBatch(ops: OpHandle<CustomRecordOp>[], ctx: Perform
     if ((targets.get(op)?.length ?? 0) > 1) ctx.fail(op, { kind: 'hubspot', status: 400, message: MULTIPLE_TO_ASSOCIATE, field: 'searchFieldsToAssociateCustomObjects' });
     else ctx.deliver(op);
   }
-}
-
-/** One IN search (paged) for many values: the ids found for each value, or undefined when the ops were failed. */
-async function lookup(objectType: string, prop: string, values: string[], ops: OpHandle<CustomRecordOp>[], ctx: PerformContext, onBadRequest: string, field: string): Promise<Ids | undefined> {
-  const out: Ids = new Map();
-  const unknown: string[] = [];
-  for (const v of new Set(values)) {
-    const known = ctx.run.records.get(objectType, { [prop]: v });
-    if (known) out.set(v, [known]);
-    else unknown.push(v);
-  }
-  for (let i = 0; i < unknown.length; i += MAX_CRM_BATCH) {
-    const chunk = unknown.slice(i, i + MAX_CRM_BATCH);
-    let after: string | undefined;
-    do {
-      const res = await ctx.send(
-        {
-          method: 'POST',
-          path: paths.search(objectType),
-          body: { filterGroups: [{ filters: [{ propertyName: prop, operator: 'IN', values: chunk }] }], properties: [prop], limit: PAGE, ...(after ? { after } : {}) },
-          budget: 'search',
-        },
-        ops,
-      );
-      if (!isOk(res)) {
-        const failure = res.status === 400 ? { ...hubspotFailure(res), message: onBadRequest, field } : hubspotFailure(res, `searching ${objectType}`);
-        for (const op of ops) if (!op.outcome) ctx.fail(op, failure);
-        return undefined;
-      }
-      for (const r of res.body?.results ?? []) {
-        const v = String(r?.properties?.[prop] ?? '');
-        const hit = chunk.find((c) => c === v) ?? chunk.find((c) => c.toLowerCase() === v.toLowerCase());
-        if (hit !== undefined) out.set(hit, [...(out.get(hit) ?? []), String(r.id)]);
-      }
-      after = res.body?.paging?.next?.after;
-    } while (after);
-  }
-  for (const [v, ids] of out) if (ids.length === 1) ctx.run.records.set(objectType, { [prop]: v }, ids[0]!);
-  return out;
 }
 
 async function associate(

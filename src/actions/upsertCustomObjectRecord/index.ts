@@ -1,9 +1,9 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
-import { performBatch, singleField, searchSettleMs, sleep } from './batch.js';
+import { performBatch, searchSettleMs, sleep } from './batch.js';
 import { ANSWER_LOST } from '../../hubspot/transport.js';
 import { flattenObject } from '../shared/flatten.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { hasFields, searchRequest, stableKey } from '../shared/search.js';
+import { hasFields, searchRequest, singleField, stableKey } from '../shared/search.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PerformContext } from '../types.js';
 import { fields } from './fields.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';

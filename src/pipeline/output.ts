@@ -9,11 +9,19 @@ export class LineWriter {
   private closed = false;
   private blocked?: Promise<void>;
 
+  /** Called once when the reader has gone away: nothing more can be shown, so the run may stop. */
+  onClosed?: () => void;
+
   constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 64 * 1024) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') this.closed = true;
-      else throw err;
+      if (err.code !== 'EPIPE') throw err;
+      if (!this.closed) this.onClosed?.();
+      this.closed = true;
     });
+  }
+
+  get readerGone(): boolean {
+    return this.closed;
   }
 
   line(text: string): void {

@@ -64,6 +64,9 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
     process.stderr.write('\nFinishing the requests in flight, then writing the checkpoint (Ctrl-C again to stop at once)…\n');
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
+  out.onClosed = () => stop.abort();
   const progress = !flags.quiet && !dryRun && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
   const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
   try {
@@ -84,11 +87,12 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
     progress?.clear();
     await out.end();
     if (flags.json) process.stdout.write(JSON.stringify({ ...result, stoppedBy: result.stoppedBy?.message, elapsedMs: Date.now() - started }) + '\n');
-    if (!flags.quiet) process.stderr.write(formatSummary(result, { dryRun, elapsedMs: Date.now() - started, checkpoint: !!flags.checkpoint }));
-    if (result.stoppedBy || result.interrupted) return EXIT_CANNOT_RUN;
+    if (!flags.quiet && !out.readerGone) process.stderr.write(formatSummary(result, { dryRun, elapsedMs: Date.now() - started, checkpoint: !!flags.checkpoint }));
+    if (result.stoppedBy || (result.interrupted && !out.readerGone)) return EXIT_CANNOT_RUN;
     return result.counts.failed > 0 ? EXIT_SOME_FAILED : EXIT_OK;
   } finally {
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
     transport.close?.();
   }
 }

@@ -185,3 +185,19 @@ it('the shipped example dry-run prints requests for all four actions', async () 
   expect([...actions].sort()).toEqual(['sendCustomBehavioralEvent', 'upsertCompany', 'upsertContact', 'upsertCustomObjectRecord']);
   expect(readFileSync('examples/events.ndjson', 'utf8').split('\n').filter(Boolean)).toHaveLength(6);
 });
+
+it('stops quietly when the reader of the dry-run goes away (| head)', async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN } = await import('../helpers/run-cli.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'ha-'));
+  const file = path.join(dir, 'many.ndjson');
+  writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ type: 'identify', messageId: `h${i}`, traits: { email: `h${i}@x.io` } })).join('\n'));
+  const child = spawn(process.execPath, [BIN, 'send', file, '-m', 'mappings.example.yaml', '--dry-run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const code = await new Promise((resolve) => child.on('close', resolve));
+  expect(code).toBe(0);
+  // Without stopping, it would have read all 30,000 events and printed its summary.
+  expect(stderr).toBe('');
+});

@@ -36,9 +36,19 @@ function packageVersion(): string {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   program.exitOverride();
+  // Node ends the process when nothing is left to wait for, even if a command's promise never
+  // settled: that must not pass for success.
+  let settled = false;
+  process.once('exit', (code) => {
+    if (settled || code !== 0) return;
+    process.stderr.write('error: internal error: the command stopped before finishing; nothing after this point was done\n');
+    process.exitCode = EXIT_CANNOT_RUN;
+  });
   try {
     await program.parseAsync(argv);
+    settled = true;
   } catch (err) {
+    settled = true;
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_CANNOT_RUN;
       return;

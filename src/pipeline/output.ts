@@ -8,6 +8,7 @@ export class LineWriter {
   private size = 0;
   private closed = false;
   private blocked?: Promise<void>;
+  private unblock?: () => void;
 
   /** Called once when the reader has gone away: nothing more can be shown, so the run may stop. */
   onClosed?: () => void;
@@ -17,6 +18,8 @@ export class LineWriter {
       if (err.code !== 'EPIPE') throw err;
       if (!this.closed) this.onClosed?.();
       this.closed = true;
+      // A 'drain' will never come: whoever waits for it must go on (or the process would end silently).
+      this.unblock?.();
     });
   }
 
@@ -37,10 +40,13 @@ export class LineWriter {
     this.chunks = [];
     this.size = 0;
     if (!ok && !this.blocked) {
-      this.blocked = new Promise((resolve) => this.stream.once('drain', () => {
-        this.blocked = undefined;
-        resolve();
-      }));
+      this.blocked = new Promise((resolve) => {
+        this.unblock = () => {
+          this.blocked = this.unblock = undefined;
+          resolve();
+        };
+        this.stream.once('drain', this.unblock);
+      });
     }
   }
 

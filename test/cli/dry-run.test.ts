@@ -191,13 +191,16 @@ it('stops quietly when the reader of the dry-run goes away (| head)', async () =
   const { BIN } = await import('../helpers/run-cli.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'ha-'));
   const file = path.join(dir, 'many.ndjson');
-  writeFileSync(file, Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ type: 'identify', messageId: `h${i}`, traits: { email: `h${i}@x.io` } })).join('\n'));
+  const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ type: 'identify', messageId: `h${i}`, traits: { email: `h${i}@x.io` } }));
+  // An invalid last event: reported on stderr only if the run reads that far.
+  lines.push(JSON.stringify({ type: 'identify', messageId: 'last', traits: { email: 'not-an-email' } }));
+  writeFileSync(file, lines.join('\n'));
   const child = spawn(process.execPath, [BIN, 'send', file, '-m', 'mappings.example.yaml', '--dry-run'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.once('data', () => child.stdout.destroy());
   const code = await new Promise((resolve) => child.on('close', resolve));
   expect(code).toBe(0);
-  // Without stopping, it would have read all 30,000 events and printed its summary.
+  expect(stderr).not.toContain('many.ndjson:30001:');
   expect(stderr).toBe('');
 });

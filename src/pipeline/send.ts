@@ -21,6 +21,9 @@ const MAX_REPORTED = 50;
 export async function runSend(files: string[], flags: SendFlags): Promise<number> {
   const started = Date.now();
   const inputs = files.length ? files : [STDIN];
+  if (inputs.includes(STDIN) && process.stdin.isTTY && !flags.quiet) {
+    process.stderr.write('Reading events from the terminal, one JSON object a line (Ctrl-D to end). Give files to read them instead.\n');
+  }
   const { file: mapping, problems } = loadMappingFile(flags.mapping);
   if (!mapping) {
     for (const p of problems) process.stderr.write(formatProblem(p) + '\n');

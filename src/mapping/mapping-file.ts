@@ -48,8 +48,9 @@ export function parseMappingText(path: string, text: string): { file?: MappingFi
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   const problems: Problem[] = [];
-  const at = (node: Node | null | undefined, message: string, hint?: string) => {
-    const pos = node?.range ? lines.linePos(node.range[0]) : { line: 1, col: 1 };
+  /** Reports at a node, or `shift` characters into it (a column inside a trigger). */
+  const at = (node: Node | null | undefined, message: string, hint?: string, shift = 0) => {
+    const pos = node?.range ? lines.linePos(node.range[0] + shift) : { line: 1, col: 1 };
     problems.push({ file: path, line: pos.line, col: pos.col, message, hint });
   };
   for (const e of doc.errors) {
@@ -94,7 +95,7 @@ export function parseMappingText(path: string, text: string): { file?: MappingFi
   return problems.length ? { problems } : { file: { path, settings, mappings }, problems };
 }
 
-type At = (node: Node | null | undefined, message: string, hint?: string) => void;
+type At = (node: Node | null | undefined, message: string, hint?: string, shift?: number) => void;
 
 function nodeAt(doc: Document, path: (string | number)[]): Node | undefined {
   return (doc.getIn(path, true) as Node | undefined) ?? undefined;
@@ -177,9 +178,7 @@ function readMapping(
       const tnode = here('trigger');
       // Point at the column inside a single-line plain or quoted trigger when the lexer knows it.
       const quoted = isScalar(tnode) && (tnode.type === 'QUOTE_DOUBLE' || tnode.type === 'QUOTE_SINGLE') ? 1 : 0;
-      const pos = tnode.range ? lines.linePos(tnode.range[0] + quoted + (compiled.column ?? 0)) : undefined;
-      const where = pos ? { ...tnode, range: [tnode.range![0] + quoted + (compiled.column ?? 0), 0, 0] } : tnode;
-      at(where as Node, `${label}: ${compiled.message}`, 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes');
+      at(tnode, `${label}: ${compiled.message}`, 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes', quoted + (compiled.column ?? 0));
       ok = false;
     } else trigger = compiled;
   }

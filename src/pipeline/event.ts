@@ -17,6 +17,4 @@ export interface SegmentEvent {
 export interface Source {
   file: string;
   line: number;
-  /** Byte offset of the line start in the (decompressed) input, for resuming. */
-  offset: number;
 }

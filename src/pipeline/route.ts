@@ -23,7 +23,7 @@ export interface RouteContext {
 export function routeLine(line: InputLine, ctx: RouteContext): EventRecord | undefined {
   if (line.text.trim() === '') return undefined;
   const { accounts, scheduler } = ctx;
-  const rec = accounts.begin(line.input, { file: line.file, line: line.line, offset: 0 });
+  const rec = accounts.begin(line.input, { file: line.file, line: line.line });
   let parsed: unknown;
   try {
     parsed = JSON.parse(line.text);

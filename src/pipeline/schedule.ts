@@ -60,10 +60,6 @@ export class Scheduler {
     this.now = opts.now ?? Date.now;
   }
 
-  get pending(): number {
-    return this.unsettled;
-  }
-
   latestOp(alias: string): Op | undefined {
     return this.byAlias.get(alias);
   }

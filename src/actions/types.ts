@@ -46,7 +46,7 @@ export interface OpHandle<D = any> {
 }
 
 export type OpOutcome =
-  | { kind: 'delivered'; note?: string }
+  | { kind: 'delivered' }
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; error: FailureDetail };
 
@@ -81,7 +81,7 @@ export interface PreparedOp<D = any> {
 export interface PerformContext {
   /** Sends one request for these operations; the dry-run prints it with their sources. */
   send<T = any>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>>;
-  deliver(op: OpHandle, note?: string): void;
+  deliver(op: OpHandle): void;
   skip(op: OpHandle, reason: string): void;
   fail(op: OpHandle, error: FailureDetail): void;
   /** State shared by all operations of the run (ids learned, properties created). */

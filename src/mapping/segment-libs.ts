@@ -8,12 +8,6 @@ import path from 'node:path';
  */
 const require = createRequire(import.meta.url);
 
-export interface AjvFieldError {
-  pointer?: string;
-  path?: string;
-  message: string;
-}
-
 export interface SegmentCore {
   transform(mapping: Record<string, unknown>, data: unknown): Record<string, unknown>;
   validateMapping(mapping: unknown): void;
@@ -24,10 +18,6 @@ export interface SegmentCore {
 
 export type JsonSchema = Record<string, any>;
 
-export interface FqlCondition {
-  type: string;
-  [k: string]: unknown;
-}
 export interface SegmentFql {
   parseFql(fql: string): { error?: Error } & Record<string, unknown>;
   matches(ast: unknown, event: unknown): boolean;

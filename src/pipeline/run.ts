@@ -100,7 +100,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
         opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
         return opts.transport.send(req);
       },
-      deliver: (op, note) => settle(op, { kind: 'delivered', note }),
+      deliver: (op) => settle(op, { kind: 'delivered' }),
       skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
       fail: (op, error: FailureDetail) => settle(op, { kind: 'failed', error }),
     };

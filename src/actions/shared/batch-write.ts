@@ -5,7 +5,7 @@ import { errorTraceIds, hubspotFailure } from './hubspot-answers.js';
 
 export type WriteResult = { ok: true; record: any } | { ok: false; failure: FailureDetail };
 
-export interface BatchWrite<I> {
+interface BatchWrite<I> {
   items: I[];
   opsOf(item: I): OpHandle[];
   /** Builds the request for some items; every input carries objectWriteTraceId = traceOf(item). */
@@ -20,7 +20,7 @@ export interface BatchWrite<I> {
  * every input HubSpot answers 207 with per-record errors; a batch still rejected whole (a 4xx) is
  * split in halves until the bad records are isolated and the good ones land.
  */
-export async function writeBatch<I>(w: BatchWrite<I>, ctx: PerformContext): Promise<Map<I, WriteResult>> {
+async function writeBatch<I>(w: BatchWrite<I>, ctx: PerformContext): Promise<Map<I, WriteResult>> {
   const out = new Map<I, WriteResult>();
   await writeSome(w, w.items, ctx, out);
   return out;

@@ -29,32 +29,6 @@ function hintFor(errors: Array<{ code: string }>): string {
 
 export const isOk = (res: HubSpotResponse): boolean => res.status >= 200 && res.status < 300;
 
-/**
- * True when HubSpot rejected a write because one property does not exist, the check Segment makes
- * (isSegmentUniqueIdentifierPropertyError) to create segment_group_id on first use.
- */
-export function isMissingProperty(res: HubSpotResponse, name: string): boolean {
-  if (res.status !== 400) return false;
-  const body = (res.body ?? {}) as Record<string, any>;
-  if (Array.isArray(body.errors)) {
-    for (const e of body.errors) {
-      const names = e?.context?.propertyName;
-      if (e?.code === 'PROPERTY_DOESNT_EXIST' && Array.isArray(names) && names.includes(name)) return true;
-    }
-  }
-  const msg = typeof body.message === 'string' ? body.message : '';
-  const prefix = 'Property values were not valid: ';
-  if (msg.startsWith(prefix)) {
-    try {
-      const list = JSON.parse(msg.slice(prefix.length));
-      return Array.isArray(list) && list.some((e) => e?.name === name && e?.error === 'PROPERTY_DOESNT_EXIST');
-    } catch {
-      return false;
-    }
-  }
-  return msg.includes(name) && /does not exist|doesn't exist|PROPERTY_DOESNT_EXIST/i.test(msg);
-}
-
 /** The ids HubSpot lists in a batch error's context (OBJECT_NOT_FOUND, duplicate ids). */
 export function errorIds(err: any): string[] {
   const ids = err?.context?.ids;

@@ -91,10 +91,10 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
   },
 };
 
-function delivered(op: OpHandle<ContactOp>, id: string, ctx: PerformContext, note?: string): void {
+function delivered(op: OpHandle<ContactOp>, id: string, ctx: PerformContext): void {
   op.recordId = id;
   rememberContact(ctx.run, id, op.data.key, op.data.identities);
-  ctx.deliver(op, note);
+  ctx.deliver(op);
 }
 
 /** Segment's single-event flow: PATCH by email, POST when HubSpot answers 404. */

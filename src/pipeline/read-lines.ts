@@ -30,6 +30,9 @@ export interface ReadOptions {
 
 export const STDIN = '-';
 
+/** How an input is named in outcomes, errors and the summary. */
+export const inputName = (name: string): string => (name === STDIN ? '<stdin>' : name);
+
 /** True for a gzip file, by its magic bytes: Segment's exports are gzipped NDJSON, whatever the name. */
 async function isGzip(path: string): Promise<boolean> {
   const fh = await open(path, 'r');
@@ -84,7 +87,7 @@ export async function* readLines(inputs: string[], opts: ReadOptions = {}): Asyn
     const skipBefore = opts.resumeAt ? (input < opts.resumeAt.input ? Infinity : input === opts.resumeAt.input ? opts.resumeAt.line : 0) : 0;
     if (skipBefore === Infinity) continue;
     const name = inputs[input]!;
-    const file = name === STDIN ? '<stdin>' : name;
+    const file = inputName(name);
     const stream = await openInput(name, stdin, opts.progress);
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
     let line = 0;

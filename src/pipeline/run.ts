@@ -6,7 +6,7 @@ import { RecentRecords } from '../actions/shared/recent-records.js';
 import { Accounts, type Counts, type EventRecord } from './account.js';
 import { checkResumable, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { FailedEventsFile } from './failed-events.js';
-import { readLines, type ReadOptions, type ReadProgress } from './read-lines.js';
+import { inputName, readLines, type ReadOptions, type ReadProgress } from './read-lines.js';
 import { describeRequest, type LoggedRequest } from './request-log.js';
 import { routeLine } from './route.js';
 import { Scheduler, type Op } from './schedule.js';
@@ -84,27 +84,26 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     partialAfterMs: opts.partialAfterMs,
     isFatal: (err) => err instanceof HubSpotRunError,
     onSettled: (op) => accounts.opSettled(op),
-    perform: (lane, ops) => lane.action.perform(ops, performContext(ops)),
+    perform: (lane, ops) => lane.action.perform(ops, performContext),
   });
 
-  function performContext(_ops: Op[]): PerformContext {
-    const settle = (op: OpHandle, outcome: NonNullable<OpHandle['outcome']>) => {
-      op.outcome ??= outcome;
-    };
-    return {
-      run: memory,
-      send: async (req, forOps) => {
-        const action = forOps[0]?.action ?? 'unknown';
-        requestsByAction[action] = (requestsByAction[action] ?? 0) + 1;
-        requests++;
-        opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
-        return opts.transport.send(req);
-      },
-      deliver: (op) => settle(op, { kind: 'delivered' }),
-      skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
-      fail: (op, error: FailureDetail) => settle(op, { kind: 'failed', error }),
-    };
-  }
+  const settle = (op: OpHandle, outcome: NonNullable<OpHandle['outcome']>) => {
+    op.outcome ??= outcome;
+  };
+  /** What every action's perform gets: one for the run, since it holds nothing per batch. */
+  const performContext: PerformContext = {
+    run: memory,
+    send: async (req, forOps) => {
+      const action = forOps[0]?.action ?? 'unknown';
+      requestsByAction[action] = (requestsByAction[action] ?? 0) + 1;
+      requests++;
+      opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
+      return opts.transport.send(req);
+    },
+    deliver: (op) => settle(op, { kind: 'delivered' }),
+    skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
+    fail: (op, error: FailureDetail) => settle(op, { kind: 'failed', error }),
+  };
 
   let lastSave = 0;
   let saveCost = 0;
@@ -164,17 +163,17 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const stoppedBy = scheduler.stoppedBy instanceof HubSpotRunError ? scheduler.stoppedBy : undefined;
   if (!opts.transport.readOnly) saveCheckpoint(!stoppedBy && !interrupted);
   failed?.close();
-  const resumedFrom = resumeAt && checkpoint && !checkpoint.complete && resumeAt ? { file: opts.inputs[resumeAt.input] ?? '', line: resumeAt.line } : undefined;
+  const at = (p: { input: number; line: number }) => ({ file: inputName(opts.inputs[p.input] ?? ''), line: p.line });
   const stopAt = stoppedBy || interrupted ? accounts.resumePoint() : undefined;
   return {
-    unfinishedFrom: stopAt ? { file: opts.inputs[stopAt.input] === '-' ? '<stdin>' : opts.inputs[stopAt.input] ?? '', line: stopAt.line } : undefined,
+    unfinishedFrom: stopAt ? at(stopAt) : undefined,
     counts: accounts.counts,
     requestsByAction,
     requests,
     failedFile: failed && failed.count > 0 ? failed.path : undefined,
     stoppedBy,
     interrupted,
-    resumedFrom,
+    resumedFrom: resumeAt && !checkpoint?.complete ? at(resumeAt) : undefined,
     alreadyComplete: !!checkpoint?.complete,
   };
 }

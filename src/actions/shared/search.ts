@@ -1,7 +1,7 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
-import type { OpHandle, PerformContext } from '../types.js';
+import type { FailureDetail, OpHandle, PerformContext } from '../types.js';
 import { hubspotFailure, isOk } from './hubspot-answers.js';
-import type { HubSpotRequest } from '../../hubspot/transport.js';
+import type { HubSpotRequest, HubSpotResponse } from '../../hubspot/transport.js';
 
 /**
  * Segment's search body: one filterGroup per field, so HubSpot ORs them ("any field matches").
@@ -37,6 +37,14 @@ export function singleField(fields: Record<string, unknown> | undefined): { name
   return typeof v === 'string' || typeof v === 'number' ? { name: keys[0]!, value: String(v) } : undefined;
 }
 
+
+/**
+ * A search that did not answer 2xx, as Segment reports it: a 400 means the search fields name
+ * properties HubSpot does not know, said with Segment's message for that search and the field.
+ */
+export function searchFailure(res: HubSpotResponse, objectType: string, onBadRequest: string, field: string): FailureDetail {
+  return res.status === 400 ? { ...hubspotFailure(res), message: onBadRequest, field } : hubspotFailure(res, `searching ${objectType}`);
+}
 
 /** HubSpot returns at most 200 records a search page. */
 const PAGE = 200;
@@ -81,7 +89,7 @@ export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Prom
         q.ops,
       );
       if (!isOk(res)) {
-        const failure = res.status === 400 ? { ...hubspotFailure(res), message: q.onBadRequest, field: q.field } : hubspotFailure(res, `searching ${objectType}`);
+        const failure = searchFailure(res, objectType, q.onBadRequest, q.field);
         for (const op of q.ops) if (!op.outcome) ctx.fail(op, failure);
         return undefined;
       }

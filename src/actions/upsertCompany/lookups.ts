@@ -1,6 +1,6 @@
 import { paths } from '../../hubspot/api.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { searchByValues, searchRequest, singleField } from '../shared/search.js';
+import { searchByValues, searchFailure, searchRequest, singleField } from '../shared/search.js';
 import type { OpHandle, PerformContext } from '../types.js';
 import { COMPANY_SEARCH_FAILED, MULTIPLE_COMPANIES, SEGMENT_GROUP_ID, SEGMENT_GROUP_ID_PROPERTY } from './errors.js';
 import type { CompanyOp } from './index.js';
@@ -75,12 +75,8 @@ async function findBySearch(op: OpHandle<CompanyOp>, ctx: PerformContext): Promi
     searchRequest('companies', op.data.searchFields!, ['name', 'domain', 'lifecyclestage', SEGMENT_GROUP_ID], ['name'], 'no company has this segment_group_id'),
     [op],
   );
-  if (res.status === 400) {
-    ctx.fail(op, { ...hubspotFailure(res), message: COMPANY_SEARCH_FAILED, field: 'companysearchfields' });
-    return 'failed';
-  }
   if (!isOk(res)) {
-    ctx.fail(op, hubspotFailure(res, 'searching companies'));
+    ctx.fail(op, searchFailure(res, 'companies', COMPANY_SEARCH_FAILED, 'companysearchfields'));
     return 'failed';
   }
   const total = Number(res.body?.total ?? 0);

@@ -3,7 +3,7 @@ import { performBatch, searchSettleMs, sleep } from './batch.js';
 import { ANSWER_LOST } from '../../hubspot/transport.js';
 import { flattenObject } from '../shared/flatten.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { hasFields, searchRequest, singleField, stableKey } from '../shared/search.js';
+import { hasFields, searchFailure, searchRequest, singleField, stableKey } from '../shared/search.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PerformContext } from '../types.js';
 import { fields } from './fields.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
@@ -83,12 +83,8 @@ async function search(op: OpHandle<CustomRecordOp>, objectType: string, fieldsTo
   const known = ctx.run.records.get(objectType, fieldsToMatch);
   if (known) return { id: known, total: 1 };
   const res = await ctx.send(searchRequest(objectType, fieldsToMatch, [], [], when), [op]);
-  if (res.status === 400) {
-    ctx.fail(op, { ...hubspotFailure(res), message: onBadRequest, field });
-    return 'failed';
-  }
   if (!isOk(res)) {
-    ctx.fail(op, hubspotFailure(res, `searching ${objectType}`));
+    ctx.fail(op, searchFailure(res, objectType, onBadRequest, field));
     return 'failed';
   }
   const total = Number(res.body?.total ?? 0);

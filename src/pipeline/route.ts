@@ -13,7 +13,11 @@ export interface RouteContext {
   settings: DestinationSettings;
   scheduler: Scheduler;
   accounts: Accounts;
+  /** scheduler.latestOp, bound once for the run rather than per event and mapping. */
+  latestOp: (alias: string) => OpHandle | undefined;
 }
+
+const NOT_BLANK = /\S/;
 
 /**
  * One input line through read → route → map → plan: the line becomes an event record, each
@@ -21,7 +25,7 @@ export interface RouteContext {
  * way is recorded against the event rather than thrown.
  */
 export function routeLine(line: InputLine, ctx: RouteContext): EventRecord | undefined {
-  if (line.text.trim() === '') return undefined;
+  if (!NOT_BLANK.test(line.text)) return undefined;
   const { accounts, scheduler } = ctx;
   const rec = accounts.begin(line.input, { file: line.file, line: line.line });
   let parsed: unknown;
@@ -62,7 +66,7 @@ export function routeLine(line: InputLine, ctx: RouteContext): EventRecord | und
         mappingName: mapping.name,
         messageId,
         contactOfSameEvent,
-        latestOp: (alias) => scheduler.latestOp(alias),
+        latestOp: ctx.latestOp,
       });
       const op = scheduler.submit(mapping.action, mapping.name, prepared);
       accounts.attach(rec, op);

@@ -136,10 +136,11 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
   const resumeAt = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
   const maxPending = opts.maxPendingEvents ?? 20_000;
   let interrupted = false;
+  const route = { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts, latestOp: (alias: string) => scheduler.latestOp(alias) };
   try {
     for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress: input })) {
       if (opts.stopSignal?.aborted || scheduler.stoppedBy) break;
-      routeLine(line, { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts });
+      routeLine(line, route);
       if (accounts.unfinished >= maxPending) await scheduler.room(() => accounts.unfinished < maxPending / 2);
       const lag = opts.outputBackpressure?.();
       if (lag) await lag;

@@ -1,3 +1,4 @@
+import { ndjson, portal } from './live.js';
 /**
  * A mixed backfill: identifies (batched contacts), groups (companies associated with their users),
  * and tracks (behavioral events), for fault and resume tests that compare final portal states.
@@ -44,4 +45,17 @@ export function normalState(dump: any): { contacts: string[]; companies: string[
       .sort(),
     events: dump.events.map((e: any) => `${e.eventName}|${e.email}|${e.uuid}`).sort(),
   };
+}
+
+/** What a fault-free run of the workload mapping over these events leaves in a fresh portal. */
+export async function cleanRunState(events: unknown[]): Promise<ReturnType<typeof normalState>> {
+  const ref = await portal();
+  try {
+    await ref.seed(workloadSeed);
+    const r = await ref.send([ref.file('e.ndjson', ndjson(events)), '-m', ref.file('m.yaml', workloadMapping)]);
+    if (r.code !== 0) throw new Error(`the fault-free reference run failed (exit ${r.code}):\n${r.stderr}`);
+    return normalState(await ref.dump());
+  } finally {
+    await ref.stop();
+  }
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHubSpotClient, type ClientOptions, type HubSpotClient, type RetryInfo } from '../../src/hubspot/client.js';
+import { createHubSpotClient, type ClientOptions, type RetryInfo } from '../../src/hubspot/client.js';
 import { HubSpotRunError } from '../../src/errors.js';
 import {
   answerAfter,

@@ -1,23 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ndjson, portal, type Portal } from '../helpers/live.js';
-import { normalState, workload, workloadMapping, workloadSeed } from '../helpers/workload.js';
+import { cleanRunState, normalState, workload, workloadMapping, workloadSeed } from '../helpers/workload.js';
 
 let p: Portal;
-let ref: Portal | undefined;
-afterEach(async () => {
-  await p?.stop();
-  await ref?.stop();
-  ref = undefined;
-});
-
-/** What a fault-free run of the same input leaves in a fresh portal. */
-async function reference(events: unknown[]) {
-  ref = await portal();
-  await ref.seed(workloadSeed);
-  const r = await ref.send([ref.file('e.ndjson', ndjson(events)), '-m', ref.file('m.yaml', workloadMapping)]);
-  expect(r.code).toBe(0);
-  return normalState(await ref.dump());
-}
+afterEach(async () => p?.stop());
 
 describe('faults', () => {
   it('rides out 5xx answers and stray 429s: everything lands, once', async () => {
@@ -27,7 +13,7 @@ describe('faults', () => {
     const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', workloadMapping)]);
     expect(r.stderr).toMatch(/failed:\s+0/);
     expect(r.code).toBe(0);
-    expect(normalState(await p.dump())).toEqual(await reference(events));
+    expect(normalState(await p.dump())).toEqual(await cleanRunState(events));
   });
 
   it('keeps under a portal limit far below --rate: a few 429s, then it adapts from the headers', async () => {
@@ -51,7 +37,7 @@ describe('faults', () => {
     const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', workloadMapping)]);
     expect(r.stderr).toMatch(/failed:\s+0/);
     expect(r.code).toBe(0);
-    expect(normalState(await p.dump())).toEqual(await reference(events));
+    expect(normalState(await p.dump())).toEqual(await cleanRunState(events));
   });
 
   it('stops cleanly at the daily limit with a checkpoint, and resumes to the same end state', async () => {
@@ -68,7 +54,7 @@ describe('faults', () => {
     const second = await p.send([file, '-m', m, '--checkpoint', 'ck.json']);
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/Resumed at .*e\.ndjson:\d+/);
-    expect(normalState(await p.dump())).toEqual(await reference(events));
+    expect(normalState(await p.dump())).toEqual(await cleanRunState(events));
   });
 });
 

@@ -44,6 +44,11 @@ export function checkResumable(cp: Checkpoint, inputs: string[], file: string): 
 /** Written to a temporary file and renamed, so a kill leaves the old checkpoint or the new one, never half of one. */
 export function writeCheckpoint(file: string, cp: Checkpoint): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(cp) + '\n', { mode: 0o600 });
-  renameSync(tmp, file);
+  try {
+    writeFileSync(tmp, JSON.stringify(cp) + '\n', { mode: 0o600 });
+    renameSync(tmp, file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new UserError(`cannot write the checkpoint ${file} (${code})`, 'give --checkpoint a path in a folder that exists and that you can write to');
+  }
 }

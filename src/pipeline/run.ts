@@ -124,9 +124,19 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
     lastSave = Date.now();
     saveCost = lastSave - began;
   };
+  // Written once before anything is sent, so a checkpoint that cannot be written stops the run
+  // before it starts rather than in the middle.
+  if (!opts.transport.readOnly) saveCheckpoint(!!checkpoint?.complete);
   // Once a second, but never more than a tenth of the time: the id map of a long backfill grows.
+  // A write failing later (disk full) is reported by the final write, not by crashing mid-run.
   const checkpointTimer = opts.checkpointPath && !opts.transport.readOnly
-    ? setInterval(() => Date.now() - lastSave >= saveCost * 10 && saveCheckpoint(false), 1000)
+    ? setInterval(() => {
+        try {
+          if (Date.now() - lastSave >= saveCost * 10) saveCheckpoint(false);
+        } catch {
+          lastSave = Date.now();
+        }
+      }, 1000)
     : undefined;
   checkpointTimer?.unref();
   const input: ReadProgress = { bytesRead: 0 };

@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import chalk, { Chalk } from 'chalk';
 import { EXIT_CANNOT_RUN, EXIT_OK, EXIT_SOME_FAILED, UserError } from '../errors.js';
 import { apiBaseUrl } from '../hubspot/api.js';
@@ -24,6 +26,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
   if (inputs.includes(STDIN) && process.stdin.isTTY && !flags.quiet) {
     process.stderr.write('Reading events from the terminal, one JSON object a line (Ctrl-D to end). Give files to read them instead.\n');
   }
+  checkInputs(inputs);
   const { file: mapping, problems } = loadMappingFile(flags.mapping);
   if (!mapping) {
     for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
@@ -72,6 +75,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
   out.onClosed = () => stop.abort();
   const progress = !flags.quiet && !dryRun && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
   const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
+  if (failedPath) checkWritableFolder(failedPath, '--failed');
   try {
     const result = await runPipeline({
       inputs,
@@ -97,6 +101,33 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     transport.close?.();
+  }
+}
+
+/** Every input is there before anything is sent: a missing second file must not stop a run halfway. */
+function checkInputs(inputs: string[]): void {
+  const problems = inputs.filter((f) => f !== STDIN).map((f) => [f, unreadable(f)] as const).filter(([, why]) => why);
+  if (problems.length) {
+    throw new UserError(`cannot read input file ${problems.map(([f, why]) => `${f} (${why})`).join(', ')}`, 'check the file names given to `send`; nothing was sent');
+  }
+}
+
+function unreadable(f: string): string | undefined {
+  try {
+    accessSync(f, constants.R_OK);
+    return statSync(f).isFile() ? undefined : 'not a file';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? String(err);
+  }
+}
+
+function checkWritableFolder(file: string, flag: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UserError(`cannot write ${file}: its folder ${dir} does not exist or is not writable`, `give ${flag} a path in a folder you can write to; nothing was sent`);
   }
 }
 

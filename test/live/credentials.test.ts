@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ndjson, portal, recordsOf, type Portal } from '../helpers/live.js';
 
 let p: Portal;
@@ -35,4 +35,30 @@ it('says how to log in when there is no credential at all', async () => {
   expect(r.code).toBe(1);
   expect(r.stderr).toContain('No HubSpot credentials found for profile "default".');
   expect(r.stderr).toContain('hubspot-actions login');
+});
+
+describe('paths checked before anything is sent', () => {
+  it('a checkpoint that cannot be written', async () => {
+    p = await portal();
+    const r = await p.send([p.file('e.ndjson', events), '-m', p.file('m.yaml', mapping), '--checkpoint', '/nonexistent-dir/ck.json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write the checkpoint /nonexistent-dir/ck.json (ENOENT)');
+    expect((await p.requests()).total).toBe(0);
+  });
+
+  it('a failed-events file in a folder that does not exist', async () => {
+    p = await portal();
+    const r = await p.send([p.file('e.ndjson', events), '-m', p.file('m.yaml', mapping), '--failed', '/nonexistent-dir/f.ndjson']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write /nonexistent-dir/f.ndjson: its folder /nonexistent-dir does not exist or is not writable');
+    expect((await p.requests()).total).toBe(0);
+  });
+
+  it('a missing input file after a good one: nothing of the good one is sent', async () => {
+    p = await portal();
+    const r = await p.send([p.file('e.ndjson', events), 'missing.ndjson', '-m', p.file('m.yaml', mapping)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read input file missing.ndjson (no such file)');
+    expect((await p.requests()).total).toBe(0);
+  });
 });

@@ -32,9 +32,11 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
     for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
     throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
   }
-  if (!flags.dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
-  const baseUrl = apiBaseUrl(flags.baseUrl);
   const dryRun = !!flags.dryRun;
+  if (!dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
+  const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
+  if (failedPath) checkWritableFolder(failedPath, '--failed');
+  const baseUrl = apiBaseUrl(flags.baseUrl);
   const out = new LineWriter();
   let transport: Transport & { close?(): void };
   if (dryRun) transport = new DryRunTransport();
@@ -74,8 +76,6 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
   // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
   out.onClosed = () => stop.abort();
   const progress = !flags.quiet && !dryRun && process.stderr.isTTY ? new ProgressLine(process.stderr) : undefined;
-  const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
-  if (failedPath) checkWritableFolder(failedPath, '--failed');
   try {
     const result = await runPipeline({
       inputs,

@@ -77,7 +77,7 @@ export function routeLine(line: InputLine, ctx: RouteContext): EventRecord | und
       else accounts.fail(rec, { kind: 'internal', mapping: mapping.name, action: mapping.action.name, message: `internal error while planning this event: ${err instanceof Error ? err.message : String(err)}` });
     }
   }
-  if (matched === 0) accounts.skip(rec, rec.onlyMappings ? 'the mappings it failed in are no longer in the mapping file' : 'no mapping matched');
+  if (matched === 0) accounts.skip(rec, rec.onlyMappings ? `none of the mappings it failed in (${rec.onlyMappings.join(', ')}) is in the mapping file and matches it` : 'no mapping matched');
   accounts.seal(rec);
   return rec;
 }

@@ -204,3 +204,23 @@ it('stops quietly when the reader of the dry-run goes away (| head)', async () =
   expect(stderr).not.toContain('many.ndjson:30001:');
   expect(stderr).toBe('');
 });
+
+it('a failed-events file sent again retries only the failed mappings, and says why when none is left', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ha-'));
+  const failed = path.join(dir, 'failed.ndjson');
+  const first = await runCli(['send', EVENTS, '--mapping', MAPPING, '--dry-run', '--failed', failed]);
+  expect(first.code).toBe(2);
+  const lines = readFileSync(failed, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  expect(lines.map((l) => l.failure.line)).toEqual([2, 4, 6, 7]);
+  expect(lines[2]).toMatchObject({ event: { messageId: 'i2' }, failure: { mappings: ['contacts'] } });
+
+  const again = await runCli(['send', failed, '--mapping', MAPPING, '--dry-run']);
+  // The two events fail again in their mapping only; the two unparseable lines fail again as such.
+  expect(again.stderr).toMatch(/matched "contacts": 1\n\s+matched "events": 1\n/);
+  expect(again.stderr).toMatch(/invalid\/failed:\s+4/);
+
+  const renamed = path.join(dir, 'renamed.yaml');
+  writeFileSync(renamed, readFileSync(MAPPING, 'utf8').replace('name: contacts', 'name: people'));
+  const third = await runCli(['send', failed, '--mapping', renamed, '--dry-run']);
+  expect(third.stderr).toContain('none of the mappings it failed in (contacts) is in the mapping file and matches it: 1');
+});

@@ -1,9 +1,10 @@
+import fetch, { type Response } from 'node-fetch';
 import { HubSpotRunError } from '../errors.js';
+import { retryAfterMs } from '../hubspot/retry-policy.js';
 
 export interface AuthHttpResponse {
   status: number;
   body: any;
-  headers: Headers;
 }
 
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -40,7 +41,8 @@ export async function authRequest(
     }
     if ((res.status === 429 || res.status >= 500) && attempt < MAX_ATTEMPTS) {
       await res.arrayBuffer().catch(() => undefined);
-      await sleep(retryDelayMs(res.headers.get('retry-after'), attempt));
+      // HubSpot's Retry-After read as the API client reads it, capped lower: a person is waiting.
+      await sleep(Math.min(retryAfterMs({ 'retry-after': res.headers.get('retry-after') ?? '' }) ?? 500 * 2 ** (attempt - 1), 10_000));
       continue;
     }
     const text = await res.text();
@@ -50,7 +52,7 @@ export async function authRequest(
     } catch {
       body = undefined;
     }
-    return { status: res.status, body, headers: res.headers };
+    return { status: res.status, body };
   }
   throw new HubSpotRunError(
     `Could not reach HubSpot at ${baseUrl} (${describeNetworkError(lastError)}).`,
@@ -59,18 +61,10 @@ export async function authRequest(
   );
 }
 
-function retryDelayMs(retryAfter: string | null, attempt: number): number {
-  const seconds = retryAfter ? Number(retryAfter) : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, 10) * 1000;
-  return 500 * 2 ** (attempt - 1);
-}
-
 function describeNetworkError(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
-  if (cause?.code) return cause.code;
-  if (cause?.message) return cause.message;
-  if ((err as Error)?.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
-  return (err as Error)?.name ?? 'network error';
+  const e = err as { code?: string; name?: string };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return `no answer within ${REQUEST_TIMEOUT_MS / 1000} s`;
+  return e?.code ?? e?.name ?? 'network error';
 }
 
 function sleep(ms: number): Promise<void> {

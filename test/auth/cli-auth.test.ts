@@ -284,6 +284,14 @@ describe('hubspot-actions login --token', () => {
     await expect(stat(join(dir, 'credentials.json'))).rejects.toThrow(/ENOENT/);
   });
 
+  it('names the host and the network error when HubSpot cannot be reached', async () => {
+    const dir = await newConfigDir();
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const result = await runCli(['login', '--token'], envFor(dir, { HUBSPOT_API_BASE_URL: closed }), 'pat-na1-unreachable\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`Could not reach HubSpot at ${closed} (ECONNREFUSED).`);
+  });
+
   it('says so when nothing was piped in', async () => {
     const result = await runCli(['login', '--token'], envFor(await newConfigDir()), '');
     expect(result.code).toBe(1);

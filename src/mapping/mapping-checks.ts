@@ -1,0 +1,181 @@
+import { isMap, isScalar, type Node } from 'yaml';
+import { actions, actionNames, isActionName } from '../actions/index.js';
+import type { ActionDefinition, DestinationSettings } from '../actions/types.js';
+import { compileTrigger, isTriggerProblem, type CompiledTrigger } from './trigger.js';
+import { checkDirectives, isLiteral } from './directives.js';
+import type { Mapping } from './types.js';
+import { closest } from './problems.js';
+import { segmentCore } from './segment-libs.js';
+import type { YamlSource } from './yaml-source.js';
+
+const MAPPING_KEYS = ['name', 'action', 'trigger', 'enabled', 'fields'];
+const DIRECTIVES_HINT = "see Segment's mapping directives: @path, @if, @template, @case, @replace, @arrayPath, @merge, @json, @flatten, @literal, @liquid";
+
+export function hintFor(word: string, candidates: string[]): string {
+  const near = closest(word, candidates);
+  return near ? `did you mean "${near}"? Valid keys: ${candidates.join(', ')}` : `valid keys: ${candidates.join(', ')}`;
+}
+
+/** Reports each key of the map at `path` that is not one of `valid`, with the nearest valid one. */
+export function checkKeys(src: YamlSource, path: (string | number)[], valid: string[], message: (key: string) => string): void {
+  const map = src.node(path);
+  if (!isMap(map)) return;
+  for (const item of map.items) {
+    const key = String(isScalar(item.key) ? item.key.value : item.key);
+    if (!valid.includes(key)) src.error(item.key as Node, message(key), hintFor(key, valid));
+  }
+}
+
+/** One mapping of the file as its checks see it: where it is, how it is named in messages. */
+interface MappingAt {
+  src: YamlSource;
+  i: number;
+  label: string;
+  /** The node at a path below this mapping, else the nearest one that exists. */
+  here(...path: (string | number)[]): Node | undefined;
+}
+
+/**
+ * Checks mapping #i: its keys, name, action, trigger and fields, then the action's own checks and
+ * the types of literal values. Returns the mapping only when none of these found a problem.
+ */
+export function readMapping(src: YamlSource, i: number, plain: unknown, settings: DestinationSettings): { mapping: Mapping; enabled: boolean } | undefined {
+  const node = src.node(['mappings', i]);
+  if (!plain || typeof plain !== 'object' || Array.isArray(plain)) {
+    src.error(node, `mapping #${i + 1} must be a map with name, action, trigger and fields`);
+    return undefined;
+  }
+  const before = src.problems.length;
+  const m = plain as Record<string, unknown>;
+  checkKeys(src, ['mappings', i], MAPPING_KEYS, (key) => `unknown key "${key}" in mapping #${i + 1}`);
+  const at = mappingAt(src, i, m.name, node);
+  const name = readName(at, m);
+  const action = readAction(at, m.action);
+  if (!action) return undefined;
+  const trigger = readTrigger(at, m.trigger, action);
+  const fields = readFields(at, m.fields, action);
+  if (!fields) return undefined;
+  const ownFields = runActionChecks(at, fields, action, settings);
+  checkRequired(at, fields, m.fields as Record<string, unknown> | undefined, action, ownFields);
+  checkLiterals(at, fields, action);
+  if (src.problems.length > before || !trigger || name === undefined) return undefined;
+  const schema = segmentCore().fieldsToJsonSchema(action.fields as Record<string, unknown>);
+  return { mapping: { name, action, trigger, fields, schema, line: src.lineOf(node) }, enabled: m.enabled !== false };
+}
+
+function mappingAt(src: YamlSource, i: number, name: unknown, node: Node | undefined): MappingAt {
+  const label = typeof name === 'string' && name ? `mapping "${name}"` : `mapping #${i + 1}`;
+  return { src, i, label, here: (...path) => src.node(['mappings', i, ...path]) ?? node };
+}
+
+function readName(at: MappingAt, m: Record<string, unknown>): string | undefined {
+  if (m.enabled !== undefined && typeof m.enabled !== 'boolean') at.src.error(at.here('enabled'), `${at.label}: \`enabled\` must be true or false`);
+  if (typeof m.name !== 'string' || m.name.trim() === '') {
+    at.src.error(at.here('name'), `${at.label} needs a \`name\``, 'a short unique name such as "Contacts from identify"');
+    return undefined;
+  }
+  return m.name;
+}
+
+function readAction(at: MappingAt, name: unknown): ActionDefinition | undefined {
+  if (isActionName(name)) return actions[name];
+  const message = name === undefined ? `${at.label} needs an \`action\`` : `${at.label}: unknown action "${String(name)}"`;
+  at.src.error(at.here('action'), message, hintFor(String(name ?? ''), actionNames));
+  return undefined;
+}
+
+function readTrigger(at: MappingAt, given: unknown, action: ActionDefinition): CompiledTrigger | undefined {
+  const fql = given ?? action.defaultTrigger;
+  if (fql === undefined) {
+    at.src.error(at.here('action'), `${at.label}: ${action.name} has no default trigger, so \`trigger\` is required`, 'for example: trigger: \'type = "track" and event = "Order Completed"\'');
+    return undefined;
+  }
+  if (typeof fql !== 'string') {
+    at.src.error(at.here('trigger'), `${at.label}: \`trigger\` must be an FQL string`);
+    return undefined;
+  }
+  const compiled = compileTrigger(fql);
+  if (!isTriggerProblem(compiled)) return compiled;
+  const node = at.here('trigger');
+  // Point at the column inside a single-line plain or quoted trigger when the lexer knows it.
+  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
+  at.src.error(node, `${at.label}: ${compiled.message}`, 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes', quoted + (compiled.column ?? 0));
+  return undefined;
+}
+
+/** The user's fields over the action's defaults, each known to the action and well-formed. */
+function readFields(at: MappingAt, given: unknown, action: ActionDefinition): Record<string, unknown> | undefined {
+  const userFields = given ?? {};
+  if (typeof userFields !== 'object' || Array.isArray(userFields) || userFields === null) {
+    at.src.error(at.here('fields'), `${at.label}: \`fields\` must be a map of field keys to values or directives`);
+    return undefined;
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [key, def] of Object.entries(action.fields)) if (def.default !== undefined) fields[key] = def.default;
+  for (const [key, value] of Object.entries(userFields)) {
+    const fieldNode = at.here('fields', key);
+    if (!(key in action.fields)) {
+      const keyNode = at.src.keyNode(['mappings', at.i, 'fields'], key) ?? fieldNode;
+      at.src.error(keyNode, `${at.label}: unknown field "${key}" for ${action.name}`, hintFor(key, Object.keys(action.fields)));
+      continue;
+    }
+    if (value === null) {
+      delete fields[key];
+      continue;
+    }
+    for (const d of checkDirectives(key, value)) {
+      at.src.error(at.src.node(['mappings', at.i, 'fields', key, ...d.pointer]) ?? fieldNode, `${at.label}, field "${key}": ${d.message}`, DIRECTIVES_HINT);
+    }
+    fields[key] = value;
+  }
+  return fields;
+}
+
+/**
+ * The action's own checks (action knowledge stays in its definition). Returns the fields they
+ * spoke about, whose generic checks would only repeat them.
+ */
+function runActionChecks(at: MappingAt, fields: Record<string, unknown>, action: ActionDefinition, settings: DestinationSettings): Set<string> {
+  const spoken = new Set<string>();
+  const nodeOf = (path: string[]) => at.src.node(['mappings', at.i, 'fields', ...path]) ?? at.here('fields', ...path.slice(0, 1));
+  action.checkMapping?.(fields, {
+    settings,
+    error(path, message, hint) {
+      if (path[0]) spoken.add(path[0]);
+      at.src.error(nodeOf(path), `${at.label}: ${message}`, hint);
+    },
+    warn(path, message, hint) {
+      at.src.warn(nodeOf(path), `${at.label}: ${message}`, hint);
+    },
+  });
+  return spoken;
+}
+
+function checkRequired(at: MappingAt, fields: Record<string, unknown>, userFields: Record<string, unknown> | undefined, action: ActionDefinition, skip: Set<string>): void {
+  for (const [key, def] of Object.entries(action.fields)) {
+    if (!def.required || fields[key] !== undefined || skip.has(key)) continue;
+    at.src.error(userFields?.[key] === null ? at.here('fields', key) : at.here('fields'), `${at.label}: required field "${key}" (${def.label}) has no value and no default`, `map it, e.g. ${key}: { "@path": "$.properties.${key}" }`);
+  }
+}
+
+function checkLiterals(at: MappingAt, fields: Record<string, unknown>, action: ActionDefinition): void {
+  for (const [key, value] of Object.entries(fields)) {
+    const def = action.fields[key];
+    if (!def || !isLiteral(value) || value === undefined) continue;
+    const bad = literalTypeProblem(def.type, value);
+    if (bad) at.src.error(at.here('fields', key), `${at.label}, field "${key}": ${bad}`);
+  }
+}
+
+function literalTypeProblem(type: string, value: unknown): string | undefined {
+  switch (type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `must be true or false, not ${JSON.stringify(value)}`;
+    case 'integer':
+      return Number.isInteger(Number(value)) && typeof value !== 'boolean' ? undefined : `must be a whole number, not ${JSON.stringify(value)}`;
+    case 'object':
+      return typeof value === 'object' && !Array.isArray(value) ? undefined : `must be a map of properties, not ${JSON.stringify(value)}`;
+    default:
+      return undefined;
+  }
+}

@@ -2,14 +2,14 @@ import { isMap, isScalar, type Node } from 'yaml';
 import { actions, actionNames, isActionName } from '../actions/index.js';
 import type { ActionDefinition, DestinationSettings } from '../actions/types.js';
 import { compileTrigger, isTriggerProblem, type CompiledTrigger } from './trigger.js';
-import { checkDirectives, isLiteral } from './directives.js';
+import { checkDirectives, isLiteral, mayBeMissing } from './directives.js';
+import { lintTrigger } from './trigger-lint.js';
 import type { Mapping } from './types.js';
 import { closest } from './problems.js';
 import { segmentCore } from './segment-libs.js';
 import type { YamlSource } from './yaml-source.js';
 
 const MAPPING_KEYS = ['name', 'action', 'trigger', 'enabled', 'fields'];
-const DIRECTIVES_HINT = "see Segment's mapping directives: @path, @if, @template, @case, @replace, @arrayPath, @merge, @json, @flatten, @literal, @liquid";
 
 export function hintFor(word: string, candidates: string[]): string {
   const near = closest(word, candidates);
@@ -95,13 +95,18 @@ function readTrigger(at: MappingAt, given: unknown, action: ActionDefinition): C
     return undefined;
   }
   const compiled = compileTrigger(fql);
-  if (!isTriggerProblem(compiled)) return compiled;
   const node = at.here('trigger');
+  if (!isTriggerProblem(compiled)) {
+    for (const w of lintTrigger(fql)) at.src.warn(node, `${at.label}: ${w.message}`, w.hint, (isQuoted(node) ? 1 : 0) + w.column);
+    return compiled;
+  }
   // Point at the column inside a single-line plain or quoted trigger when the lexer knows it.
-  const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') ? 1 : 0;
-  at.src.error(node, `${at.label}: ${compiled.message}`, 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes', quoted + (compiled.column ?? 0));
+  at.src.error(node, `${at.label}: ${compiled.message}`, 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes', (isQuoted(node) ? 1 : 0) + (compiled.column ?? 0));
   return undefined;
 }
+
+/** A scalar written in quotes: columns inside its text are one further right. */
+const isQuoted = (node: Node | undefined) => isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
 
 /** The user's fields over the action's defaults, each known to the action and well-formed. */
 function readFields(at: MappingAt, given: unknown, action: ActionDefinition): Record<string, unknown> | undefined {
@@ -124,7 +129,9 @@ function readFields(at: MappingAt, given: unknown, action: ActionDefinition): Re
       continue;
     }
     for (const d of checkDirectives(key, value)) {
-      at.src.error(at.src.node(['mappings', at.i, 'fields', key, ...d.pointer]) ?? fieldNode, `${at.label}, field "${key}": ${d.message}`, DIRECTIVES_HINT);
+      const node = at.src.node(['mappings', at.i, 'fields', key, ...d.pointer]);
+      const shift = d.column === undefined || !node ? 0 : d.column + (isQuoted(node) ? 1 : 0);
+      at.src.error(node ?? fieldNode, `${at.label}, field "${key}": ${d.message}`, d.hint, shift);
     }
     fields[key] = value;
   }
@@ -137,7 +144,8 @@ function readFields(at: MappingAt, given: unknown, action: ActionDefinition): Re
  */
 function runActionChecks(at: MappingAt, fields: Record<string, unknown>, action: ActionDefinition, settings: DestinationSettings): Set<string> {
   const spoken = new Set<string>();
-  const nodeOf = (path: string[]) => at.src.node(['mappings', at.i, 'fields', ...path]) ?? at.here('fields', ...path.slice(0, 1));
+  const fieldsAt = (path: string[]) => at.src.node(['mappings', at.i, 'fields', ...path]);
+  const nodeOf = (path: string[]) => fieldsAt(path) ?? fieldsAt(path.slice(0, 1)) ?? at.here('fields');
   action.checkMapping?.(fields, {
     settings,
     error(path, message, hint) {
@@ -147,6 +155,7 @@ function runActionChecks(at: MappingAt, fields: Record<string, unknown>, action:
     warn(path, message, hint) {
       at.src.warn(nodeOf(path), `${at.label}: ${message}`, hint);
     },
+    mayBeMissing,
   });
   return spoken;
 }

@@ -23,21 +23,47 @@ const SETTING_KEYS = ['hubId'];
 
 /** Reads and checks a mapping file; every problem is collected, with its line and column. */
 export function loadMappingFile(path: string): LoadedMapping {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return { problems: [{ file: path, line: 1, col: 1, message: `cannot read the mapping file (${code ?? String(err)})`, hint: 'check the path given to --mapping' }], warnings: [] };
   }
-  return parseMappingText(path, text);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return notAMapping(path, 1, 'this is a gzip file (an events export?), not a mapping file');
+  return parseMappingText(path, bytes.toString('utf8'));
 }
 
 export function parseMappingText(path: string, text: string): LoadedMapping {
+  const eventLine = firstEventLine(text);
+  if (eventLine) return notAMapping(path, eventLine, 'this is a file of Segment events (NDJSON), not a mapping file');
   const src = parseYaml(path, text);
   if (src.problems.length) return { problems: src.problems, warnings: [] };
   const file = readFile(src);
   return src.problems.length || !file ? { problems: src.problems, warnings: src.warnings } : { file, problems: [], warnings: src.warnings };
+}
+
+const WHICH_IS_WHICH = 'the mapping file is the YAML one: `hubspot-actions validate mappings.yaml`; events go to `hubspot-actions send events.ndjson -m mappings.yaml --dry-run`';
+
+function notAMapping(path: string, line: number, message: string): LoadedMapping {
+  return { problems: [{ file: path, line, col: 1, message, hint: WHICH_IS_WHICH }], warnings: [] };
+}
+
+/**
+ * A JSON object with a Segment event's keys on the first non-blank line: an events file given
+ * where the mapping belongs. (A mapping file written as JSON has `version` and `mappings`.)
+ */
+function firstEventLine(text: string): number | undefined {
+  const lines = text.slice(0, 1 << 20).split('\n');
+  const i = lines.findIndex((l) => l.trim() !== '');
+  if (i < 0 || !lines[i]!.trimStart().startsWith('{')) return undefined;
+  try {
+    const first = JSON.parse(lines[i]!);
+    const isEvent = first && typeof first === 'object' && !('mappings' in first) && ['type', 'event', 'messageId', 'userId', 'anonymousId'].some((k) => k in first);
+    return isEvent ? i + 1 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readFile(src: YamlSource): MappingFile | undefined {

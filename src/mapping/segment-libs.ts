@@ -14,6 +14,8 @@ export interface SegmentCore {
   fieldsToJsonSchema(fields: Record<string, unknown>): JsonSchema;
   validateSchema(obj: Record<string, unknown>, schema: JsonSchema, options?: { schemaKey?: string }): boolean;
   removeEmptyValues(obj: unknown, schema: JsonSchema, isRoot: boolean): any;
+  /** mapping-kit's own Liquid engine, with Segment's disabled tags and filters and its limits. */
+  liquid: { parse(template: string): void; render(template: string): string };
 }
 
 export type JsonSchema = Record<string, any>;
@@ -36,12 +38,14 @@ export function segmentCore(): SegmentCore {
     // remove-empty-values is not in the package's exports map; it sits beside the CommonJS entry.
     const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
     const rev = require(path.join(cjsDir, 'remove-empty-values.js'));
+    const liquid = require('@segment/actions-core/mapping-kit/liquid-directive');
     core = {
       transform: mk.transform,
       validateMapping: mkValidate.default,
       fieldsToJsonSchema: ac.fieldsToJsonSchema,
       validateSchema: ac.validateSchema,
       removeEmptyValues: rev.removeEmptyValues,
+      liquid: { parse: (t) => void liquid.getLiquidKeys(t), render: (t) => liquid.evaluateLiquid(t, {}) },
     };
   }
   return core;

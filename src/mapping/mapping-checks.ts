@@ -10,6 +10,8 @@ import { segmentCore } from './segment-libs.js';
 import type { YamlSource } from './yaml-source.js';
 
 const MAPPING_KEYS = ['name', 'action', 'trigger', 'enabled', 'fields'];
+/** Names that, used as object keys, reach Object.prototype instead of a key of their own. */
+const PROTOTYPE_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 export function hintFor(word: string, candidates: string[]): string {
   const near = closest(word, candidates);
@@ -74,6 +76,11 @@ function readName(at: MappingAt, m: Record<string, unknown>): string | undefined
     at.src.error(at.here('name'), `${at.label} needs a \`name\``, 'a short unique name such as "Contacts from identify"');
     return undefined;
   }
+  if (PROTOTYPE_KEYS.includes(m.name)) {
+    // Names key the run's counts and failed mappings; these would reach an object's prototype.
+    at.src.error(at.here('name'), `${at.label}: "${m.name}" cannot be a mapping name`, `__proto__, constructor and prototype are reserved; choose another name`);
+    return undefined;
+  }
   return m.name;
 }
 
@@ -118,8 +125,9 @@ function readFields(at: MappingAt, given: unknown, action: ActionDefinition): Re
   const fields: Record<string, unknown> = {};
   for (const [key, def] of Object.entries(action.fields)) if (def.default !== undefined) fields[key] = def.default;
   for (const [key, value] of Object.entries(userFields)) {
+    if (key === '__proto__') continue; // refused where the YAML is read
     const fieldNode = at.here('fields', key);
-    if (!(key in action.fields)) {
+    if (!Object.hasOwn(action.fields, key)) {
       const keyNode = at.src.keyNode(['mappings', at.i, 'fields'], key) ?? fieldNode;
       at.src.error(keyNode, `${at.label}: unknown field "${key}" for ${action.name}`, hintFor(key, Object.keys(action.fields)));
       continue;

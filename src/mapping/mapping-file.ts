@@ -38,7 +38,7 @@ export function parseMappingText(path: string, text: string): LoadedMapping {
   const eventLine = firstEventLine(text);
   if (eventLine) return notAMapping(path, eventLine, 'this is a file of Segment events (NDJSON), not a mapping file');
   const src = parseYaml(path, text);
-  if (src.problems.length) return { problems: src.problems, warnings: [] };
+  if (src.broken) return { problems: src.problems, warnings: [] };
   const file = readFile(src);
   return src.problems.length || !file ? { problems: src.problems, warnings: src.warnings } : { file, problems: [], warnings: src.warnings };
 }

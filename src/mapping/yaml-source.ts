@@ -19,6 +19,8 @@ export interface YamlSource {
   readonly doc: Document;
   /** The file as plain data, aliases resolved; undefined when the YAML is broken. */
   readonly data: unknown;
+  /** Broken YAML (syntax, duplicate keys, aliases refused): nothing further can be checked. */
+  readonly broken: boolean;
   readonly problems: Problem[];
   readonly warnings: Problem[];
   /** Reports an error at a node, or `shift` characters into it (a column inside a trigger). */
@@ -51,12 +53,14 @@ export function parseYaml(path: string, text: string): YamlSource {
     problems.push({ file: path, line: p.line, col: p.col, message: `YAML syntax: ${e.message.split('\n')[0]}`, hint: SYNTAX_HINT });
   }
   const index = new WeakMap<YAMLMap, Map<string, Pair>>();
-  if (!problems.length) indexMaps(doc, index, error, (n) => pos(n, 0).line);
+  let broken = problems.length > 0;
+  if (!broken) broken = indexMaps(doc, index, error, (n) => pos(n, 0).line);
 
   const source: YamlSource = {
     path,
     doc,
     data: undefined,
+    broken,
     problems,
     warnings,
     error,
@@ -79,12 +83,16 @@ export function parseYaml(path: string, text: string): YamlSource {
     },
     lineOf: (node) => pos(node, 0).line,
   };
-  if (!problems.length) (source as { data: unknown }).data = toData(doc, error);
+  if (!broken) {
+    const data = toData(doc, error);
+    Object.assign(source, { data, broken: data === undefined });
+  }
   return source;
 }
 
-/** One pass over every map: an index of its keys (for lookups by path) and duplicate keys. */
-function indexMaps(doc: Document, index: WeakMap<YAMLMap, Map<string, Pair>>, error: YamlSource['error'], lineOf: (n: Node) => number): void {
+/** One pass over every map: an index of its keys (for lookups by path), duplicate and forbidden keys. */
+function indexMaps(doc: Document, index: WeakMap<YAMLMap, Map<string, Pair>>, error: YamlSource['error'], lineOf: (n: Node) => number): boolean {
+  let duplicates = false;
   visit(doc, {
     Map(_, map) {
       const keys = new Map<string, Pair>();
@@ -93,13 +101,18 @@ function indexMaps(doc: Document, index: WeakMap<YAMLMap, Map<string, Pair>>, er
         const first = keys.get(key);
         if (first) {
           error(pair.key as Node, `YAML syntax: Map keys must be unique; "${key}" is already on line ${lineOf(first.key as Node)}`, SYNTAX_HINT);
+          duplicates = true;
           continue;
         }
+        // JavaScript reads `__proto__` as an object's prototype, not a key: as a field or a property it
+        // silently vanished from what was sent. It names nothing in HubSpot or Segment.
+        if (key === '__proto__') error(pair.key as Node, 'the key "__proto__" is not allowed in a mapping file', 'it names no field or HubSpot property, and JavaScript would read it as an object\'s prototype; rename or remove it');
         keys.set(key, pair);
       }
       index.set(map, keys);
     },
   });
+  return duplicates;
 }
 
 /** Plain data with aliases resolved, refusing an alias that expands beyond MAX_ALIAS_COUNT. */
@@ -114,8 +127,8 @@ function toData(doc: Document, error: YamlSource['error']): unknown {
         return visit.BREAK;
       },
     });
-    const why = err instanceof Error ? err.message : String(err);
-    error(firstAlias, `YAML aliases here expand to too much data (${why})`, `an alias may stand for at most ${MAX_ALIAS_COUNT} nodes; write the repeated part out, or use fewer nested aliases`);
+    if (!(err instanceof ReferenceError)) throw err;
+    error(firstAlias, `YAML aliases expand to too much data here (more than ${MAX_ALIAS_COUNT} nodes): refused, as an alias bomb would be`, 'write the repeated part out, or use fewer nested aliases');
     return undefined;
   }
 }

@@ -145,3 +145,75 @@ describe('the shipped example', () => {
     expect(create.body.inputs[0].properties).toEqual({ email: 'a@b.co', plan: 'pro' });
   });
 });
+
+describe('validate: hostile or surprising YAML (issue 11)', () => {
+  it('resolves aliases to the data they name, so a shared block is sent as written', async () => {
+    const file = mappingFile(
+      '  - name: a',
+      '    action: upsertContact',
+      '    fields:',
+      '      properties: &props',
+      '        source: { "@path": "$.traits.source" }',
+      '  - name: b',
+      '    action: upsertContact',
+      '    trigger: \'type = "track"\'',
+      '    fields:',
+      '      email: { "@path": "$.context.traits.email" }',
+      '      properties: *props',
+    );
+    const event = JSON.stringify({ type: 'track', event: 'x', messageId: 'm1', context: { traits: { email: 'a@b.co' } }, traits: { source: 'ads' } });
+    const r = await runCli(['send', '-m', file, '--dry-run'], { stdin: event + '\n' });
+    expect(r.code).toBe(0);
+    const patch = requestsOf(r.stdout).find((q) => q.mapping === 'b' && q.method === 'PATCH');
+    expect(patch.body).toEqual({ properties: { email: 'a@b.co', source: 'ads' } });
+  });
+
+  it('refuses aliases that expand beyond the bound (an alias bomb), clearly and at once', async () => {
+    const levels = ['        l0: &a0 [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`        l${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    const file = mappingFile('  - name: a', '    action: upsertContact', '    fields:', '      properties:', ...levels);
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:8:18: YAML aliases expand to too much data here (more than 1000 nodes): refused, as an alias bomb would be`);
+  });
+
+  it('refuses __proto__ as a field or property key, and reserved words as mapping names', async () => {
+    const file = mappingFile(
+      '  - name: __proto__',
+      '    action: upsertContact',
+      '  - name: constructor',
+      '    action: upsertContact',
+      '  - name: c',
+      '    action: upsertContact',
+      '    fields:',
+      '      __proto__: { "@path": "$.traits.x" }',
+      '      properties: { __proto__: { "@path": "$.traits.y" } }',
+      '      constructor: 1',
+    );
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(1);
+    const located = r.stderr.split('\n').filter((l) => l.startsWith(file));
+    expect(located).toEqual([
+      `${file}:10:7: the key "__proto__" is not allowed in a mapping file`,
+      `${file}:11:21: the key "__proto__" is not allowed in a mapping file`,
+      `${file}:3:11: mapping "__proto__": "__proto__" cannot be a mapping name`,
+      `${file}:5:11: mapping "constructor": "constructor" cannot be a mapping name`,
+      `${file}:12:7: mapping "c": unknown field "constructor" for upsertContact`,
+    ]);
+  });
+
+  it('refuses Liquid tags and filters that Segment\'s sandbox disables, at the template', async () => {
+    const file = mappingFile(
+      '  - name: a',
+      '    action: upsertContact',
+      '    fields:',
+      '      city: { "@liquid": "{% for c in traits.cities %}{{ c }}{% endfor %}" }',
+      '      state: { "@liquid": "{{ traits.states | sort | first }}" }',
+      '      zip: { "@liquid": "{{ traits.zip | upcase }}" }',
+    );
+    const r = await runCli(['validate', file]);
+    expect(r.code).toBe(1);
+    const located = r.stderr.split('\n').filter((l) => l.startsWith(file));
+    expect(located).toEqual([`${file}:6:27: mapping "a", field "city": @liquid: tag "for" is disabled`, `${file}:7:28: mapping "a", field "state": @liquid: filter "sort" is disabled`]);
+  });
+});

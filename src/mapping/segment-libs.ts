@@ -23,6 +23,8 @@ export type JsonSchema = Record<string, any>;
 export interface SegmentFql {
   parseFql(fql: string): { error?: Error } & Record<string, unknown>;
   matches(ast: unknown, event: unknown): boolean;
+  /** destination-subscriptions' own printer of a parsed condition group back to FQL. */
+  generateFql(ast: unknown): string;
   lex(fql: string): { tokens: Array<{ type: string; value: string }>; error?: Error & { cursor?: { line: number; column: number } } };
   ast(tokens: unknown): { node: { type: string }; error?: Error };
 }
@@ -55,7 +57,7 @@ export function segmentFql(): SegmentFql {
   if (!fql) {
     const subs = require('@segment/destination-subscriptions');
     const fqlTs = require('@segment/fql-ts');
-    fql = { parseFql: subs.parseFql, matches: subs.validate, lex: fqlTs.lex, ast: fqlTs.ast };
+    fql = { parseFql: subs.parseFql, matches: subs.validate, generateFql: subs.generateFql, lex: fqlTs.lex, ast: fqlTs.ast };
   }
   return fql;
 }

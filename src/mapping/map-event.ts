@@ -1,4 +1,4 @@
-import type { Mapping } from './mapping-file.js';
+import type { Mapping } from './types.js';
 import { segmentCore } from './segment-libs.js';
 
 /** One thing wrong with a mapped payload, at its field when known. */

@@ -117,6 +117,8 @@ export interface ActionDefinition<P = any, D = any> {
   merge?(into: D, later: D): D | undefined;
   /** Performs a batch of operations from one lane, settling every one of them. */
   perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<OpOutcome[] | void>;
+  /** The action's own checks of a mapping's fields (defaults merged in), made before any event; problems are reported at a path below `fields`; `mayBeMissing` says whether a mapped value can come out empty for some event. */
+  checkMapping?(fields: Readonly<Record<string, unknown>>, report: { settings: DestinationSettings; error(path: string[], message: string, hint?: string): void; warn(path: string[], message: string, hint?: string): void; mayBeMissing(value: unknown): boolean }): void;
 }
 
 /** A payload that breaks one of Segment's rules; reported with the field and not sent. */

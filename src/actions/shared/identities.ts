@@ -16,3 +16,8 @@ export function contactIdFor(run: RunMemory, ref: { identities: string[]; emailK
   }
   return ref.emailKey ? run.ids.get(`email:${ref.emailKey}`) : undefined;
 }
+
+/** The userId and anonymousId of an event, those it has. */
+export function identitiesOf(event: { userId?: string | null; anonymousId?: string | null }): string[] {
+  return [event.userId, event.anonymousId].filter((v): v is string => typeof v === 'string' && v !== '');
+}

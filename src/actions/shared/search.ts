@@ -1,5 +1,6 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
-import type { FailureDetail, OpHandle, PerformContext } from '../types.js';
+import type { FailureDetail, OpHandle } from '../../model.js';
+import type { PerformContext } from '../types.js';
 import { hubspotFailure, isOk } from './hubspot-answers.js';
 import type { HubSpotRequest, HubSpotResponse } from '../../hubspot/transport.js';
 
@@ -37,7 +38,6 @@ export function singleField(fields: Record<string, unknown> | undefined): { name
   return typeof v === 'string' || typeof v === 'number' ? { name: keys[0]!, value: String(v) } : undefined;
 }
 
-
 /**
  * A search that did not answer 2xx, as Segment reports it: a 400 means the search fields name
  * properties HubSpot does not know, said with Segment's message for that search and the field.
@@ -53,20 +53,22 @@ export interface ValuesSearch {
   objectType: string;
   prop: string;
   values: string[];
-  /** The ops the search serves: they are failed when it fails. */
+  /** The ops the search serves (the dry-run names their sources). */
   ops: OpHandle[];
   /** Segment's message for a 400 from this search. */
   onBadRequest: string;
   field: string;
 }
 
+export type ValuesFound = { ok: true; ids: Map<string, string[]> } | { ok: false; failure: FailureDetail };
+
 /**
  * Finds records by many values of one property at once (an IN search, 100 values, paged), where
  * Segment sends one search per event and HubSpot allows 5 a second. Gives the ids found for each
- * value, or undefined when the search failed (and with it the ops). Records this run wrote recently
- * are taken from memory: HubSpot's search may not show them yet.
+ * value, or the failure of the search. Records this run wrote recently are taken from memory:
+ * HubSpot's search may not show them yet.
  */
-export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Promise<Map<string, string[]> | undefined> {
+export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Promise<ValuesFound> {
   const { objectType, prop } = q;
   const out = new Map<string, string[]>();
   const unknown: string[] = [];
@@ -88,11 +90,7 @@ export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Prom
         },
         q.ops,
       );
-      if (!isOk(res)) {
-        const failure = searchFailure(res, objectType, q.onBadRequest, q.field);
-        for (const op of q.ops) if (!op.outcome) ctx.fail(op, failure);
-        return undefined;
-      }
+      if (!isOk(res)) return { ok: false, failure: searchFailure(res, objectType, q.onBadRequest, q.field) };
       for (const r of res.body?.results ?? []) {
         const v = String(r?.properties?.[prop] ?? '');
         // HubSpot compares strings without regard to case.
@@ -103,5 +101,5 @@ export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Prom
     } while (after);
   }
   for (const [v, ids] of out) if (ids.length === 1) ctx.run.records.set(objectType, { [prop]: v }, ids[0]!);
-  return out;
+  return { ok: true, ids: out };
 }

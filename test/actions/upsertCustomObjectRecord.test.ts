@@ -55,6 +55,18 @@ describe('upsertCustomObjectRecord perform, batched', () => {
     expect((ctx.sent[3]!.req.body as any).inputs.map((i: any) => i.properties.dealname)).toEqual(['L2']);
   });
 
+  it('a create answered 502 may have landed: it is looked up, not created twice', async () => {
+    const op = planned('upsertCustomObjectRecord', deal(), order('G1'), { trigger: track });
+    const ctx = scripted([
+      ['POST /crm/v3/objects/deals/search', searchHits({})],
+      ['POST /crm/v3/objects/deals/batch/create', { status: 502, body: { category: 'BAD_GATEWAY', message: 'Bad Gateway' } }],
+      ['POST /crm/v3/objects/deals/search', searchHits({ G1: ['12'] })],
+    ]);
+    expect(await upsertCustomObjectRecord.perform([op], ctx)).toEqual([{ kind: 'delivered' }]);
+    expect(op.recordId).toBe('12');
+    expect(ctx.left()).toEqual([]);
+  });
+
   it('associates updated records with the one target found, and fails those whose target is ambiguous after writing', async () => {
     const assoc = '      toObjectType: contacts\n      searchFieldsToAssociateCustomObjects:\n        phone: { "@path": "$.properties.phone" }\n      associationLabel: "HUBSPOT_DEFINED:3"\n';
     const ops = [planned('upsertCustomObjectRecord', deal(assoc), order('A', 1, { phone: '1' }), { trigger: track }), planned('upsertCustomObjectRecord', deal(assoc), order('B', 1, { phone: '2' }), { trigger: track })];

@@ -8,9 +8,14 @@ import type { FailureDetail } from '../../model.js';
  */
 export const MAX_CREATE_ATTEMPTS = 3;
 
-/** True when the write may or may not have taken effect: its answer was lost after sending. */
+/**
+ * True when the write may or may not have taken effect: its answer was lost after sending (a
+ * dropped connection, a timeout), or HubSpot answered with a server error, which a gateway may give
+ * after HubSpot committed the write. The client reports these as ANSWER_LOST for non-idempotent
+ * requests; a transport that passes a 5xx through is read the same way.
+ */
 export function outcomeUnknown(status: number | undefined): boolean {
-  return status === ANSWER_LOST;
+  return status === ANSWER_LOST || (status !== undefined && status >= 500);
 }
 
 /**

@@ -63,3 +63,30 @@ function collectIds(results: any[], wanted: Set<string>, ids: Map<string, string
     }
   }
 }
+
+/**
+ * Contacts by email as an association target: what this run upserted is known, the rest is read
+ * by email (consistent, where a search would lag). Gives the ids found for each email (none or
+ * one), or the failure of its read.
+ */
+export async function findContactsByEmail(ctx: PerformContext, emails: string[], ops: OpHandle[], when?: string): Promise<Map<string, string[] | FailureDetail>> {
+  const out = new Map<string, string[] | FailureDetail>();
+  const unknown: string[] = [];
+  for (const email of new Set(emails.map((e) => e.trim().toLowerCase()))) {
+    // Email is unique among contacts: one this run wrote is the one.
+    const id = ctx.run.records.lookup('contacts', 'email', email)?.ids[0] ?? ctx.run.ids.get(`email:${email}`);
+    if (id) out.set(email, [id]);
+    else unknown.push(email);
+  }
+  if (!unknown.length) return out;
+  const read = await readContactsByEmail(ctx, unknown, () => ops, { context: 'reading the contacts to associate by email', when });
+  for (const email of unknown) {
+    const id = read.ids.get(email);
+    out.set(email, read.failures.get(email) ?? (id ? [id] : []));
+  }
+  return out;
+}
+
+/** True when an association target is a contact found by its email alone. */
+export const byEmailOnly = (objectType: string, fields: Record<string, unknown>): boolean =>
+  (objectType === 'contacts' || objectType === '0-1') && Object.keys(fields).length === 1 && typeof fields.email === 'string';

@@ -2,7 +2,7 @@ import { paths } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import type { Outcomes } from '../shared/outcomes.js';
-import { searchByValues, searchFailure, searchRequest, singleField } from '../shared/search.js';
+import { searchAny, searchByValues, singleField } from '../shared/search.js';
 import type { PerformContext } from '../types.js';
 import { SEGMENT_GROUP_ID, SEGMENT_GROUP_ID_PROPERTY } from './group-id-property.js';
 import { COMPANY_SEARCH_FAILED, MULTIPLE_COMPANIES } from './messages.js';
@@ -89,14 +89,18 @@ export async function searchCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformCo
 
 const multipleCompanies = (): FailureDetail => ({ kind: 'hubspot', status: 400, message: MULTIPLE_COMPANIES, field: 'companysearchfields' });
 
-/** Segment's company search: the found id, null for none, or the failure. */
+/** Segment's company search (seen through what this run wrote): the found id, null for none, or the failure. */
 async function findBySearch(op: OpHandle<CompanyOp>, ctx: PerformContext): Promise<string | null | FailureDetail> {
-  const res = await ctx.send(
-    searchRequest('companies', op.data.searchFields!, ['name', 'domain', 'lifecyclestage', SEGMENT_GROUP_ID], ['name'], 'no company has this segment_group_id'),
-    [op],
-  );
-  if (!isOk(res)) return searchFailure(res, 'companies', COMPANY_SEARCH_FAILED, 'companysearchfields');
-  const total = Number(res.body?.total ?? 0);
-  if (total > 1) return multipleCompanies();
-  return total === 1 ? String(res.body.results[0].id) : null;
+  const r = await searchAny(ctx, op, {
+    objectType: 'companies',
+    fields: op.data.searchFields!,
+    properties: ['name', 'domain', 'lifecyclestage', SEGMENT_GROUP_ID],
+    sorts: ['name'],
+    when: 'no company has this segment_group_id',
+    onBadRequest: COMPANY_SEARCH_FAILED,
+    field: 'companysearchfields',
+  });
+  if (!r.ok) return r.failure;
+  if (r.total > 1) return multipleCompanies();
+  return r.total === 1 ? r.ids[0]! : null;
 }

@@ -25,6 +25,7 @@ export async function writeCompanies(creates: OpHandle<CompanyOp>[], updates: Ar
       if (!r.ok) out.fail(item.op, r.failure);
       else {
         item.op.recordId = item.id ?? String(r.record.id);
+        ctx.run.records.remember('companies', item.op.recordId, item.op.data.properties);
         written.push(item.op);
       }
     }

@@ -11,7 +11,7 @@ import type { ContactOp } from './types.js';
 /** A contact is upserted: its id is remembered for the companies that name its user or email. */
 export function upserted(op: OpHandle<ContactOp>, id: string, ctx: PerformContext): OpOutcome {
   op.recordId = id;
-  rememberContact(ctx.run, id, op.data.key, op.data.identities);
+  rememberContact(ctx.run, id, op.data.key, op.data.identities, op.data.properties);
   return { kind: 'delivered' };
 }
 

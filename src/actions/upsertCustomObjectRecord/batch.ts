@@ -1,5 +1,6 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
-import type { OpHandle, OpOutcome } from '../../model.js';
+import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
+import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
 import { searchByValues, singleField } from '../shared/search.js';
 import { writeRecords } from '../shared/batch-write.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
@@ -59,29 +60,41 @@ export async function performBatch(ops: Op[], ctx: PerformContext): Promise<OpOu
   return out.list();
 }
 
-function searchRecords(ops: Op[], b: Pick<Batch, 'ctx' | 'objectType' | 'prop'>) {
-  return searchByValues(b.ctx, { objectType: b.objectType, prop: b.prop, values: ops.map(valueOf), ops, onBadRequest: CUSTOM_SEARCH_FAILED, field: 'customObjectSearchFields' });
+function searchRecords(ops: Op[], b: Pick<Batch, 'ctx' | 'objectType' | 'prop'>, fresh = false) {
+  return searchByValues(b.ctx, { objectType: b.objectType, prop: b.prop, values: ops.map(valueOf), ops, onBadRequest: CUSTOM_SEARCH_FAILED, field: 'customObjectSearchFields', fresh });
 }
 
-/** Searches the association targets, one IN search per target type and property; gives the ops whose search did not fail. */
+/**
+ * Searches the association targets, one IN search per target type and property (contacts by email:
+ * read by email, which does not lag); gives the ops whose search did not fail.
+ */
 async function findTargets(ops: Op[], b: Batch): Promise<Op[]> {
   const failed = new Set<Op>();
   for (const group of groupBy(ops.filter((o) => o.data.target), (o) => `${o.data.target!.objectType}\n${singleField(o.data.target!.searchFields)!.name}`)) {
     const t = group[0]!.data.target!;
-    const r = await searchByValues(b.ctx, { objectType: t.objectType, prop: singleField(t.searchFields)!.name, values: group.map(targetValueOf), ops: group, onBadRequest: SEARCH_TO_ASSOCIATE_FAILED, field: 'searchFieldsToAssociateCustomObjects' });
-    if (!r.ok) {
-      b.out.failAll(group, r.failure);
-      for (const o of group) failed.add(o);
-      continue;
+    const found = await targetIds(group, t.objectType, singleField(t.searchFields)!.name, b);
+    for (const o of group) {
+      const r = found.get(targetValueOf(o).trim().toLowerCase()) ?? found.get(targetValueOf(o)) ?? [];
+      if (Array.isArray(r)) b.targets.set(o, r);
+      else {
+        b.out.fail(o, r);
+        failed.add(o);
+      }
     }
-    for (const o of group) b.targets.set(o, r.ids.get(targetValueOf(o)) ?? []);
   }
   return ops.filter((o) => !failed.has(o));
 }
 
+async function targetIds(group: Op[], objectType: string, prop: string, b: Batch): Promise<Map<string, string[] | FailureDetail>> {
+  const values = group.map(targetValueOf);
+  if (byEmailOnly(objectType, { [prop]: values[0] })) return findContactsByEmail(b.ctx, values, group, 'the record is associated with a contact by email');
+  const r = await searchByValues(b.ctx, { objectType, prop, values, ops: group, onBadRequest: SEARCH_TO_ASSOCIATE_FAILED, field: 'searchFieldsToAssociateCustomObjects' });
+  return new Map(values.map((v) => [v, r.ok ? r.ids.get(v) ?? [] : r.failure]));
+}
+
 const oneTarget = (op: Op, b: Batch) => (b.targets.get(op)?.length === 1 ? b.targets.get(op)![0] : undefined);
 const typesOf = (op: Op) => [{ associationCategory: op.data.target!.associationCategory, associationTypeId: op.data.target!.associationTypeId }];
-const remember = (op: Op, b: Batch) => b.ctx.run.records.set(b.objectType, op.data.searchFields!, op.recordId!);
+const remember = (op: Op, b: Batch) => b.ctx.run.records.remember(b.objectType, op.recordId!, op.data.properties);
 
 /**
  * Creates the records (each with its association inline); gives those written. Records have no
@@ -123,7 +136,7 @@ async function createBatch(list: Op[], b: Batch): Promise<Map<Op, Created>> {
 
 /** Looks up the records whose create may have landed, by their search values. */
 async function lookUp(list: Op[], b: Batch): Promise<Map<Op, Found>> {
-  const again = await searchRecords(list, b);
+  const again = await searchRecords(list, b, true);
   return new Map(list.map((op): [Op, Found] => {
     if (!again.ok) return [op, { failure: again.failure }];
     const hits = again.ids.get(valueOf(op)) ?? [];

@@ -2,7 +2,8 @@ import { paths } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, outcomeUnknown, type Created, type Found } from '../shared/lost-answer.js';
-import { searchFailure, searchRequest } from '../shared/search.js';
+import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
+import { searchAny, searchFailure, searchRequest } from '../shared/search.js';
 import type { PerformContext } from '../types.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './messages.js';
 import type { CustomRecordOp } from './types.js';
@@ -13,18 +14,18 @@ type Hit = { id?: string; total: number };
 const failed = (error: FailureDetail): OpOutcome => ({ kind: 'failed', error });
 
 /**
- * HubSpot's search lags writes, so a record this run created or found is remembered by its search
- * values: the next event for it updates it instead of creating a duplicate.
+ * Segment's search, seen through what this run wrote (HubSpot's search lags writes); a contact
+ * found by email alone is read by email, which does not lag.
  */
 async function search(op: Op, objectType: string, fieldsToMatch: Record<string, unknown>, ctx: PerformContext, onBadRequest: string, field: string): Promise<Hit | FailureDetail> {
-  const known = ctx.run.records.get(objectType, fieldsToMatch);
-  if (known) return { id: known, total: 1 };
-  const res = await ctx.send(searchRequest(objectType, fieldsToMatch, [], []), [op]);
-  if (!isOk(res)) return searchFailure(res, objectType, onBadRequest, field);
-  const total = Number(res.body?.total ?? 0);
-  const id = total === 1 ? String(res.body.results[0].id) : undefined;
-  if (id) ctx.run.records.set(objectType, fieldsToMatch, id);
-  return { id, total };
+  if (byEmailOnly(objectType, fieldsToMatch)) {
+    const email = String(fieldsToMatch.email).trim().toLowerCase();
+    const r = (await findContactsByEmail(ctx, [email], [op], 'the record is associated with a contact by email')).get(email)!;
+    return Array.isArray(r) ? { id: r[0], total: r.length } : r;
+  }
+  const r = await searchAny(ctx, op, { objectType, fields: fieldsToMatch, properties: [], sorts: [], onBadRequest, field });
+  if (!r.ok) return r.failure;
+  return { id: r.total === 1 ? r.ids[0] : undefined, total: r.total };
 }
 
 const isFailure = (r: Hit | FailureDetail): r is FailureDetail => 'message' in r;
@@ -88,7 +89,7 @@ async function create(op: Op, to: Hit | undefined, ctx: PerformContext): Promise
   const created = await createOne(op, { properties: op.data.properties, associations }, ctx);
   if (typeof created !== 'string') return created;
   op.recordId = created;
-  if (op.data.searchFields) ctx.run.records.set(op.data.objectType, op.data.searchFields, created);
+  ctx.run.records.remember(op.data.objectType, created, op.data.properties);
   return undefined;
 }
 
@@ -98,6 +99,7 @@ async function update(op: Op, id: string, to: Hit | undefined, ctx: PerformConte
   const res = await ctx.send({ method: 'PATCH', path: paths.object(objectType, id), body: { properties }, when: 'the search found this record' }, [op]);
   if (!isOk(res)) return hubspotFailure(res);
   op.recordId = id;
+  ctx.run.records.remember(objectType, id, properties);
   if (!to?.id || !target) return undefined;
   const assoc = await ctx.send(
     { method: 'PUT', path: paths.associationLabelled(objectType, id, target.objectType, to.id), body: typesOf(op), when: 'both searches found one record' },

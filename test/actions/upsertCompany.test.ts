@@ -71,4 +71,16 @@ describe('upsertCompany perform', () => {
     const [outcome] = await upsertCompany.perform([op], ctx);
     expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'dependency', message: 'the company was upserted but not associated: its contact failed (boom)' } });
   });
+
+  it('merges two upserts of one group only when they look the company up the same way and name the same contact', () => {
+    const a = planned('upsertCompany', noContact + byDomain, group('g', { website: 'a.io' })).data;
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain, group('g', { website: 'a.io', industry: 'X' })).data)?.properties).toMatchObject({ industry: 'X', domain: 'a.io' });
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact, group('g')).data)).toBeUndefined();
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain, group('g', { website: 'b.io' })).data)).toBeUndefined();
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain + '      createNewCompany: false\n', group('g', { website: 'a.io' })).data)).toBeUndefined();
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain, group('h', { website: 'a.io' })).data)).toBeUndefined();
+    const u1 = planned('upsertCompany', '', group('g')).data;
+    expect(upsertCompany.merge!(u1, planned('upsertCompany', '', group('g')).data)?.contacts).toHaveLength(1);
+    expect(upsertCompany.merge!(u1, planned('upsertCompany', '', { ...group('g'), userId: 'u2' }).data)).toBeUndefined();
+  });
 });

@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { OpHandle } from '../../model.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
-import { hasFields } from '../shared/search.js';
+import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
 import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import { Outcomes } from '../shared/outcomes.js';
@@ -42,6 +42,9 @@ function contactRef(ctx: PlanContext): ContactRef | undefined {
   return { op, identities, emailKey };
 }
 
+const contactsKey = (refs: ContactRef[]) =>
+  JSON.stringify(refs.map((r) => [r.op?.id ?? null, r.identities, r.emailKey ?? null]));
+
 /** What finding the contact looks at: the contact of each user, else the one with the email. */
 const contactKeys = (ref: ContactRef) => [...ref.identities.map(userKey), ...(ref.emailKey ? [stateKey('contacts', 'email', ref.emailKey)] : [])];
 
@@ -73,8 +76,13 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
       lane: `upsertCompany:${ctx.mappingName}`,
     };
   },
+  // The merged upsert must find the same company and associate the same contacts as the two in
+  // order: a search dropped, a different createNewCompany or another contact would change that.
   merge(into, later) {
-    return { ...later, properties: { ...into.properties, ...later.properties }, contacts: [...into.contacts, ...later.contacts] };
+    const sameLookup = into.groupid === later.groupid && into.createNew === later.createNew &&
+      stableKey(into.searchFields ?? {}) === stableKey(later.searchFields ?? {});
+    if (!sameLookup || contactsKey(into.contacts) !== contactsKey(later.contacts)) return undefined;
+    return { ...later, properties: { ...into.properties, ...later.properties }, contacts: into.contacts };
   },
   async perform(ops, ctx) {
     const out = new Outcomes(ops);

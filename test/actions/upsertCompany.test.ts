@@ -54,8 +54,8 @@ describe('upsertCompany perform', () => {
     const withUser = planned('upsertCompany', '', group('g1'));
     const withEmail = planned('upsertCompany', '', { type: 'group', groupId: 'g2', traits: { email: 'x@y.io' } });
     const ctx = scripted([
-      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(60)],
       ['POST /crm/v3/objects/contacts/batch/read', { status: 207, body: { results: [], errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['x@y.io'] } }] } }],
+      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(60)],
       ['POST /crm/v4/associations/companies/contacts/batch/associate/default', ok({ results: [] })],
     ], { ...known, ids: new Map([['user:u1', '7']]) });
     const outcomes = await upsertCompany.perform([withUser, withEmail], ctx);
@@ -64,12 +64,12 @@ describe('upsertCompany perform', () => {
     expect((ctx.sent[2]!.req.body as any).inputs).toEqual([{ from: { id: '60' }, to: { id: '7' } }]);
   });
 
-  it('fails the company, not the batch, when its same-event contact failed', async () => {
+  it('fails the company, unwritten, when its same-event contact failed', async () => {
     const contact: any = { id: 900, action: 'upsertContact', mappingName: 'c', data: {}, outcome: { kind: 'failed', error: { kind: 'hubspot', message: 'boom' } } };
     const op = planned('upsertCompany', '', group('g1'), { sameEvent: new Map([['contact', contact]]) });
-    const ctx = scripted([['POST /crm/v3/objects/companies/batch/upsert', echoBatch()]], known);
+    const ctx = scripted([], known);
     const [outcome] = await upsertCompany.perform([op], ctx);
-    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'dependency', message: 'the company was upserted but not associated: its contact failed (boom)' } });
+    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'dependency', message: 'the company was not upserted: its contact failed (boom)' } });
   });
 
   it('merges two upserts of one group only when they look the company up the same way and name the same contact', () => {
@@ -82,5 +82,21 @@ describe('upsertCompany perform', () => {
     const u1 = planned('upsertCompany', '', group('g')).data;
     expect(upsertCompany.merge!(u1, planned('upsertCompany', '', group('g')).data)?.contacts).toHaveLength(1);
     expect(upsertCompany.merge!(u1, planned('upsertCompany', '', { ...group('g'), userId: 'u2' }).data)).toBeUndefined();
+  });
+
+  it('writes no company whose contact is not found, and says why a contact read failed', async () => {
+    const ghost = planned('upsertCompany', '', { type: 'group', userId: 'ghost', groupId: 'g1', traits: {} });
+    const byEmail = planned('upsertCompany', '', { type: 'group', groupId: 'g2', traits: { email: 'x@y.io' } });
+    const found = planned('upsertCompany', '', group('g3'));
+    const ctx = scripted([
+      ['POST /crm/v3/objects/contacts/batch/read', { status: 503, body: { category: 'SERVICE_UNAVAILABLE', message: 'Service Unavailable' } }],
+      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(70)],
+      ['POST /crm/v4/associations/companies/contacts/batch/associate/default', ok({ results: [] })],
+    ], { ...known, ids: new Map([['user:u1', '7']]) });
+    const outcomes = await upsertCompany.perform([ghost, byEmail, found], ctx);
+    expect(outcomes[0]).toMatchObject({ kind: 'failed', error: { field: 'associateContact' } });
+    expect(outcomes[1]).toMatchObject({ kind: 'failed', error: { status: 503, message: 'reading the contact to associate by email: Service Unavailable' } });
+    expect(outcomes[2]).toEqual({ kind: 'delivered' });
+    expect((ctx.sent[1]!.req.body as any).inputs.map((i: any) => i.id)).toEqual(['g3']);
   });
 });

@@ -63,3 +63,20 @@ describe('merged only when equivalent', () => {
     expect(got[0]).toMatchObject({ name: 'Acme', domain: 'found.io', industry: 'Software', segment_group_id: 'acme' });
   });
 });
+
+describe('a company that must be associated with a contact', () => {
+  const both = 'version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n  - name: companies\n    action: upsertCompany\n';
+
+  it('is not created when no contact is found, as Segment says', async () => {
+    p = await portal();
+    const events = [
+      { type: 'group', messageId: 'g1', userId: 'ghost', groupId: 'nobody', traits: { name: 'Nobody Inc' } },
+      { type: 'group', messageId: 'g2', groupId: 'mail', traits: { name: 'Mail Inc', email: 'none@x.io' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', both), '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/failed:\s+2/);
+    expect(r.stderr).toContain('Identify (Upsert Contact) must be called before Group (Upsert Company)');
+    expect(recordsOf(await p.dump(), 'companies')).toHaveLength(0);
+  });
+});

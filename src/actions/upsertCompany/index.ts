@@ -12,7 +12,7 @@ import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY } from './messages.js';
 import { ensureGroupIdProperty, readByGroupId, searchCompanies } from './lookups.js';
 import { writeCompanies } from './write.js';
-import { associateContacts } from './associate.js';
+import { associateContacts, resolveContacts } from './associate.js';
 import type { CompanyOp, CompanyPayload, ContactRef } from './types.js';
 
 const TRIMMED = ['name', 'description', 'address', 'city', 'state', 'zip', 'domain', 'phone'] as const;
@@ -91,9 +91,10 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
       out.failAll(ops, noProperty);
       return out.list();
     }
-    const { creates, updates } = await locate(ops, ctx, out);
+    const { live, contactIds } = await resolveContacts(ops, ctx, out);
+    const { creates, updates } = await locate(live, ctx, out);
     const written = await writeCompanies(creates, updates, ctx, out);
-    await associateContacts(written, ctx, out);
+    await associateContacts(written, contactIds, ctx, out);
     return out.list();
   },
 };

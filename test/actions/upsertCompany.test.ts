@@ -99,4 +99,33 @@ describe('upsertCompany perform', () => {
     expect(outcomes[2]).toEqual({ kind: 'delivered' });
     expect((ctx.sent[1]!.req.body as any).inputs.map((i: any) => i.id)).toEqual(['g3']);
   });
+
+  it('never puts one record id twice in a batch/update: two groups that find the same company update it in turn, in input order', async () => {
+    const ops = ['g1', 'g2', 'g3'].map((g) => planned('upsertCompany', noContact + byDomain, group(g, { website: g === 'g3' ? 'other.io' : 'same.io' })));
+    const noDuplicates = (req: any) => {
+      const ids = req.body.inputs.map((i: any) => i.id);
+      return new Set(ids).size === ids.length ? echoBatch()(req) : { status: 400, body: { category: 'VALIDATION_ERROR', message: 'Duplicate IDs found in batch input' } };
+    };
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'same.io' } }, { id: '6', properties: { domain: 'other.io' } }] })],
+      ['POST /crm/v3/objects/companies/batch/update', noDuplicates],
+      ['POST /crm/v3/objects/companies/batch/update', noDuplicates],
+    ], known);
+    expect((await upsertCompany.perform(ops, ctx)).map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
+    const updates = ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs.map((i: any) => `${i.id}:${i.properties.segment_group_id}`));
+    expect(updates).toEqual([['5:g1', '6:g3'], ['5:g2']]);
+  });
+
+  it('updates one company found by search for an earlier event and by segment_group_id for a later one in input order', async () => {
+    const ops = [planned('upsertCompany', noContact + byDomain, group('g1', { website: 'same.io' })), planned('upsertCompany', noContact + byDomain, group('g2', { website: 'else.io' }))];
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [{ id: '5', properties: { segment_group_id: 'g2' } }] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'same.io' } }] })],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+    ], known);
+    await upsertCompany.perform(ops, ctx);
+    expect(ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs[0].properties.segment_group_id)).toEqual(['g1', 'g2']);
+  });
 });

@@ -125,5 +125,8 @@ async function locate(ops: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outc
     else if (op.data.createNew) creates.push(op);
     else out.skip(op, 'no company matched and createNewCompany is false');
   }
+  // Found by segment_group_id or by search, updates of one company must land in input order.
+  const order = new Map(ops.map((op, i) => [op, i]));
+  updates.sort((a, b) => order.get(a.op)! - order.get(b.op)!);
   return { creates, updates };
 }

@@ -1,6 +1,7 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { readContactsByEmail } from '../shared/contacts-by-email.js';
+import { refusedPairs } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { contactIdFor } from '../shared/identities.js';
 import type { Outcomes } from '../shared/outcomes.js';
@@ -96,11 +97,8 @@ async function sendAssociations(pairs: Pair[], ctx: PerformContext): Promise<Map
       for (const p of chunk) add(p.op, hubspotFailure(res, 'associating the company with its contact'));
       continue;
     }
-    for (const err of res.body?.errors ?? []) {
-      const ids: string[] = [...(err?.context?.fromObjectId ?? []), ...(err?.context?.toObjectId ?? []), ...(err?.context?.ids ?? [])].map(String);
-      const failure = hubspotFailure({ status: 400, body: err, headers: res.headers }, 'associating the company with its contact');
-      for (const p of chunk) if (ids.includes(p.companyId) || ids.includes(p.contactId)) add(p.op, failure);
-    }
+    const refused = refusedPairs(res, chunk.map((p) => ({ from: p.companyId, to: p.contactId, op: p.op })), 'associating the company with its contact');
+    for (const [p, failure] of refused) add(p.op, failure);
   }
   return failures;
 }

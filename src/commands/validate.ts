@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT_CANNOT_RUN } from '../errors.js';
+import { Reported, UserError } from '../errors.js';
 
 export function registerValidate(program: Command): void {
   program
@@ -13,8 +13,7 @@ export function registerValidate(program: Command): void {
       if (problems.length) {
         for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
         process.stderr.write(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${mappingPath}\n`);
-        process.exitCode = EXIT_CANNOT_RUN;
-        return;
+        throw new Reported(new UserError(`${mappingPath} has problems`));
       }
       process.stdout.write(`${mappingPath}: ${file!.mappings.length} mapping${file!.mappings.length === 1 ? '' : 's'}, no problems\n`);
     });

@@ -48,10 +48,10 @@ export const MAX_CRM_BATCH = 100;
 export const MAX_EVENT_BATCH = 500;
 
 /** API base URL: flag, then HUBSPOT_API_BASE_URL, then HubSpot's global host. */
-export function apiBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+export function apiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   return (flag || env.HUBSPOT_API_BASE_URL || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
 }
 
-export function appBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function appBaseUrl(env: NodeJS.ProcessEnv): string {
   return (env.HUBSPOT_APP_BASE_URL || DEFAULT_APP_BASE_URL).replace(/\/+$/, '');
 }

@@ -1,8 +1,8 @@
 import type http from 'node:http';
-import type { AccessTokenProvider } from '../auth/types.js';
-import { HubSpotRunError } from '../errors.js';
+import type { AccessTokenProvider } from './token-provider.js';
+import { AuthRequired, DailyLimit, HubSpotRunError } from '../errors.js';
 import { describeHubSpotError } from './hubspot-error.js';
-import { attempt, NetworkFailure } from './http-attempt.js';
+import { attempt, NetworkFailure, sleep, type Attempt } from './http-attempt.js';
 import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
 import { describeRequest, redactRequest, redactText } from './redact.js';
@@ -220,7 +220,7 @@ class LiveClient implements HubSpotClient {
       this.counts.requests[budget]++;
       let outcome: HubSpotResponse | NetworkFailure;
       try {
-        outcome = await attempt({ url, req, token, userAgent: this.userAgent, agent, timeoutMs: this.timeoutMs });
+        outcome = await attempt({ url, ...jsonRequest(req, token), userAgent: this.userAgent, agent, timeoutMs: this.timeoutMs });
       } catch (err) {
         if (!(err instanceof NetworkFailure)) throw err;
         outcome = err;
@@ -248,23 +248,29 @@ class LiveClient implements HubSpotClient {
   }
 }
 
-function dailyLimitError(res: HubSpotResponse): HubSpotRunError {
+/** The wire form of a request: a JSON body and the bearer token. */
+function jsonRequest(req: HubSpotRequest, token: string): Pick<Attempt, 'method' | 'headers' | 'body'> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (req.body === undefined) return { method: req.method, headers };
+  headers['content-type'] = 'application/json';
+  return { method: req.method, headers, body: JSON.stringify(req.body) };
+}
+
+function dailyLimitError(res: HubSpotResponse): DailyLimit {
   const d = describeHubSpotError(res);
   const ref = d.correlationId ? `, correlationId ${d.correlationId}` : '';
-  return new HubSpotRunError(
+  return new DailyLimit(
     `HubSpot's daily API limit is reached (429 DAILY${ref}).`,
-    'daily-limit',
     "The limit resets at midnight in the HubSpot account's time zone. Run the same command again after the reset: the checkpoint resumes the run where it stopped.",
   );
 }
 
-function authError(res: HubSpotResponse, secrets: (string | undefined)[]): HubSpotRunError {
+function authError(res: HubSpotResponse, secrets: (string | undefined)[]): AuthRequired {
   const d = describeHubSpotError(res);
   const what = [d.category ?? 'no category', redactText(d.message, secrets)].join(': ');
   const ref = d.correlationId ? `, correlationId ${d.correlationId}` : '';
-  return new HubSpotRunError(
+  return new AuthRequired(
     `HubSpot rejected the credentials (401 ${what}${ref})`,
-    'auth',
     'Run `hubspot-actions login` to sign in again, or check HUBSPOT_ACCESS_TOKEN / --token.',
   );
 }
@@ -280,8 +286,4 @@ function networkError(f: NetworkFailure, req: HubSpotRequest, attempts: number, 
 
 function positive(v: number | undefined, fallback: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,13 +1,14 @@
-import { apiBaseUrl, appBaseUrl } from '../hubspot/api.js';
-import { UserError } from '../errors.js';
-import { configDir } from './config-dir.js';
-import { runOAuthLogin } from './oauth-flow.js';
-import { canPrompt, promptSecret, promptText, readSecretFromStdin } from './prompt.js';
-import { DEFAULT_REQUIRED_SCOPES, missingScopeWarnings, optionalScopesFor, parseScopeList } from './scopes.js';
-import { verifyStaticToken } from './static-token.js';
-import { checkProfileName, TokenStore, type StoredProfile } from './token-store.js';
+import { runOAuthLogin } from '../../auth/oauth-flow.js';
+import { canPrompt, promptSecret, promptText, readSecretFromStdin } from '../../auth/prompt.js';
+import { DEFAULT_REQUIRED_SCOPES, missingScopeWarnings, optionalScopesFor, parseScopeList } from '../../auth/scopes.js';
+import { verifyStaticToken } from '../../auth/static-token.js';
+import { checkProfileName, type StoredProfile, type TokenStore } from '../../auth/token-store.js';
+import { UserError } from '../../errors.js';
+import { apiBaseUrl, appBaseUrl } from '../../hubspot/api.js';
+import type { Factory } from '../factory.js';
+import type { IOStreams } from '../io.js';
 
-export interface OAuthLoginFlags {
+export interface LoginFlags {
   profile: string;
   clientId?: string;
   clientSecret?: string;
@@ -16,22 +17,28 @@ export interface OAuthLoginFlags {
   browser: boolean;
   timeout: number;
   baseUrl?: string;
-}
-
-export interface StaticLoginFlags {
-  profile: string;
+  /** Save a static token instead of OAuth. */
+  token?: boolean;
   tokenValue?: string;
-  baseUrl?: string;
 }
 
-const say = (text: string) => process.stderr.write(`${text}\n`);
+export interface LoginOptions {
+  flags: LoginFlags;
+  factory: Factory;
+}
 
-export async function loginWithOAuth(flags: OAuthLoginFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const profile = checkProfileName(flags.profile);
-  const store = new TokenStore(configDir(env));
+export async function login(o: LoginOptions): Promise<void> {
+  const profile = checkProfileName(o.flags.profile);
+  const store = await o.factory.tokenStore();
   await store.read(); // refuse an unsafe credentials file before the user goes through the browser
-  const clientId = flags.clientId || env.HUBSPOT_CLIENT_ID || (await ask('client id', 'HubSpot app client id:', false));
-  const clientSecret = flags.clientSecret || env.HUBSPOT_CLIENT_SECRET || (await ask('client secret', 'HubSpot app client secret:', true));
+  if (o.flags.token || o.flags.tokenValue !== undefined) await loginWithStaticToken(o, profile, store);
+  else await loginWithOAuth(o, profile, store);
+}
+
+async function loginWithOAuth({ flags, factory: { io } }: LoginOptions, profile: string, store: TokenStore): Promise<void> {
+  const env = io.env;
+  const clientId = flags.clientId || env.HUBSPOT_CLIENT_ID || (await ask(io, 'client id', 'HubSpot app client id:', false));
+  const clientSecret = flags.clientSecret || env.HUBSPOT_CLIENT_SECRET || (await ask(io, 'client secret', 'HubSpot app client secret:', true));
   const scopes = flags.scopes !== undefined ? parseScopeList(flags.scopes) : [...DEFAULT_REQUIRED_SCOPES];
   if (scopes.length === 0) throw new UserError('--scopes names no scope.', 'Give at least one, e.g. --scopes "oauth crm.objects.contacts.write".');
   const api = apiBaseUrl(flags.baseUrl, env);
@@ -46,7 +53,7 @@ export async function loginWithOAuth(flags: OAuthLoginFlags, env: NodeJS.Process
     apiBaseUrl: api,
     appBaseUrl: appBaseUrl(env),
     env,
-    say,
+    say: io.say,
   });
 
   await store.saveProfile(profile, {
@@ -64,23 +71,21 @@ export async function loginWithOAuth(flags: OAuthLoginFlags, env: NodeJS.Process
     apiBaseUrl: api,
     savedAt: new Date().toISOString(),
   });
-  say(loggedInLine(profile, info.hubId, info.user, store.path));
-  for (const w of missingScopeWarnings(info.scopes)) say(`warning: ${w}`);
+  io.say(loggedInLine(profile, info.hubId, info.user, store.path));
+  for (const w of missingScopeWarnings(info.scopes)) io.say(`warning: ${w}`);
 }
 
-export async function loginWithStaticToken(flags: StaticLoginFlags, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const profile = checkProfileName(flags.profile);
-  const store = new TokenStore(configDir(env));
-  await store.read();
-  const token = (flags.tokenValue ?? (process.stdin.isTTY ? await promptSecret('HubSpot service key or private app token:') : await readSecretFromStdin('token'))).trim();
+async function loginWithStaticToken({ flags, factory: { io } }: LoginOptions, profile: string, store: TokenStore): Promise<void> {
+  const given = flags.tokenValue ?? (io.stdinIsTTY ? await promptSecret(io, 'HubSpot service key or private app token:') : await readSecretFromStdin(io.stdin, 'token'));
+  const token = given.trim();
   if (!token) throw new UserError('The token is empty.', 'Copy the service key or private app token from HubSpot and try again.');
   if (/\s/.test(token)) throw new UserError('The token contains spaces or line breaks, so it cannot be a HubSpot token.', 'Give the token alone, on one line.');
 
-  const api = apiBaseUrl(flags.baseUrl, env);
+  const api = apiBaseUrl(flags.baseUrl, io.env);
   const check = await verifyStaticToken(api, token);
   const saved: StoredProfile = { kind: 'static', accessToken: token, hubId: check.hubId, apiBaseUrl: api, savedAt: new Date().toISOString() };
   await store.saveProfile(profile, saved);
-  say(loggedInLine(profile, check.hubId, undefined, store.path));
+  io.say(loggedInLine(profile, check.hubId, undefined, store.path));
 }
 
 function loggedInLine(profile: string, hubId: number | undefined, user: string | undefined, path: string): string {
@@ -88,11 +93,11 @@ function loggedInLine(profile: string, hubId: number | undefined, user: string |
   return `Logged in to ${account}${user ? ` as ${user}` : ''}; saved as profile "${profile}" in ${path}.`;
 }
 
-async function ask(what: string, message: string, secret: boolean): Promise<string> {
-  if (!canPrompt()) {
+async function ask(io: IOStreams, what: string, message: string, secret: boolean): Promise<string> {
+  if (!canPrompt(io)) {
     const flag = what === 'client id' ? '--client-id' : '--client-secret';
     const envName = what === 'client id' ? 'HUBSPOT_CLIENT_ID' : 'HUBSPOT_CLIENT_SECRET';
     throw new UserError(`The HubSpot app's ${what} is needed, and there is no terminal to ask it in.`, `Set ${envName} or pass ${flag}.`);
   }
-  return secret ? promptSecret(message) : promptText(message);
+  return secret ? promptSecret(io, message) : promptText(io, message);
 }

@@ -1,21 +1,8 @@
 import type { Command } from 'commander';
+import type { Factory } from '../factory.js';
+import type { SendFlags } from './flags.js';
 
-export interface SendFlags {
-  mapping: string;
-  dryRun?: boolean;
-  pretty?: boolean;
-  failed?: string;
-  checkpoint?: string;
-  token?: string;
-  profile?: string;
-  baseUrl?: string;
-  rate?: string;
-  concurrency?: string;
-  quiet?: boolean;
-  json?: boolean;
-}
-
-export function registerSend(program: Command): void {
+export function registerSend(program: Command, factory: Factory): void {
   program
     .command('send')
     .description('Read Segment events (NDJSON, .gz too) from files or stdin and perform the mapped HubSpot actions.')
@@ -33,7 +20,7 @@ export function registerSend(program: Command): void {
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'print the final summary as JSON on stdout')
     .action(async (files: string[], flags: SendFlags) => {
-      const { runSend } = await import('../pipeline/send.js');
-      process.exitCode = await runSend(files, flags);
+      const { runSend } = await import('./run.js');
+      await runSend({ files, flags, factory });
     });
 }

@@ -1,5 +1,6 @@
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
-import type { SegmentEvent } from '../pipeline/event.js';
+import type { ActionName, FailureDetail, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
+export type { ActionName, FailureDetail, OpHandle, OpOutcome };
 import type { RecentRecords } from './shared/recent-records.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
@@ -13,8 +14,6 @@ export interface FieldDefinition {
   allowNull?: boolean;
   defaultObjectUI?: string;
 }
-
-export type ActionName = 'upsertContact' | 'upsertCompany' | 'upsertCustomObjectRecord' | 'sendCustomBehavioralEvent';
 
 export interface DestinationSettings {
   /** The portal's Hub ID, Segment's `portalId` setting: checks pe<hubId>_ event names. */
@@ -32,35 +31,6 @@ export interface PrepareContext {
   contactOfSameEvent?: OpHandle;
   /** The latest operation of the run registered under an alias (see PreparedOp.aliases). */
   latestOp(alias: string): OpHandle | undefined;
-}
-
-/** A unit of work on one HubSpot record (or one behavioral event), possibly serving several input events. */
-export interface OpHandle<D = any> {
-  readonly id: number;
-  readonly action: ActionName;
-  readonly mappingName: string;
-  data: D;
-  /** HubSpot's id of the record once known (contacts and companies), read by dependent operations. */
-  recordId?: string;
-  outcome?: OpOutcome;
-}
-
-export type OpOutcome =
-  | { kind: 'delivered' }
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'failed'; error: FailureDetail };
-
-/** How a failure is reported: HubSpot's answer kept whole where there was one. */
-export interface FailureDetail {
-  message: string;
-  status?: number;
-  category?: string;
-  correlationId?: string;
-  /** HubSpot's own message, when `message` was rewritten for people. */
-  hubspotMessage?: string;
-  /** Where the problem is, e.g. the field, for payload errors. */
-  field?: string;
-  kind: 'invalid' | 'hubspot' | 'dependency' | 'internal';
 }
 
 /** The plan an action makes for one payload: the key that orders it and what it waits for. */

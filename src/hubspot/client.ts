@@ -7,7 +7,7 @@ import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
 import { describeRequest, redactRequest, redactText } from './redact.js';
 import { RequestQueue } from './request-queue.js';
-import { backoffMs, judgeNetworkFailure, judgeResponse, neverReached, type RetryCause, type Verdict } from './retry-policy.js';
+import { backoffMs, judgeNetworkFailure, judgeResponse, outcomeUnknown, type RetryCause, type Verdict } from './retry-policy.js';
 import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
 
@@ -80,11 +80,12 @@ export const DEFAULTS = {
 const TEN_SECONDS = 10_000;
 
 /** A write that may or may not have happened: the caller checks rather than repeating it. */
-function answerLost(failure: NetworkFailure): HubSpotResponse {
+function answerLost(outcome: HubSpotResponse | NetworkFailure): HubSpotResponse {
+  const what = outcome instanceof NetworkFailure ? `the answer was lost (${outcome.message})` : `HubSpot answered ${outcome.status}`;
   return {
     status: ANSWER_LOST,
     headers: {},
-    body: { status: 'error', category: 'ANSWER_LOST', message: `the answer was lost (${failure.message}); the write may or may not have happened` },
+    body: { status: 'error', category: 'ANSWER_LOST', message: `${what}; the write may or may not have happened` },
   };
 }
 
@@ -169,7 +170,7 @@ class LiveClient implements HubSpotClient {
           : judgeResponse(outcome, { budget, standardRemainderMs: () => this.standard.windowRemainderMs(this.now()) });
 
       if (verdict.kind === 'done') return outcome as HubSpotResponse;
-      if (outcome instanceof NetworkFailure && req.idempotent === false && !neverReached(outcome)) return answerLost(outcome);
+      if (req.idempotent === false && outcomeUnknown(outcome)) return answerLost(outcome);
       const res = outcome as HubSpotResponse;
       if (verdict.kind === 'daily-limit') throw dailyLimitError(res);
       if (verdict.kind === 'unauthorized') {

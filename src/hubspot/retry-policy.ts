@@ -98,6 +98,17 @@ function judgeRateLimited(res: HubSpotResponse, ctx: JudgeContext, retryAfter: n
 
 const NOBODY_LISTENING = new Set(['ECONNREFUSED', 'ENOTFOUND']);
 
+/**
+ * Whether a retryable answer leaves a write's outcome unknown: a dropped connection or timeout
+ * after sending, or a 5xx (a gateway may answer 502/504 after HubSpot committed the write). Such a
+ * non-idempotent write must be looked up, never sent again blindly. 429, 423, 477 and 408 say the
+ * request was not applied.
+ */
+export function outcomeUnknown(outcome: HubSpotResponse | NetworkFailure): boolean {
+  if ('kind' in outcome) return !neverReached(outcome);
+  return outcome.status >= 500;
+}
+
 /** True when the request surely never reached HubSpot, so even a non-idempotent write may be sent again. */
 export function neverReached(failure: NetworkFailure): boolean {
   return failure.kind === 'network' && NOBODY_LISTENING.has(failure.code);

@@ -1,5 +1,5 @@
 import type { FailureDetail } from '../actions/types.js';
-import type { SegmentEvent, Source } from './event.js';
+import type { SegmentEvent, Source } from '../model.js';
 import type { Op } from './schedule.js';
 
 export type EventOutcome = 'delivered' | 'skipped' | 'failed';

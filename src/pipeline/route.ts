@@ -3,7 +3,7 @@ import { PayloadError, type DestinationSettings, type OpHandle } from '../action
 import type { Mapping } from '../mapping/mapping-file.js';
 import { mapEvent } from '../mapping/map-event.js';
 import type { Accounts, EventRecord } from './account.js';
-import type { SegmentEvent } from './event.js';
+import type { SegmentEvent } from '../model.js';
 import type { InputLine } from './read-lines.js';
 import type { Scheduler } from './schedule.js';
 import { unwrapFailedLine } from './failed-events.js';

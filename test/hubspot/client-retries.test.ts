@@ -150,6 +150,24 @@ describe('retries', () => {
     expect(retries).toEqual([]);
   });
 
+  it('does not repeat a non-idempotent write answered 5xx: a gateway may answer 502 after HubSpot committed it', async () => {
+    for (const status of [500, 502, 504]) {
+      const { client, server, retries } = await setup([json(status, { status: 'error', message: 'upstream' }), ok({ second: true })]);
+      const res = await client.send({ method: 'POST', path: '/crm/v3/objects/deals/batch/create', body: { inputs: [] }, idempotent: false });
+      expect(res).toMatchObject({ status: 0, body: { category: 'ANSWER_LOST' } });
+      expect(res.body.message).toMatch(new RegExp(`HubSpot answered ${status}; the write may or may not have happened`));
+      expect(server.seen).toHaveLength(1);
+      expect(retries).toEqual([]);
+    }
+  });
+
+  it('still retries a non-idempotent write answered 429: the request was not applied', async () => {
+    const { client, server } = await setup([json(429, { status: 'error', policyName: 'TEN_SECONDLY_ROLLING', message: 'limit' }), ok({ second: true })]);
+    const res = await client.send({ method: 'POST', path: '/crm/v3/objects/deals/batch/create', body: { inputs: [] }, idempotent: false });
+    expect(res).toMatchObject({ status: 200, body: { second: true } });
+    expect(server.seen).toHaveLength(2);
+  });
+
   it('retries an answer slower than the timeout', async () => {
     const { client, server, retries } = await setup([answerAfter(2_000, ok({ slow: true })), ok({ slow: false })], { timeoutMs: 200 });
     const res = await client.send({ method: 'GET', path: '/slow' });

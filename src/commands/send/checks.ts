@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { UserError } from '../../errors.js';
 import { STDIN } from '../../pipeline/read-lines.js';
 
@@ -14,7 +15,11 @@ export function checkInputs(inputs: string[]): void {
 function unreadable(f: string): string | undefined {
   try {
     accessSync(f, constants.R_OK);
-    return statSync(f).isFile() ? undefined : 'not a file';
+    const st = statSync(f);
+    if (st.isDirectory()) return `a folder: give the files in it, e.g. \`send ${f.replace(/\/+$/, '')}/*.json.gz\``;
+    // Reading sniffs the first bytes for gzip at offset 0, which a pipe cannot do twice.
+    if (st.isFIFO() || st.isSocket()) return `a pipe: send it on stdin instead, e.g. \`send -m <mapping> < ${f}\` or \`zcat x.gz | send -m <mapping>\``;
+    return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? String(err);
@@ -28,4 +33,27 @@ export function checkWritableFolder(file: string, flag: string): void {
   } catch {
     throw new UserError(`cannot write ${file}: its folder ${dir} does not exist or is not writable`, `give ${flag} a path in a folder you can write to; nothing was sent`);
   }
+}
+
+/**
+ * True when stdin holds no data at all (`< /dev/null`, an exporter that found nothing today). The
+ * chunk peeked at is put back, so the run reads stdin whole.
+ */
+export async function stdinIsEmpty(stdin: Readable): Promise<boolean> {
+  if (stdin.readableEnded) return true;
+  const first: Buffer | null = await new Promise((resolve) => {
+    const onReadable = () => {
+      stdin.off('end', onEnd);
+      resolve(stdin.read() as Buffer | null);
+    };
+    const onEnd = () => {
+      stdin.off('readable', onReadable);
+      resolve(null);
+    };
+    stdin.once('readable', onReadable);
+    stdin.once('end', onEnd);
+  });
+  if (first === null) return true;
+  stdin.unshift(first);
+  return false;
 }

@@ -14,7 +14,7 @@ import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { formatSummary } from '../../pipeline/summary.js';
 import type { Factory } from '../factory.js';
 import type { IOStreams } from '../io.js';
-import { checkInputs, checkWritableFolder } from './checks.js';
+import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
 import { positive, type SendFlags } from './flags.js';
 
 /** Failed events reported one by one on stderr before the rest are only counted. */
@@ -77,6 +77,8 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
 }
 
 async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {
+  // An empty stdin is a run of 0 events; the read stage would wait on it for an end already past.
+  if (plan.inputs.includes(STDIN) && (await stdinIsEmpty(io.stdin))) plan = { ...plan, inputs: plan.inputs.filter((i) => i !== STDIN) };
   const out = new LineWriter(io.stdout);
   const color: ChalkInstance = io.colorEnabled() && chalk.level > 0 ? chalk : new Chalk({ level: 0 });
   const stop = new AbortController();

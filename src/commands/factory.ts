@@ -3,7 +3,8 @@ import type { HubSpotClient } from '../hubspot/client.js';
 import type { IOStreams } from './io.js';
 
 export interface HttpClientOptions {
-  baseUrl: string;
+  /** --base-url, else HUBSPOT_API_BASE_URL; a stored login's own host otherwise. */
+  requestedBaseUrl?: string;
   /** `--token`; else HUBSPOT_ACCESS_TOKEN; else the stored login of `profile`. */
   token?: string;
   profile?: string;
@@ -19,7 +20,7 @@ export interface Factory {
   readonly io: IOStreams;
   /** The credentials file of this machine's config dir; the only place one is made. */
   tokenStore(): Promise<TokenStore>;
-  /** The live API client, sending with the credential in effect. */
+  /** The live API client, sending with the credential in effect to its host (`baseUrl`). */
   httpClient(opts: HttpClientOptions): Promise<HubSpotClient>;
 }
 
@@ -35,9 +36,9 @@ export function createFactory(io: IOStreams): Factory {
       return store;
     },
     async httpClient(o) {
-      const [{ resolveAccessTokenProvider }, { createHubSpotClient }] = await Promise.all([import('../auth/credentials.js'), import('../hubspot/client.js')]);
-      const tokens = await resolveAccessTokenProvider({ token: o.token, profile: o.profile, apiBaseUrl: o.baseUrl, env: io.env, store: () => factory.tokenStore() });
-      return createHubSpotClient({ baseUrl: o.baseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency });
+      const [{ resolveCredential }, { createHubSpotClient }] = await Promise.all([import('../auth/credentials.js'), import('../hubspot/client.js')]);
+      const { tokens, apiBaseUrl } = await resolveCredential({ ...o, env: io.env, store: () => factory.tokenStore() });
+      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency });
     },
   };
   return factory;

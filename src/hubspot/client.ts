@@ -61,6 +61,8 @@ export interface ClientStats {
 
 export interface HubSpotClient extends Transport {
   readonly readOnly: false;
+  /** Where every request goes. */
+  readonly baseUrl: string;
   stats(): ClientStats;
   /**
    * Destroys the keep-alive sockets and the queue's timer so the process can exit. Call it once no
@@ -95,6 +97,7 @@ export function createHubSpotClient(opts: ClientOptions): HubSpotClient {
 
 class LiveClient implements HubSpotClient {
   readonly readOnly = false as const;
+  readonly baseUrl: string;
   private readonly now = () => performance.now();
   private readonly standard: RollingBudget;
   private readonly search: RollingBudget;
@@ -112,6 +115,7 @@ class LiveClient implements HubSpotClient {
   };
 
   constructor(private readonly opts: ClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     const maxConcurrency = positive(opts.maxConcurrency, DEFAULTS.maxConcurrency);
     this.standard = new RollingBudget(positive(opts.ratePer10s, DEFAULTS.ratePer10s), TEN_SECONDS);
     this.search = new RollingBudget(positive(opts.searchPerSecond, DEFAULTS.searchPerSecond), 1_000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../emulator/index.js';
-import { resolveAccessTokenProvider } from '../../src/auth/credentials.js';
+import { resolveCredential } from '../../src/auth/credentials.js';
 import { OAuthTokenProvider } from '../../src/auth/oauth-token-provider.js';
 import { TokenStore, type OAuthProfile } from '../../src/auth/token-store.js';
 import { AuthRequired, HubSpotRunError } from '../../src/errors.js';
@@ -44,6 +44,7 @@ async function storedLogin(): Promise<{ dir: string; profile: OAuthProfile; stor
     lifetimeSeconds: grant.expires_in,
     clientId: APP.clientId,
     clientSecret: APP.clientSecret,
+    apiBaseUrl: emu.url,
     savedAt: new Date().toISOString(),
   };
   const dir = await mkdtemp(join(tmpdir(), 'ha-provider-'));
@@ -56,8 +57,8 @@ const accepted = async (token: string) =>
   (await fetch(`${emu.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status;
 
 /** The store of the config dir the test's environment names, as the command factory would open it. */
-const resolveFrom = (o: Omit<Parameters<typeof resolveAccessTokenProvider>[0], 'store'>) =>
-  resolveAccessTokenProvider({ ...o, store: async () => new TokenStore(o.env.HUBSPOT_ACTIONS_CONFIG_DIR!) });
+const resolveFrom = async (o: { token?: string; profile?: string; apiBaseUrl: string; env: NodeJS.ProcessEnv }) =>
+  (await resolveCredential({ ...o, requestedBaseUrl: o.apiBaseUrl, store: async () => new TokenStore(o.env.HUBSPOT_ACTIONS_CONFIG_DIR!) })).tokens;
 
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 
@@ -137,7 +138,7 @@ describe('OAuth token provider against the emulator', () => {
   });
 });
 
-describe('resolveAccessTokenProvider', () => {
+describe('resolveCredential', () => {
   it('takes --token first, then HUBSPOT_ACCESS_TOKEN, then the store', async () => {
     const { dir, profile } = await storedLogin();
     const env = { HUBSPOT_ACTIONS_CONFIG_DIR: dir, HUBSPOT_ACCESS_TOKEN: 'from-env' };

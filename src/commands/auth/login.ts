@@ -1,3 +1,4 @@
+import { profileInEffect } from '../../auth/credentials.js';
 import { runOAuthLogin } from '../../auth/oauth-flow.js';
 import { canPrompt, promptSecret, promptText, readSecretFromStdin } from '../../auth/prompt.js';
 import { DEFAULT_REQUIRED_SCOPES, missingScopeWarnings, optionalScopesFor, parseScopeList } from '../../auth/scopes.js';
@@ -9,7 +10,7 @@ import type { Factory } from '../factory.js';
 import type { IOStreams } from '../io.js';
 
 export interface LoginFlags {
-  profile: string;
+  profile?: string;
   clientId?: string;
   clientSecret?: string;
   port: number;
@@ -17,6 +18,7 @@ export interface LoginFlags {
   browser: boolean;
   timeout: number;
   baseUrl?: string;
+  appUrl?: string;
   /** Save a static token instead of OAuth. */
   token?: boolean;
   tokenValue?: string;
@@ -28,9 +30,9 @@ export interface LoginOptions {
 }
 
 export async function login(o: LoginOptions): Promise<void> {
-  const profile = checkProfileName(o.flags.profile);
   const store = await o.factory.tokenStore();
-  await store.read(); // refuse an unsafe credentials file before the user goes through the browser
+  // Read first: an unsafe credentials file is refused before the user goes through the browser.
+  const profile = checkProfileName(profileInEffect(o.flags.profile, o.factory.io.env, await store.read()));
   if (o.flags.token || o.flags.tokenValue !== undefined) await loginWithStaticToken(o, profile, store);
   else await loginWithOAuth(o, profile, store);
 }
@@ -42,6 +44,7 @@ async function loginWithOAuth({ flags, factory: { io } }: LoginOptions, profile:
   const scopes = flags.scopes !== undefined ? parseScopeList(flags.scopes) : [...DEFAULT_REQUIRED_SCOPES];
   if (scopes.length === 0) throw new UserError('--scopes names no scope.', 'Give at least one, e.g. --scopes "oauth crm.objects.contacts.write".');
   const api = apiBaseUrl(flags.baseUrl, env);
+  const app = appBaseUrl(flags.appUrl, env);
 
   const { grant, info } = await runOAuthLogin({
     client: { clientId, clientSecret },
@@ -51,7 +54,7 @@ async function loginWithOAuth({ flags, factory: { io } }: LoginOptions, profile:
     timeoutSeconds: flags.timeout,
     launchBrowser: flags.browser,
     apiBaseUrl: api,
-    appBaseUrl: appBaseUrl(env),
+    appBaseUrl: app,
     env,
     say: io.say,
   });
@@ -69,6 +72,7 @@ async function loginWithOAuth({ flags, factory: { io } }: LoginOptions, profile:
     userId: info.userId,
     scopes: info.scopes,
     apiBaseUrl: api,
+    appBaseUrl: app,
     savedAt: new Date().toISOString(),
   });
   io.say(loggedInLine(profile, info.hubId, info.user, store.path));

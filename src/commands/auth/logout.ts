@@ -1,12 +1,12 @@
 import { revokeRefreshToken } from '../../auth/token-endpoint.js';
 import { checkProfileName } from '../../auth/token-store.js';
 import { UserError } from '../../errors.js';
-import { apiBaseUrl } from '../../hubspot/api.js';
+import { requestedApiBaseUrl } from '../../hubspot/api.js';
+import { hostForStoredLogin, profileInEffect } from '../../auth/credentials.js';
 import type { Factory } from '../factory.js';
 
 export interface LogoutFlags {
-  profile: string;
-  baseUrl?: string;
+  profile?: string;
   localOnly?: boolean;
 }
 
@@ -20,16 +20,18 @@ export interface LogoutOptions {
  * retry rather than be left with a live refresh token and no record of it.
  */
 export async function logout({ flags, factory }: LogoutOptions): Promise<void> {
-  const profile = checkProfileName(flags.profile);
   const store = await factory.tokenStore();
-  const stored = await store.getProfile(profile);
+  const data = await store.read();
+  const profile = checkProfileName(profileInEffect(flags.profile, factory.io.env, data));
+  const stored = Object.hasOwn(data.profiles, profile) ? data.profiles[profile] : undefined;
   if (!stored) {
     throw new UserError(`No saved login for profile "${profile}".`, 'Run `hubspot-actions auth status` to see the saved profiles.');
   }
   const revoke = stored.kind === 'oauth' && !flags.localOnly;
   if (revoke) {
+    const host = hostForStoredLogin(profile, stored, requestedApiBaseUrl(undefined, factory.io.env));
     try {
-      await revokeRefreshToken(apiBaseUrl(flags.baseUrl, factory.io.env), stored.refreshToken);
+      await revokeRefreshToken(host, stored.refreshToken);
     } catch (err) {
       throw new UserError(
         `Could not revoke the login for profile "${profile}" at HubSpot (${(err as Error).message}); it was kept.`,

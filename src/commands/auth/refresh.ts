@@ -1,13 +1,13 @@
 import { loginAgainHint, OAuthTokenProvider } from '../../auth/oauth-token-provider.js';
 import { checkProfileName } from '../../auth/token-store.js';
 import { UserError } from '../../errors.js';
-import { apiBaseUrl } from '../../hubspot/api.js';
+import { requestedApiBaseUrl } from '../../hubspot/api.js';
+import { hostForStoredLogin, profileInEffect } from '../../auth/credentials.js';
 import type { Factory } from '../factory.js';
 import { describeExpiry } from './expiry.js';
 
 export interface AuthRefreshFlags {
-  profile: string;
-  baseUrl?: string;
+  profile?: string;
 }
 
 export interface AuthRefreshOptions {
@@ -17,14 +17,16 @@ export interface AuthRefreshOptions {
 
 export async function authRefresh({ flags, factory }: AuthRefreshOptions): Promise<void> {
   const { io } = factory;
-  const profile = checkProfileName(flags.profile);
   const store = await factory.tokenStore();
-  const stored = await store.getProfile(profile);
+  const data = await store.read();
+  const profile = checkProfileName(profileInEffect(flags.profile, io.env, data));
+  const stored = Object.hasOwn(data.profiles, profile) ? data.profiles[profile] : undefined;
   if (!stored) throw new UserError(`No saved login for profile "${profile}".`, loginAgainHint(profile).replace('log in again', 'log in'));
   if (stored.kind !== 'oauth') {
     throw new UserError(`Profile "${profile}" holds a static token, which HubSpot does not refresh.`, 'Rotate it in HubSpot and run `hubspot-actions login --token` with the new one.');
   }
-  const provider = new OAuthTokenProvider(store, profile, stored, apiBaseUrl(flags.baseUrl, io.env));
+  const host = hostForStoredLogin(profile, stored, requestedApiBaseUrl(undefined, io.env));
+  const provider = new OAuthTokenProvider(store, profile, stored, host);
   const outcome = await provider.refreshNow();
   if (outcome.how === 'failed') throw outcome.failure!;
   const saved = await store.getProfile(profile);

@@ -13,7 +13,7 @@ export function registerLogin(program: Command, factory: Factory): void {
     .description(
       'Log in to a HubSpot account: OAuth with your own HubSpot app (default), or save a service key / private app token (--token).',
     )
-    .option('--profile <name>', 'save the login under this name (one per HubSpot account)', 'default')
+    .option('--profile <name>', 'save the login under this name, one per HubSpot account (default: HUBSPOT_ACTIONS_PROFILE, else the `auth switch` one, else "default")')
     .option('--client-id <id>', "your HubSpot app's client id (default: HUBSPOT_CLIENT_ID, else asked)")
     .option(
       '--client-secret <secret>',
@@ -25,7 +25,8 @@ export function registerLogin(program: Command, factory: Factory): void {
     .option('--timeout <seconds>', 'stop waiting for the browser after this long', intArg('timeout', 1, 86_400), 300)
     .option('--token', 'save a static token (service key or private app token) instead: asked without echo, or read from stdin when piped')
     .option('--token-value <token>', 'the static token itself; avoid: it lands in your shell history (pipe it in instead)')
-    .option('--base-url <url>', 'HubSpot API base URL (default: HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
+    .option('--base-url <url>', 'HubSpot API base URL, remembered with the login (default: HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
+    .option('--app-url <url>', 'HubSpot consent-page base URL, remembered with the login (default: HUBSPOT_APP_BASE_URL, else https://app.hubspot.com)')
     .addHelpText(
       'after',
       '\nExamples:\n  hubspot-actions login --client-id <id>            # OAuth in the browser\n  echo "$TOKEN" | hubspot-actions login --token      # service key / private app token\n  hubspot-actions login --profile eu-portal --no-browser',
@@ -40,9 +41,8 @@ export function registerLogout(program: Command, factory: Factory): void {
   program
     .command('logout')
     .description('Revoke a saved OAuth login at HubSpot and forget it (a static token is only forgotten).')
-    .option('--profile <name>', 'the saved login to remove', 'default')
+    .option('--profile <name>', 'the saved login to remove (default: HUBSPOT_ACTIONS_PROFILE, else the `auth switch` one, else "default")')
     .option('--local-only', 'forget the login without revoking it at HubSpot (when HubSpot cannot be reached)')
-    .option('--base-url <url>', 'HubSpot API base URL (default: HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
     .action(async (flags: LogoutFlags) => {
       const { logout } = await import('./logout.js');
       await logout({ flags, factory });
@@ -64,11 +64,18 @@ export function registerAuth(program: Command, factory: Factory): void {
   auth
     .command('refresh')
     .description('Get a new access token for a saved OAuth login now (checks the login still works).')
-    .option('--profile <name>', 'the saved login to refresh', 'default')
-    .option('--base-url <url>', 'HubSpot API base URL (default: HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
+    .option('--profile <name>', 'the saved login to refresh (default: HUBSPOT_ACTIONS_PROFILE, else the `auth switch` one, else "default")')
     .action(async (flags: AuthRefreshFlags) => {
       const { authRefresh } = await import('./refresh.js');
       await authRefresh({ flags, factory });
+    });
+  auth
+    .command('switch')
+    .description('Make a saved login the one commands use when neither --profile nor HUBSPOT_ACTIONS_PROFILE names one.')
+    .argument('<profile>', 'the saved login to use from now on')
+    .action(async (profile: string) => {
+      const { authSwitch } = await import('./switch.js');
+      await authSwitch({ profile, factory });
     });
 }
 

@@ -1,4 +1,4 @@
-import { credentialSourceInEffect, DEFAULT_PROFILE } from '../../auth/credentials.js';
+import { credentialSourceInEffect, issuedBy, loginCommand, profileInEffect } from '../../auth/credentials.js';
 import { maskToken } from '../../auth/mask.js';
 import { checkProfileName, type StoredProfile } from '../../auth/token-store.js';
 import { NoCredential, Reported } from '../../errors.js';
@@ -26,7 +26,8 @@ interface ProfileView {
   clientId?: string;
   token?: string;
   accessTokenExpiresAt?: string;
-  apiBaseUrl?: string;
+  apiBaseUrl: string;
+  appBaseUrl?: string;
   savedAt: string;
 }
 
@@ -38,7 +39,8 @@ function view(name: string, p: StoredProfile): ProfileView {
     user: p.user,
     scopes: p.scopes,
     ...(p.kind === 'oauth' ? { clientId: p.clientId, accessTokenExpiresAt: p.expiresAt } : { token: maskToken(p.accessToken) }),
-    apiBaseUrl: p.apiBaseUrl,
+    apiBaseUrl: issuedBy(p),
+    ...(p.appBaseUrl ? { appBaseUrl: p.appBaseUrl } : {}),
     savedAt: p.savedAt,
   };
 }
@@ -56,11 +58,11 @@ export async function authStatus({ flags, factory }: AuthStatusOptions): Promise
   const profiles = Object.entries(data.profiles)
     .filter(([name]) => wanted === undefined || name === wanted)
     .map(([name, p]) => view(name, p));
-  const profileForRun = wanted ?? DEFAULT_PROFILE;
+  const profileForRun = profileInEffect(wanted, io.env, data);
   const inEffect = credentialInEffect(flags.token, io.env, Object.hasOwn(data.profiles, profileForRun) ? profileForRun : undefined);
 
   if (flags.json) {
-    io.stdout.write(JSON.stringify({ credentialsFile: store.path, inEffect: inEffect ?? null, profiles }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ credentialsFile: store.path, profileInEffect: profileForRun, inEffect: inEffect ?? null, profiles }, null, 2) + '\n');
   } else {
     io.stdout.write(render(store.path, profileForRun, inEffect?.description, profiles, wanted));
   }
@@ -80,7 +82,7 @@ function render(path: string, profileForRun: string, inEffect: string | undefine
   lines.push(
     inEffect
       ? `In effect for profile "${profileForRun}": ${inEffect}`
-      : `No credential in effect for profile "${profileForRun}": run \`hubspot-actions login${profileForRun === DEFAULT_PROFILE ? '' : ` --profile ${profileForRun}`}\`, or set HUBSPOT_ACCESS_TOKEN.`,
+      : `No credential in effect for profile "${profileForRun}": run \`${loginCommand(profileForRun)}\`, or set HUBSPOT_ACCESS_TOKEN.`,
   );
   if (profiles.length === 0) lines.push(wanted ? `No saved profile "${wanted}".` : 'No saved profiles.');
   for (const p of profiles) lines.push('', ...renderProfile(p));
@@ -94,7 +96,8 @@ function renderProfile(p: ProfileView): string[] {
   if (p.user) lines.push(`  user:     ${p.user}`);
   lines.push(`  scopes:   ${p.scopes?.length ? p.scopes.join(' ') : 'unknown'}`);
   if (p.accessTokenExpiresAt) lines.push(`  expiry:   access token ${describeExpiry(p.accessTokenExpiresAt)}; renewed automatically`);
-  if (p.apiBaseUrl) lines.push(`  api:      ${p.apiBaseUrl}`);
+  lines.push(`  api:      ${p.apiBaseUrl}`);
+  if (p.appBaseUrl) lines.push(`  app:      ${p.appBaseUrl}`);
   lines.push(`  saved:    ${p.savedAt}`);
   return lines;
 }

@@ -1,6 +1,6 @@
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { HubSpotRunError, Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
-import { apiBaseUrl } from '../../hubspot/api.js';
+import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
 import { DryRunTransport } from '../../hubspot/dry-run-transport.js';
 import type { Transport } from '../../hubspot/transport.js';
 import { loadMappingFile, type MappingFile } from '../../mapping/mapping-file.js';
@@ -40,10 +40,14 @@ interface SendPlan {
 export async function runSend(o: SendOptions): Promise<void> {
   const started = Date.now();
   const { io } = o.factory;
-  const plan = planSend(o.files, o.flags, io);
-  const transport: Transport & { close?(): void } = plan.dryRun
-    ? new DryRunTransport()
-    : await o.factory.httpClient({ baseUrl: plan.baseUrl, token: o.flags.token, profile: o.flags.profile, rate: plan.rate, concurrency: plan.concurrency });
+  let plan = planSend(o.files, o.flags, io);
+  let transport: Transport & { close?(): void } = new DryRunTransport();
+  if (!plan.dryRun) {
+    const client = await o.factory.httpClient({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env), token: o.flags.token, profile: o.flags.profile, rate: plan.rate, concurrency: plan.concurrency });
+    // A stored login sends to the host it was issued by, which may not be the default.
+    plan = { ...plan, baseUrl: client.baseUrl };
+    transport = client;
+  }
   try {
     const { result, readerGone } = await execute(plan, o.flags, transport, io);
     const elapsedMs = Date.now() - started;

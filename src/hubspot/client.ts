@@ -266,7 +266,7 @@ function dailyLimitError(res: HubSpotResponse): DailyLimit {
   const ref = d.correlationId ? `, correlationId ${d.correlationId}` : '';
   return new DailyLimit(
     `HubSpot's daily API limit is reached (429 DAILY${ref}).`,
-    "The limit resets at midnight in the HubSpot account's time zone. Run the same command again after the reset: the checkpoint resumes the run where it stopped.",
+    "The limit resets at midnight in the HubSpot account's time zone; run the same command again after the reset.",
   );
 }
 
@@ -285,7 +285,7 @@ function networkError(f: NetworkFailure, req: HubSpotRequest, attempts: number, 
   return new HubSpotRunError(
     `${what} for ${describeRequest(req, secrets)} after ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
     'network',
-    'Check the network connection and the API base URL (HUBSPOT_API_BASE_URL), then run the same command again: the checkpoint resumes the run where it stopped.',
+    'Check the network connection and the API base URL (--base-url, HUBSPOT_API_BASE_URL), then run the same command again.',
   );
 }
 

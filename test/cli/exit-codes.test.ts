@@ -75,6 +75,10 @@ describe('exit status', () => {
     const r = await p.send([p.file('e.ndjson', ndjson([identify(1), identify(2), identify(3)])), '-m', p.file('m.yaml', contactMapping), '--failed', 'f.ndjson']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/daily API limit/);
+    // No --checkpoint was given: the way on must not promise one.
+    expect(r.stderr).not.toMatch(/the checkpoint resumes/);
+    expect(r.stderr).toContain('No --checkpoint was given, so running the same command again starts at the first line, which is safe');
+    expect(r.stderr).toContain('Add --checkpoint <file> to later runs');
   });
 });
 

@@ -86,10 +86,15 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
   const out = new LineWriter(io.stdout);
   const color: ChalkInstance = io.colorEnabled() && chalk.level > 0 ? chalk : new Chalk({ level: 0 });
   const stop = new AbortController();
-  const untrap = io.trapInterrupts(() => {
-    stop.abort();
-    io.stderr.write('\nFinishing the requests in flight, then writing the checkpoint (Ctrl-C again to stop at once)…\n');
-  }, '\nStopped at once; the checkpoint holds only what had finished.\n');
+  const untrap = io.trapInterrupts(
+    () => {
+      stop.abort();
+      io.stderr.write(`\nFinishing the requests in flight, then ${flags.checkpoint ? 'writing the checkpoint' : 'stopping'} (Ctrl-C again to stop at once)…\n`);
+    },
+    flags.checkpoint
+      ? '\nStopped at once; the checkpoint holds only what had finished.\n'
+      : '\nStopped at once; requests in flight may or may not have landed. Sending the same events again is safe: records are upserted by key, events carry a uuid.\n',
+  );
   // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
   out.onClosed = () => stop.abort();
   const progress = !flags.quiet && !plan.dryRun && io.stderrIsTTY ? new ProgressLine(io.stderr) : undefined;

@@ -10,6 +10,7 @@ import { RequestQueue } from './request-queue.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse, outcomeUnknown, type RetryCause, type Verdict } from './retry-policy.js';
 import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
+import { DEFAULTS } from './client-defaults.js';
 
 /**
  * The live transport: every request of a run goes through here. It keeps a run under HubSpot's
@@ -71,13 +72,7 @@ export interface HubSpotClient extends Transport {
   close(): void;
 }
 
-export const DEFAULTS = {
-  ratePer10s: 100,
-  searchPerSecond: 4,
-  maxConcurrency: 6,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-} as const;
+export { DEFAULTS };
 
 const TEN_SECONDS = 10_000;
 

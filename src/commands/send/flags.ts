@@ -16,9 +16,11 @@ export interface SendFlags {
   json?: boolean;
 }
 
-export function positive(value: string | undefined, flag: string): number | undefined {
+export function positive(value: string | undefined, flag: string, opts: { whole?: boolean } = {}): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UserError(`${flag} must be a positive number, not "${value}"`);
+  if (!Number.isFinite(n) || n <= 0 || (opts.whole && !Number.isInteger(n)) || value.trim() === '') {
+    throw new UserError(`${flag} must be a positive ${opts.whole ? 'whole ' : ''}number, not "${value}"`, `e.g. ${flag} ${opts.whole ? 4 : 50}; see \`hubspot-actions send --help\` for the default`);
+  }
   return n;
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { DEFAULTS } from '../../hubspot/client-defaults.js';
 import type { Factory } from '../factory.js';
 import type { SendFlags } from './flags.js';
 
@@ -15,12 +16,20 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login)')
     .option('--profile <name>', 'stored login to use (default: HUBSPOT_ACTIONS_PROFILE, else the one `auth switch` chose, else "default")')
     .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else the stored login\'s, else https://api.hubapi.com)')
-    .option('--rate <n>', 'requests per 10 seconds at most (HubSpot allows 110 for OAuth apps, 100+ for private apps)')
-    .option('--concurrency <n>', 'requests in flight at once')
+    .option('--rate <n>', `requests per 10 seconds at most; HubSpot's rate headers lower it when needed (default: ${DEFAULTS.ratePer10s}; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
+    .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'print the final summary as JSON on stdout')
+    .addHelpText('after', EXAMPLES)
     .action(async (files: string[], flags: SendFlags) => {
       const { runSend } = await import('./run.js');
       await runSend({ files, flags, factory });
     });
 }
+
+const EXAMPLES = `
+Examples:
+  hubspot-actions send events.ndjson -m mappings.yaml --dry-run --pretty    # look before sending
+  hubspot-actions send export/*.json.gz -m mappings.yaml --checkpoint backfill.ckpt --failed backfill.failed.ndjson
+  hubspot-actions send backfill.failed.ndjson -m mappings.yaml              # retry what failed
+  my-exporter | hubspot-actions send -m mappings.yaml --quiet --json > summary.json`;

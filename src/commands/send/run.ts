@@ -73,11 +73,13 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
     throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
   }
   const dryRun = !!flags.dryRun;
+  // Checked in dry-runs too: a dry-run is how a command line is tried before it goes live.
+  const rate = positive(flags.rate, '--rate');
+  const concurrency = positive(flags.concurrency, '--concurrency', { whole: true });
   if (!dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
   const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
   if (failedPath) checkWritableFolder(failedPath, '--failed');
-  const live = dryRun ? {} : { rate: positive(flags.rate, '--rate'), concurrency: positive(flags.concurrency, '--concurrency') };
-  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), ...live };
+  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency };
 }
 
 async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {

@@ -128,4 +128,19 @@ describe('upsertCompany perform', () => {
     await upsertCompany.perform(ops, ctx);
     expect(ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs[0].properties.segment_group_id)).toEqual(['g1', 'g2']);
   });
+
+  it('a company this run wrote is found by a later group\'s search while HubSpot\'s index has not caught up', async () => {
+    const first = planned('upsertCompany', noContact, group('g1', { website: 'new.io' }));
+    const ctx = scripted([['POST /crm/v3/objects/companies/batch/upsert', echoBatch(80)]], known);
+    await upsertCompany.perform([first], ctx);
+    const later = planned('upsertCompany', noContact + byDomain, group('g2', { website: 'NEW.io' }));
+    const again = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [] })],
+      // Others may hold the domain too, so HubSpot is asked; its index does not show the new company yet.
+      ['POST /crm/v3/objects/companies/search', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+    ], ctx.run);
+    expect(await upsertCompany.perform([later], again)).toEqual([{ kind: 'delivered' }]);
+    expect(later.recordId).toBe('80');
+  });
 });

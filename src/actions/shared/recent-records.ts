@@ -19,8 +19,13 @@ export class RecentRecords {
   /** The value of each property this run last gave a record, to forget the value it replaced. */
   private held = new Map<string, string>();
 
+  /**
+   * Entries from a checkpoint say which records held a value, not that no other did: writes made
+   * after the checkpoint was saved (a run killed mid-way) are not in it, so a resumed run still asks
+   * HubSpot, and adds these.
+   */
   constructor(private readonly capacity = 50_000, entries: Iterable<[string, string]> = []) {
-    for (const [k, v] of entries) this.byValue.set(k, decode(v));
+    for (const [k, v] of entries) if (v) this.byValue.set(k, { ids: v.replace(/^~/, '').split(','), complete: false });
   }
 
   lookup(objectType: string, property: string, value: unknown): Known | undefined {
@@ -52,9 +57,9 @@ export class RecentRecords {
     return now === undefined || now === stateKey(objectType, property, value);
   }
 
-  /** For the checkpoint: `ids` comma-separated, `~` first when others may hold the value too. */
+  /** For the checkpoint: the ids known to hold each value, comma-separated. */
   entries(): Array<[string, string]> {
-    return [...this.byValue].map(([k, v]) => [k, `${v.complete ? '' : '~'}${v.ids.join(',')}`]);
+    return [...this.byValue].filter(([, v]) => v.ids.length > 0).map(([k, v]) => [k, v.ids.join(',')]);
   }
 
   private hold(objectType: string, id: string, property: string, k: string): void {
@@ -66,12 +71,6 @@ export class RecentRecords {
     }
     bump(this.held, h, k, this.capacity);
   }
-}
-
-function decode(v: string): Known {
-  const complete = !v.startsWith('~');
-  const list = complete ? v : v.slice(1);
-  return { ids: list ? list.split(',') : [], complete };
 }
 
 function bump<V>(map: Map<string, V>, k: string, v: V, capacity: number): void {

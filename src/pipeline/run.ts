@@ -107,18 +107,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
     onSettled: (op) => ledger.opSettled(op, op.events),
     perform: send.perform,
   });
-  const keeper = opts.checkpointPath && !opts.transport.readOnly
-    ? new CheckpointKeeper({
-        path: opts.checkpointPath,
-        inputs: opts.inputs,
-        mapping: opts.mapping.path,
-        fingerprint: fingerprint(opts.mapping.path, opts.inputs),
-        memory,
-        resumePoint: () => ledger.resumePoint(),
-        startedAt: checkpoint?.resumeAt,
-        onFailure: (err) => stop.with(err),
-      })
-    : undefined;
+  const keeper = keeperFor(opts, memory, ledger, checkpoint, stop);
   keeper?.start(!!checkpoint?.complete);
   const input: ReadProgress = { bytesRead: 0 };
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: ledger.counts, requests: send.counts.total, input }), 250) : undefined;
@@ -158,6 +147,21 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
     resumedFrom: resumeAt && !checkpoint?.complete ? at(resumeAt) : undefined,
     alreadyComplete: !!checkpoint?.complete,
   };
+}
+
+/** Live runs with --checkpoint keep it current; a dry-run writes none. */
+function keeperFor(opts: RunOptions, memory: RunMemory, ledger: EventLedger, checkpoint: Checkpoint | undefined, stop: RunStop): CheckpointKeeper | undefined {
+  if (!opts.checkpointPath || opts.transport.readOnly) return undefined;
+  return new CheckpointKeeper({
+    path: opts.checkpointPath,
+    inputs: opts.inputs,
+    mapping: opts.mapping.path,
+    fingerprint: fingerprint(opts.mapping.path, opts.inputs),
+    memory,
+    resumePoint: () => ledger.resumePoint(),
+    startedAt: checkpoint?.resumeAt,
+    onFailure: (err) => stop.with(err),
+  });
 }
 
 /** How a run is stopped: by the caller's signal (Ctrl-C), or from within with a reason. */

@@ -28,7 +28,7 @@ export function buildProgram(factory: Factory): Command {
       writeErr: (s) => void factory.io.stderr.write(s),
     });
   registerSend(program, factory);
-  registerValidate(program);
+  registerValidate(program, factory);
   registerLogin(program, factory);
   registerLogout(program, factory);
   registerAuth(program, factory);

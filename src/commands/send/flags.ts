@@ -7,6 +7,10 @@ export interface SendFlags {
   pretty?: boolean;
   failed?: string;
   checkpoint?: string;
+  forceResume?: boolean;
+  outcomes?: string;
+  oneAtATime?: boolean;
+  maxLineBytes?: string;
   token?: string;
   profile?: string;
   baseUrl?: string;
@@ -14,6 +18,7 @@ export interface SendFlags {
   concurrency?: string;
   quiet?: boolean;
   json?: boolean;
+  summaryFile?: string;
 }
 
 export function positive(value: string | undefined, flag: string, opts: { whole?: boolean } = {}): number | undefined {

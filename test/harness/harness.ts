@@ -385,7 +385,7 @@ function lastLines(s: string, n = 3): string {
 
 /** One row per mode (the killed trials summed), as the README keeps it. */
 export function formatTable(results: ModeResult[], support: ReturnType<typeof cliSupport>): string {
-  const rows: string[][] = [['mode', 'runs', 'events', 'faults injected', 'delivered', 'skipped', 'failed', 'outcomes ≠ 1', 'outcomes ≠ ref', 'lost', 'duplicated', 'states equal']];
+  const rows: string[][] = [['mode', 'runs', 'events', 'faults injected', 'delivered', 'skipped', 'failed', 'outcomes ≠ 1', 'outcomes ≠ ref', 'lost', 'duplicated', 'states equal', 'time']];
   const byMode = new Map<Mode, ModeResult[]>();
   for (const r of results) byMode.set(r.mode, [...(byMode.get(r.mode) ?? []), r]);
   for (const [mode, rs] of byMode) {
@@ -408,6 +408,7 @@ export function formatTable(results: ModeResult[], support: ReturnType<typeof cl
       String(sum((r) => r.diff.lost)),
       String(sum((r) => r.diff.duplicated)),
       mode === 'reference' ? '—' : rs.length > 1 ? `${equal}/${rs.length}` : equal ? 'yes' : 'no',
+      `${(sum((r) => r.ms) / 1000).toFixed(0)} s`,
     ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   killTrials?: number;
   /** Ceiling for one CLI process. */
   processTimeoutMs?: number;
+  /** The client timeout asked of the CLI in the faulted mode (HUBSPOT_ACTIONS_TIMEOUT_MS); answers are held twice that. */
+  clientTimeoutMs?: number;
   /** Where corpora, outcomes and logs go (a fresh temp dir by default). */
   dir?: string;
   log?: (line: string) => void;
@@ -86,8 +88,6 @@ export const HARNESS_FAULTS: FaultOptions = {
   routes: FAULT_ROUTES,
 };
 
-/** The client timeout the faulted mode asks the CLI for (HUBSPOT_ACTIONS_TIMEOUT_MS), below slowAfterWriteMs. */
-const CLIENT_TIMEOUT_MS = 2000;
 const TOKEN_LIFETIME_S = 4;
 
 const PORTAL: EmulatorOptions = { quiet: true, tenSecondlyLimit: 1_000_000, searchPerSecond: 100_000 };
@@ -291,11 +291,13 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
     let requests = 0;
     try {
       const ck = path.join(dir, `${name}.ckpt`);
-      const envFaulted = { HUBSPOT_ACTIONS_TIMEOUT_MS: String(CLIENT_TIMEOUT_MS) };
+      const clientTimeoutMs = opts.clientTimeoutMs ?? 2000;
+      const envFaulted = { HUBSPOT_ACTIONS_TIMEOUT_MS: String(clientTimeoutMs) };
+      const faultOpts: FaultOptions = { ...HARNESS_FAULTS, slowAfterWriteMs: clientTimeoutMs * 2 };
       // 1: a private-app token and a daily limit that runs out part-way.
       const daily = Math.max(20, Math.floor((reference?.requests ?? events) * 0.4));
       await p.config({ dailyLimit: daily });
-      await p.faults(HARNESS_FAULTS);
+      await p.faults(faultOpts);
       exits.push(await startCli(baseArgs(p, name, ['--checkpoint', ck]), { env: env(p, envFaulted), cwd: dir, timeoutMs }).done);
       let s = await p.stats();
       addInto(faults, s.injected);
@@ -311,7 +313,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
       const loggedIn = await login.done;
       if (loggedIn.code !== 0) throw new Error(`login failed: ${loggedIn.stderr}`);
       for (let attempt = 0; attempt < 4; attempt++) {
-        await p.faults(HARNESS_FAULTS); // restarts the counts
+        await p.faults(faultOpts); // restarts the counts
         const e = await startCli(baseArgs(p, name, ['--checkpoint', ck]), { env: env(p, { ...envFaulted, HUBSPOT_ACCESS_TOKEN: undefined, HUBSPOT_ACTIONS_CONFIG_DIR: configDir }), cwd: dir, timeoutMs }).done;
         exits.push(e);
         s = await p.stats();

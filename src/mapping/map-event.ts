@@ -1,7 +1,13 @@
-import type { Mapping } from './mapping-file.js';
+import type { Mapping } from './types.js';
 import { segmentCore } from './segment-libs.js';
 
-export type Mapped = { ok: true; payload: Record<string, unknown> } | { ok: false; message: string; field?: string };
+/** One thing wrong with a mapped payload, at its field when known. */
+export interface PayloadProblem {
+  field?: string;
+  message: string;
+}
+
+export type Mapped = { ok: true; payload: Record<string, unknown> } | { ok: false; message: string; field?: string; problems: PayloadProblem[] };
 
 /**
  * Segment's per-event steps, in Segment's order: mapping-kit transform, removal of empty root
@@ -14,20 +20,23 @@ export function mapEvent(mapping: Mapping, event: unknown): Mapped {
   try {
     payload = core.transform(mapping.fields, event);
   } catch (err) {
-    return { ok: false, message: `mapping failed: ${err instanceof Error ? err.message : String(err)}` };
+    const message = `mapping failed: ${err instanceof Error ? err.message : String(err)}`;
+    return { ok: false, message, problems: [{ message }] };
   }
   payload = core.removeEmptyValues(payload, mapping.schema, true);
   try {
     core.validateSchema(payload, mapping.schema, { schemaKey: `hubspot-actions:${mapping.action.name}` });
   } catch (err) {
-    const first = (err as { errors?: Array<{ pointer?: string; message?: string }> }).errors?.[0];
-    const field = first?.pointer ? first.pointer.split('/').filter(Boolean)[0] : missingField(err);
-    return { ok: false, message: err instanceof Error ? err.message : String(err), field };
+    const message = err instanceof Error ? err.message : String(err);
+    const each = (err as { errors?: Array<{ pointer?: string; message?: string }> }).errors ?? [];
+    const problems = each.map((e) => ({ field: e.pointer ? e.pointer.split('/').filter(Boolean)[0] : missingField(e.message), message: e.message ?? message }));
+    const field = problems[0]?.field ?? missingField(message);
+    return { ok: false, message, field, problems: problems.length ? problems : [{ field, message }] };
   }
   return { ok: true, payload };
 }
 
-function missingField(err: unknown): string | undefined {
-  const m = /missing the required field '([^']+)'/.exec(err instanceof Error ? err.message : '');
+function missingField(message: string | undefined): string | undefined {
+  const m = /missing the required field '([^']+)'/.exec(message ?? '');
   return m?.[1];
 }

@@ -11,6 +11,11 @@ export function formatProblem(p: Problem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`;
 }
 
+/** A warning: said, but it does not stop a run. */
+export function formatWarning(p: Problem): string {
+  return formatProblem({ ...p, message: `warning: ${p.message}` });
+}
+
 /** The closest candidate by edit distance, for "did you mean" hints. */
 export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;

@@ -14,6 +14,8 @@ export interface SegmentCore {
   fieldsToJsonSchema(fields: Record<string, unknown>): JsonSchema;
   validateSchema(obj: Record<string, unknown>, schema: JsonSchema, options?: { schemaKey?: string }): boolean;
   removeEmptyValues(obj: unknown, schema: JsonSchema, isRoot: boolean): any;
+  /** mapping-kit's own Liquid engine, with Segment's disabled tags and filters and its limits. */
+  liquid: { parse(template: string): void; render(template: string): string };
 }
 
 export type JsonSchema = Record<string, any>;
@@ -21,6 +23,8 @@ export type JsonSchema = Record<string, any>;
 export interface SegmentFql {
   parseFql(fql: string): { error?: Error } & Record<string, unknown>;
   matches(ast: unknown, event: unknown): boolean;
+  /** destination-subscriptions' own printer of a parsed condition group back to FQL. */
+  generateFql(ast: unknown): string;
   lex(fql: string): { tokens: Array<{ type: string; value: string }>; error?: Error & { cursor?: { line: number; column: number } } };
   ast(tokens: unknown): { node: { type: string }; error?: Error };
 }
@@ -36,12 +40,14 @@ export function segmentCore(): SegmentCore {
     // remove-empty-values is not in the package's exports map; it sits beside the CommonJS entry.
     const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
     const rev = require(path.join(cjsDir, 'remove-empty-values.js'));
+    const liquid = require('@segment/actions-core/mapping-kit/liquid-directive');
     core = {
       transform: mk.transform,
       validateMapping: mkValidate.default,
       fieldsToJsonSchema: ac.fieldsToJsonSchema,
       validateSchema: ac.validateSchema,
       removeEmptyValues: rev.removeEmptyValues,
+      liquid: { parse: (t) => void liquid.getLiquidKeys(t), render: (t) => liquid.evaluateLiquid(t, {}) },
     };
   }
   return core;
@@ -51,7 +57,7 @@ export function segmentFql(): SegmentFql {
   if (!fql) {
     const subs = require('@segment/destination-subscriptions');
     const fqlTs = require('@segment/fql-ts');
-    fql = { parseFql: subs.parseFql, matches: subs.validate, lex: fqlTs.lex, ast: fqlTs.ast };
+    fql = { parseFql: subs.parseFql, matches: subs.validate, generateFql: subs.generateFql, lex: fqlTs.lex, ast: fqlTs.ast };
   }
   return fql;
 }

@@ -21,6 +21,12 @@ describe('mapping file validation', () => {
     expect(p[0]!.line).toBeGreaterThanOrEqual(3);
   });
 
+  it('reports a duplicate key at the second one, in a map of any size', () => {
+    const props = Array.from({ length: 2000 }, (_, i) => `        p${i}: 1\n`).join('');
+    const ms = messages(`version: 1\nmappings:\n  - name: a\n    action: upsertContact\n    fields:\n      properties:\n${props}        p7: 2\n`);
+    expect(ms).toEqual(['m.yaml:2007:9: YAML syntax: Map keys must be unique; "p7" is already on line 14\n  hint: fix the YAML syntax first; indentation and unclosed brackets are the usual causes']);
+  });
+
   it('names an unknown action with the nearest valid one', () => {
     const [m] = messages('version: 1\nmappings:\n  - name: a\n    action: upsertContacts\n');
     expect(m).toBe('m.yaml:4:13: mapping "a": unknown action "upsertContacts"\n  hint: did you mean "upsertContact"? Valid keys: sendCustomBehavioralEvent, upsertContact, upsertCompany, upsertCustomObjectRecord');

@@ -4,6 +4,7 @@ import { flattenObject, transformEventName, definedOnly } from '../shared/flatte
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PerformContext } from '../types.js';
 import { fields } from './fields.js';
+import { checkMapping, missingEventPrefix } from './checks.js';
 
 export interface BehavioralEventPayload {
   eventName: string;
@@ -43,11 +44,11 @@ export const sendCustomBehavioralEvent: ActionDefinition<BehavioralEventPayload,
   description: 'Send a custom behavioral event (pe<hubId>_name) to HubSpot.',
   defaultTrigger: 'type = "track"',
   fields,
+  checkMapping,
   prepare(payload, ctx) {
     const eventName = transformEventName(payload.eventName);
-    const hubId = ctx.settings.hubId;
-    if (!hubId && !/^pe\d+_.*/.test(eventName)) throw new PayloadError('EventName should begin with pe<hubId>_', 'eventName');
-    if (hubId && !eventName.startsWith(`pe${hubId}_`)) throw new PayloadError(`EventName should begin with pe${hubId}_`, 'eventName');
+    const prefix = missingEventPrefix(eventName, ctx.settings.hubId);
+    if (prefix) throw new PayloadError(`EventName should begin with ${prefix}`, 'eventName');
     if (!payload.utk && !payload.email && !payload.objectId) {
       throw new PayloadError('One of the following parameters: email, user token, or objectId is required', 'email');
     }

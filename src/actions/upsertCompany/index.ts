@@ -5,6 +5,7 @@ import { writeRecords } from '../shared/batch-write.js';
 import { hasFields } from '../shared/search.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PrepareContext } from '../types.js';
 import { fields } from './fields.js';
+import { checkMapping } from './checks.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY, SEGMENT_GROUP_ID } from './errors.js';
 import { ensureGroupIdProperty, searchCompanies } from './lookups.js';
 import { associateContacts, type ContactRef } from './associate.js';
@@ -73,6 +74,7 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
   description: 'Create or update a company keyed by the Segment group id, and associate it with the contact.',
   defaultTrigger: 'type = "group"',
   fields,
+  checkMapping,
   prepare(payload, ctx) {
     if (payload.properties?.[SEGMENT_GROUP_ID]) throw new PayloadError(RESTRICTED_PROPERTY, `properties.${SEGMENT_GROUP_ID}`);
     const contacts: ContactRef[] = [];

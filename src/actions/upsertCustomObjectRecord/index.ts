@@ -6,6 +6,7 @@ import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { hasFields, searchFailure, searchRequest, singleField, stableKey } from '../shared/search.js';
 import { PayloadError, type ActionDefinition, type OpHandle, type PerformContext } from '../types.js';
 import { fields } from './fields.js';
+import { checkMapping } from './checks.js';
 import { CUSTOM_SEARCH_FAILED, MULTIPLE_RECORDS, MULTIPLE_TO_ASSOCIATE, NOT_FOUND_NO_CREATE, SEARCH_TO_ASSOCIATE_FAILED } from './errors.js';
 
 export interface CustomRecordPayload {
@@ -38,6 +39,7 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
   title: 'Upsert Custom Object Record',
   description: 'Upsert records of Deals, Tickets or other Custom Objects in HubSpot, optionally associated with another record.',
   fields,
+  checkMapping,
   prepare(payload, ctx) {
     const searchFields = hasFields(payload.customObjectSearchFields) ? payload.customObjectSearchFields : undefined;
     const label = payload.associationLabel ? parseLabel(payload.associationLabel) : undefined;

@@ -109,7 +109,8 @@ describe('an unknown outcome is looked up, never written twice', () => {
   });
 
   it('two runs started on one --checkpoint: the second refuses and says which process holds it; nothing is written twice', async () => {
-    p = await portal({ faults: { slowMs: 30 } });
+    // Slow answers: the first run lasts seconds, so the second starts while it runs.
+    p = await portal({ faults: { slowMs: 400 } });
     const events = Array.from({ length: 300 }, (_, i) => ({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `K${i}`, total: i } }));
     const file = p.file('e.ndjson', ndjson(events));
     const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/      searchFieldsToAssociate[\s\S]*$/, '')}`);
@@ -127,7 +128,7 @@ describe('an unknown outcome is looked up, never written twice', () => {
         }),
       );
     };
-    const [a, b] = await Promise.all([start(), new Promise((r) => setTimeout(r, 300)).then(start)]);
+    const [a, b] = await Promise.all([start(), new Promise((r) => setTimeout(r, 700)).then(start)]);
     const refused = [a, b].filter((x) => x.code === 1);
     expect(refused, `exits ${a.code} and ${b.code}`).toHaveLength(1);
     const winner = a.code === 1 ? b : a;

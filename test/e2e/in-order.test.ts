@@ -96,6 +96,35 @@ describe('a lookup sees every write of earlier events and none of later ones', (
   });
 });
 
+describe('a later operation never overtakes an earlier one on the same record (found by the harness)', () => {
+  it('an update-only deal mapping with two search fields finds the deal an earlier line creates in a batch', async () => {
+    p = await portal();
+    const updates = `  - name: deal updates
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track" and event = "Order Updated"'
+    fields:
+      objectType: deals
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        dealname: { "@template": "Order {{properties.id}}" }
+        amount: { "@path": "$.properties.old" }
+      properties:
+        amount: { "@path": "$.properties.total" }
+`;
+    const events: unknown[] = [];
+    for (let i = 0; i < 20; i++) {
+      events.push({ type: 'track', messageId: `c${i}`, event: 'Order Completed', properties: { id: `U${i}`, total: 1 } });
+      events.push({ type: 'track', messageId: `u${i}`, event: 'Order Updated', properties: { id: `U${i}`, old: 1, total: 2 } });
+    }
+    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/      searchFieldsToAssociate[\s\S]*$/, '')}${updates}`);
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m], { env: FAST });
+    expect(r.stderr).toMatch(/delivered:\s+40/);
+    expect(count(r.stderr, 'skipped')).toBe(0);
+    const got = recordsOf(await p.dump(), 'deals').map((d) => `${d.dealname}=${d.amount}`).sort();
+    expect(got).toEqual(Array.from({ length: 20 }, (_, i) => `Order U${i}=2`).sort());
+  });
+});
+
 describe('an unknown outcome is looked up, never written twice', () => {
   it('a 502/504 answered after HubSpot committed a batch/create of deals does not make the deals twice', async () => {
     p = await portal({ seed: 4, faults: { errorAfterWriteRate: 0.6, routes: '^POST /crm/v3/objects/deals(/batch/create)?$' } });

@@ -9,6 +9,7 @@ export interface SendFlags {
   forceResume?: boolean;
   outcomes?: string;
   oneAtATime?: boolean;
+  maxLineBytes?: string;
   token?: string;
   profile?: string;
   baseUrl?: string;
@@ -30,6 +31,7 @@ export function registerSend(program: Command): void {
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
     .option('--force-resume', 'resume from --checkpoint although the mapping file or the input data changed since it was written')
     .option('--outcomes <file>', "write each event's outcome (file, line, messageId, delivered/skipped/failed, reasons) as NDJSON, once per event across resumed runs")
+    .option('--max-line-bytes <n>', 'longer input lines are failed unread, with their line number (default 16777216)')
     .option('--one-at-a-time', 'send strictly one event and one request at a time, no batching or merging: slow; the reference a batched run must end equal to')
     .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login)')
     .option('--profile <name>', 'stored login profile to use', 'default')

@@ -87,6 +87,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
       forceResume: flags.forceResume,
       outcomesPath: flags.outcomes,
       oneAtATime: flags.oneAtATime,
+      maxLineBytes: positive(flags.maxLineBytes, '--max-line-bytes'),
       indexLagMs: indexLagMs(),
       onNotice: flags.quiet ? undefined : (text) => process.stderr.write(text + '\n'),
       partialAfterMs: dryRun && !inputs.includes(STDIN) ? undefined : 300,

@@ -325,6 +325,9 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
         notes.push(`resume ${attempt + 1} stopped: ${lastLines(e.stderr)}`);
       }
       await p.faults({});
+      const counts = (await control(p.emu, 'GET', 'requests?last=1')).counts ?? {};
+      // The code exchange is one token request; every other one is a refresh.
+      faults['token refresh'] = Math.max(0, (counts['POST /oauth/v1/token'] ?? 0) - 1);
       writeFileSync(path.join(dir, `${name}.stderr.txt`), exits.map((e) => e.stderr).join('\n----\n'));
       const last = exits[exits.length - 1]!;
       if (last.code !== 0 && last.code !== 2) notes.push(`last exit ${last.code ?? last.signal}: ${lastLines(last.stderr)}`);

@@ -82,6 +82,19 @@ describe('a lookup sees every write of earlier events and none of later ones', (
     for (const [deal, contacts] of dealContacts(dump)) expect(contacts, deal).toEqual([]);
   });
 
+  it('a deal whose buyer is identified only later stays unassociated even when its lookup is retried after 5xx', async () => {
+    p = await portal({ seed: 5, faults: { errorRate: 0.5, routes: '^POST /crm/v3/objects/contacts/search$' } });
+    const events: unknown[] = [];
+    for (let i = 0; i < 20; i++) events.push({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `R${i}`, total: 1, buyer: `later${i}@x.io` } });
+    for (let i = 0; i < 20; i++) events.push({ type: 'identify', messageId: `i${i}`, traits: { email: `later${i}@x.io` } });
+    const m = p.file('m.yaml', `version: 1\nmappings:\n${contactsBatched}${deals(ONE_FIELD)}`);
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m], { env: FAST });
+    expect(r.stderr).toMatch(/failed:\s+0/);
+    const dump = await p.dump();
+    expect(recordsOf(dump, 'contacts')).toHaveLength(20);
+    for (const [deal, contacts] of dealContacts(dump)) expect(contacts, deal).toEqual([]);
+  });
+
   it('under 5xx and dropped connections before the write, every deal keeps its association', async () => {
     p = await portal({ seed: 21, faults: { errorRate: 0.25, dropRate: 0.1, routes: '^[A-Z]+ /crm/' } });
     await p.seed({ records: { contacts: Array.from({ length: 40 }, (_, i) => ({ properties: { email: `f${i}@x.io` } })) } });

@@ -95,6 +95,21 @@ describe('a lookup sees every write of earlier events and none of later ones', (
     for (const [deal, contacts] of dealContacts(dump)) expect(contacts, deal).toEqual([]);
   });
 
+  for (const fault of ['errorAfterWriteRate', 'dropAfterWriteRate'] as const) {
+    it(`a deal whose buyer is identified only later stays unassociated when its create's answer is lost (${fault})`, async () => {
+      p = await portal({ seed: 8, faults: { [fault]: 0.5, routes: '^POST /crm/v3/objects/deals(/batch/create)?$' } });
+      const events: unknown[] = [];
+      for (let i = 0; i < 20; i++) events.push({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `W${i}`, total: 1, buyer: `w${i}@x.io` } });
+      for (let i = 0; i < 20; i++) events.push({ type: 'identify', messageId: `i${i}`, traits: { email: `w${i}@x.io` } });
+      const m = p.file('m.yaml', `version: 1\nmappings:\n${contactsBatched}${deals(ONE_FIELD)}`);
+      const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m], { env: FAST });
+      expect(r.stderr).toMatch(/failed:\s+0/);
+      const dump = await p.dump();
+      expect(recordsOf(dump, 'deals')).toHaveLength(20);
+      for (const [deal, contacts] of dealContacts(dump)) expect(contacts, deal).toEqual([]);
+    });
+  }
+
   it('under 5xx and dropped connections before the write, every deal keeps its association', async () => {
     p = await portal({ seed: 21, faults: { errorRate: 0.25, dropRate: 0.1, routes: '^[A-Z]+ /crm/' } });
     await p.seed({ records: { contacts: Array.from({ length: 40 }, (_, i) => ({ properties: { email: `f${i}@x.io` } })) } });
@@ -106,6 +121,30 @@ describe('a lookup sees every write of earlier events and none of later ones', (
     const got = dealContacts(await p.dump());
     expect(got.size).toBe(40);
     for (let i = 0; i < 40; i++) expect(got.get(`Order F${i}`), `Order F${i}`).toEqual([`f${i}@x.io`]);
+  });
+});
+
+describe('a resumed run sees what the stopped run saw (found by the harness)', () => {
+  it('a deal whose buyer is identified by a later line stays unassociated when the run stops at the daily limit anywhere and resumes', async () => {
+    const events: unknown[] = [];
+    for (let i = 0; i < 3; i++) events.push({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `S${i}`, total: 1, buyer: `after${i}@x.io` } });
+    for (let i = 0; i < 3; i++) events.push({ type: 'identify', messageId: `i${i}`, traits: { email: `after${i}@x.io` } });
+    const wrong: string[] = [];
+    // Stop after 1, 2, … counted requests: one of them stops between the lookup and the write it guards.
+    for (let limit = 1; limit <= 10; limit++) {
+      p = await portal({ dailyLimit: limit });
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', `version: 1\nmappings:\n${contactsBatched}${deals(ONE_FIELD)}`);
+      const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST });
+      await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });
+      const second = first.code === 1 ? await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST }) : first;
+      expect(second.stderr, `limit ${limit}`).toMatch(/failed:\s+0/);
+      const dump = await p.dump();
+      for (const [deal, contacts] of dealContacts(dump)) if (contacts.length) wrong.push(`limit ${limit}: ${deal} associated with ${contacts.join(', ')}`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
   });
 });
 

@@ -168,7 +168,7 @@ describe('a later operation never overtakes an earlier one on the same record (f
       events.push({ type: 'track', messageId: `c${i}`, event: 'Order Completed', properties: { id: `U${i}`, total: 1 } });
       events.push({ type: 'track', messageId: `u${i}`, event: 'Order Updated', properties: { id: `U${i}`, old: 1, total: 2 } });
     }
-    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/      searchFieldsToAssociate[\s\S]*$/, '')}${updates}`);
+    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/ {6}searchFieldsToAssociate[\s\S]*$/, '')}${updates}`);
     const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m], { env: FAST });
     expect(r.stderr).toMatch(/delivered:\s+40/);
     expect(count(r.stderr, 'skipped')).toBe(0);
@@ -181,7 +181,7 @@ describe('an unknown outcome is looked up, never written twice', () => {
   it('a 502/504 answered after HubSpot committed a batch/create of deals does not make the deals twice', async () => {
     p = await portal({ seed: 4, faults: { errorAfterWriteRate: 0.6, routes: '^POST /crm/v3/objects/deals(/batch/create)?$' } });
     const events = Array.from({ length: 150 }, (_, i) => ({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `G${i}`, total: i } }));
-    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/      searchFieldsToAssociate[\s\S]*$/, '')}`);
+    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/ {6}searchFieldsToAssociate[\s\S]*$/, '')}`);
     const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m], { env: FAST });
     expect(r.stderr).toMatch(/failed:\s+0/);
     const names = recordsOf(await p.dump(), 'deals').map((d) => d.dealname);
@@ -194,7 +194,7 @@ describe('an unknown outcome is looked up, never written twice', () => {
     p = await portal({ faults: { slowMs: 400 } });
     const events = Array.from({ length: 300 }, (_, i) => ({ type: 'track', messageId: `t${i}`, event: 'Order Completed', properties: { id: `K${i}`, total: i } }));
     const file = p.file('e.ndjson', ndjson(events));
-    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/      searchFieldsToAssociate[\s\S]*$/, '')}`);
+    const m = p.file('m.yaml', `version: 1\nmappings:\n${deals(ONE_FIELD).replace(/ {6}searchFieldsToAssociate[\s\S]*$/, '')}`);
     const ck = path.join(p.dir, 'ck.json');
     const env = { ...process.env, NO_COLOR: '1', HUBSPOT_API_BASE_URL: p.emu.url, HUBSPOT_ACCESS_TOKEN: p.emu.accessToken, ...FAST };
     const start = () => {

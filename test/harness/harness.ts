@@ -34,6 +34,8 @@ export interface HarnessOptions {
   processTimeoutMs?: number;
   /** The client timeout asked of the CLI in the faulted mode (HUBSPOT_ACTIONS_TIMEOUT_MS); answers are held twice that. */
   clientTimeoutMs?: number;
+  /** Changes to HARNESS_FAULTS for the faulted mode (a CI slice may want shorter bursts). */
+  faults?: Partial<FaultOptions>;
   /** Where corpora, outcomes and logs go (a fresh temp dir by default). */
   dir?: string;
   log?: (line: string) => void;
@@ -293,7 +295,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
       const ck = path.join(dir, `${name}.ckpt`);
       const clientTimeoutMs = opts.clientTimeoutMs ?? 2000;
       const envFaulted = { HUBSPOT_ACTIONS_TIMEOUT_MS: String(clientTimeoutMs) };
-      const faultOpts: FaultOptions = { ...HARNESS_FAULTS, slowAfterWriteMs: clientTimeoutMs * 2 };
+      const faultOpts: FaultOptions = { ...HARNESS_FAULTS, slowAfterWriteMs: clientTimeoutMs * 2, ...opts.faults };
       // 1: a private-app token and a daily limit that runs out part-way.
       // Part-way through: 40% of what the shipped run needed (exempt routes, events and v4 batch associations, do not count).
       const shippedRequests = results.find((x) => x.mode === 'shipped')?.requests;
@@ -331,6 +333,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
       writeFileSync(path.join(dir, `${name}.stderr.txt`), exits.map((e) => e.stderr).join('\n----\n'));
       const last = exits[exits.length - 1]!;
       if (last.code !== 0 && last.code !== 2) notes.push(`last exit ${last.code ?? last.signal}: ${lastLines(last.stderr)}`);
+      notes.push(`process times ${exits.map((e) => `${(e.ms / 1000).toFixed(1)} s`).join(', ')}`);
       await finish(p, { mode: 'faulted', trial: 0, processes: exits.length, kills: 0, events, faults, exitCodes: exits.map((e) => e.code ?? String(e.signal)), ms: Date.now() - started, notes, requests }, exits, name);
     } finally {
       await p.stop();

@@ -48,6 +48,36 @@ export interface PreparedOp<D = any> {
   aliases?: string[];
 }
 
+/**
+ * What the pipeline schedules: an operation's data and the HubSpot state it touches, named as keys
+ * `<objectType>:<property>=<value lower-cased>` (`contacts:email=a@x.io`, `contacts:user=u1`,
+ * `companies:segment_group_id=g1`, `deals:order_id=42`). `reads`: all state its requests look at (its
+ * record's identity, search values, association targets); `writes`: its identity and every property
+ * value it sets. An op waits for every earlier unsettled op whose writes meet its reads or whose
+ * reads meet its writes, which is what makes a batched run end as a one-at-a-time run does.
+ */
+export interface PlanContext {
+  settings: DestinationSettings;
+  event: SegmentEvent;
+  mappingName: string;
+  /** The event's messageId, or a stable stand-in derived from its text when it has none. */
+  messageId: string;
+  /** The ops of earlier mappings of the same event, by what their action `provides`. */
+  sameEvent: ReadonlyMap<string, OpHandle>;
+}
+
+export interface PlannedOp<D = any> {
+  data: D;
+  reads: string[];
+  writes: string[];
+  /** Operations that must be settled first besides those the keys find (the same event's contact). */
+  after?: OpHandle[];
+  /** Several operations to send in one request, up to this many (1: one at a time). */
+  batchSize: number;
+  /** Operations sharing a lane may share a request. */
+  lane: string;
+}
+
 export interface PerformContext {
   /** Sends one request for these operations; the dry-run prints it with their sources. */
   send<T = any>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>>;
@@ -76,11 +106,17 @@ export interface ActionDefinition<P = any, D = any> {
   defaultTrigger?: string;
   fields: Record<string, FieldDefinition>;
   /** Segment's checks on a validated payload, and the operation it becomes. Throws PayloadError. */
-  prepare(payload: P, ctx: PrepareContext): PreparedOp<D>;
-  /** Merges a later operation on the same key into an unsent one (later values win), if the action can. */
-  merge?(into: D, later: D): D;
+  prepare?(payload: P, ctx: PrepareContext): PreparedOp<D>;
+  plan?(payload: P, ctx: PlanContext): PlannedOp<D>;
+  /** What this action's op is to later mappings of the same event (see PlanContext.sameEvent). */
+  provides?: string;
+  /**
+   * Merges a later operation into an unsent earlier one on the same record, or gives undefined
+   * when applying the merged one would not end as applying both in order.
+   */
+  merge?(into: D, later: D): D | undefined;
   /** Performs a batch of operations from one lane, settling every one of them. */
-  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<void>;
+  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<OpOutcome[] | void>;
   /** The action's own checks of a mapping's fields (defaults merged in), made before any event; problems are reported at a path below `fields`; `mayBeMissing` says whether a mapped value can come out empty for some event. */
   checkMapping?(fields: Readonly<Record<string, unknown>>, report: { settings: DestinationSettings; error(path: string[], message: string, hint?: string): void; warn(path: string[], message: string, hint?: string): void; mayBeMissing(value: unknown): boolean }): void;
 }

@@ -6,6 +6,9 @@ export interface SendFlags {
   pretty?: boolean;
   failed?: string;
   checkpoint?: string;
+  forceResume?: boolean;
+  outcomes?: string;
+  oneAtATime?: boolean;
   token?: string;
   profile?: string;
   baseUrl?: string;
@@ -25,6 +28,9 @@ export function registerSend(program: Command): void {
     .option('--pretty', 'with --dry-run: print requests for people, coloured')
     .option('--failed <file>', 'where failed events go (NDJSON); default hubspot-actions-failed-<time>.ndjson when any fail')
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
+    .option('--force-resume', 'resume from --checkpoint although the mapping file or the input data changed since it was written')
+    .option('--outcomes <file>', "write each event's outcome (file, line, messageId, delivered/skipped/failed, reasons) as NDJSON, once per event across resumed runs")
+    .option('--one-at-a-time', 'send strictly one event and one request at a time, no batching or merging: slow; the reference a batched run must end equal to')
     .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login)')
     .option('--profile <name>', 'stored login profile to use', 'default')
     .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')

@@ -1,21 +1,38 @@
-import { readFileSync, writeFileSync, renameSync, existsSync } from 'node:fs';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { UserError } from '../errors.js';
+import { replaceFile, type ReadAt } from './event-log-file.js';
+import { STDIN } from './read-lines.js';
 
 export interface Checkpoint {
   version: 1;
   /** The inputs of the run, in order: a resumed run must be given the same ones. */
   inputs: string[];
   mapping: string;
+  /** What the run was over, so a resume with another mapping or other data is refused. */
+  fingerprint?: Fingerprint;
   /** The first line not yet final: everything before it was delivered, skipped or written to the failed file. */
-  resumeAt?: { input: number; line: number };
+  resumeAt?: ReadAt;
   complete: boolean;
+  /**
+   * True when written after every request in flight had finished (end of input, Ctrl-C, the daily
+   * limit). False after a kill: writes made since the last save are not in `records`, and HubSpot's
+   * search may not show them yet, so a resumed run first waits out the index lag.
+   */
+  clean?: boolean;
   /** What later events need from earlier ones: contact ids by user and email, portal facts. */
   ids: Array<[string, string]>;
   /** Records recently found or created, so a resumed run does not create one HubSpot's search has not indexed yet. */
   records?: Array<[string, string]>;
   flags: string[];
   updatedAt: string;
+}
+
+export interface Fingerprint {
+  /** sha256 of the mapping file's text. */
+  mapping: string;
+  /** Per input: its size and a sha256 of its first 64 KiB (stdin: none). */
+  inputs: Array<{ size?: number; head?: string }>;
 }
 
 export function readCheckpoint(file: string): Checkpoint | undefined {
@@ -30,8 +47,26 @@ export function readCheckpoint(file: string): Checkpoint | undefined {
   return cp;
 }
 
-/** Same inputs, or the resume position would point into other data. */
-export function checkResumable(cp: Checkpoint, inputs: string[], file: string): void {
+export function fingerprint(mappingPath: string, inputs: readonly string[]): Fingerprint {
+  return {
+    mapping: sha256(readFileSync(mappingPath)),
+    inputs: inputs.map((name) => {
+      if (name === STDIN) return {};
+      try {
+        return { size: statSync(name).size, head: sha256(head(name)) };
+      } catch {
+        return {};
+      }
+    }),
+  };
+}
+
+/**
+ * Same inputs, same data, same mapping: otherwise the resume position would point into other data,
+ * or the lines before it were never sent through this mapping. `force` accepts other data and
+ * another mapping (not other inputs), for a file that was only appended to or a fixed mapping.
+ */
+export function checkResumable(cp: Checkpoint, inputs: readonly string[], now: Fingerprint, file: string, force: boolean): void {
   const same = cp.inputs.length === inputs.length && cp.inputs.every((p, i) => p === inputs[i]);
   if (!same) {
     throw new UserError(
@@ -39,16 +74,34 @@ export function checkResumable(cp: Checkpoint, inputs: string[], file: string): 
       'run with the same input files in the same order, or give a new --checkpoint path to start over',
     );
   }
+  if (!cp.fingerprint || force) return;
+  const differs: string[] = [];
+  if (cp.fingerprint.mapping !== now.mapping) differs.push(`the mapping file ${cp.mapping} changed`);
+  cp.fingerprint.inputs.forEach((was, i) => {
+    const is = now.inputs[i];
+    if (was.size !== is?.size || was.head !== is?.head) differs.push(`${inputs[i]} is not the file it was (size or first bytes differ)`);
+  });
+  if (differs.length) {
+    throw new UserError(
+      `the checkpoint ${file} was written for other data: ${differs.join('; ')}`,
+      'give a new --checkpoint path to start over, or --force-resume to resume anyway',
+    );
+  }
 }
 
 /** Written to a temporary file and renamed, so a kill leaves the old checkpoint or the new one, never half of one. */
 export function writeCheckpoint(file: string, cp: Checkpoint): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  replaceFile(file, JSON.stringify(cp) + '\n', 'checkpoint');
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function head(name: string): Buffer {
+  const fd = openSync(name, 'r');
   try {
-    writeFileSync(tmp, JSON.stringify(cp) + '\n', { mode: 0o600 });
-    renameSync(tmp, file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new UserError(`cannot write the checkpoint ${file} (${code})`, 'give --checkpoint a path in a folder that exists and that you can write to');
+    const buf = Buffer.alloc(64 * 1024);
+    return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
+  } finally {
+    closeSync(fd);
   }
 }

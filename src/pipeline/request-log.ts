@@ -2,7 +2,7 @@ import chalk, { type ChalkInstance } from 'chalk';
 import type { HubSpotRequest } from '../hubspot/transport.js';
 import { requestUrl } from '../hubspot/transport.js';
 import type { Op } from './schedule.js';
-import type { EventRecord } from './account.js';
+import type { EventRecord } from './ledger.js';
 
 /** One request as the dry-run prints it: what would be sent, for which input lines. */
 export interface LoggedRequest {

@@ -1,15 +1,24 @@
-import type { FailureDetail, OpHandle, PerformContext, RunMemory } from '../actions/types.js';
-import { HubSpotRunError } from '../errors.js';
-import type { MappingFile } from '../mapping/mapping-file.js';
-import type { Transport } from '../hubspot/transport.js';
+import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { RunMemory } from '../actions/types.js';
 import { RecentRecords } from '../actions/shared/recent-records.js';
-import { Accounts, type Counts, type EventRecord } from './account.js';
-import { checkResumable, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { HubSpotRunError, UserError } from '../errors.js';
+import type { Transport } from '../hubspot/transport.js';
+import type { MappingFile } from '../mapping/mapping-file.js';
+import { CheckpointKeeper } from './checkpoint-keeper.js';
+import { CheckpointLock } from './checkpoint-lock.js';
+import { checkResumable, fingerprint, readCheckpoint, type Checkpoint } from './checkpoint.js';
+import type { ReadAt } from './event-log-file.js';
 import { FailedEventsFile } from './failed-events.js';
-import { inputName, readLines, type ReadOptions, type ReadProgress } from './read-lines.js';
-import { describeRequest, type LoggedRequest } from './request-log.js';
-import { routeLine } from './route.js';
-import { Scheduler, type Op } from './schedule.js';
+import { EventLedger, type Counts, type EventRecord } from './ledger.js';
+import { OutcomesFile } from './outcomes-file.js';
+import { isBlank, parseEvent } from './parse-event.js';
+import { performer } from './perform.js';
+import { planEvent, type PlanStage } from './plan.js';
+import { inputName, readLines, STDIN, type ReadOptions, type ReadProgress } from './read-lines.js';
+import type { LoggedRequest } from './request-log.js';
+import { noRouteReason, route } from './route.js';
+import { Scheduler } from './schedule.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -19,16 +28,26 @@ export interface RunOptions {
   /** Receives every request before it is sent (the dry-run prints them). */
   onRequest?: (r: LoggedRequest) => void;
   failedPath?: string;
+  /** `--outcomes`: one line per event as it becomes final. */
+  outcomesPath?: string;
   checkpointPath?: string;
+  /** Resume although the mapping file or the inputs' data changed since the checkpoint was written. */
+  forceResume?: boolean;
   /** Live runs send a partial batch after this long; a dry-run over files waits for full ones. */
   partialAfterMs?: number;
   maxInFlight?: number;
   /** Events held unfinished at once; reading waits beyond it, which keeps memory flat. */
   maxPendingEvents?: number;
+  /** The reference mode: one event at a time, one request at a time, no batching, no merging. */
+  oneAtATime?: boolean;
+  /** How long HubSpot's search may take to show a write; a run resumed after a kill waits this long first. */
+  indexLagMs?: number;
   stdin?: ReadOptions['stdin'];
   /** Aborted to stop: reading ends, in-flight requests finish, the checkpoint is written. */
   stopSignal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /** Things worth telling a person while the run goes (a wait and its reason). */
+  onNotice?: (text: string) => void;
   /** A promise to wait on before reading on, while the output lags behind. */
   outputBackpressure?: () => Promise<void> | undefined;
   /** Each failed event, as it becomes final. */
@@ -41,12 +60,17 @@ export interface Progress {
   input: ReadProgress;
 }
 
+/** Why a run stopped before the end of its input. */
+export type StopReason = HubSpotRunError | UserError;
+
 export interface RunResult {
   counts: Counts;
+  /** Events read whose outcome is not final (a stopped run): they are resumed. */
+  unfinished: number;
   requestsByAction: Record<string, number>;
   requests: number;
   failedFile?: string;
-  stoppedBy?: HubSpotRunError;
+  stoppedBy?: StopReason;
   interrupted: boolean;
   resumedFrom?: { file: string; line: number };
   /** When the run stopped early: the first line not finished, from which a run must start again. */
@@ -56,135 +80,198 @@ export interface RunResult {
 
 /** read → route → map → plan → schedule → send → account, for one run. */
 export async function runPipeline(opts: RunOptions): Promise<RunResult> {
-  const memory: RunMemory = { ids: new Map(), records: new RecentRecords(), flags: new Set() };
-  const requestsByAction: Record<string, number> = {};
-  let requests = 0;
-  const failed = opts.failedPath ? new FailedEventsFile(opts.failedPath) : undefined;
-
-  let checkpoint: Checkpoint | undefined;
-  if (opts.checkpointPath) {
-    checkpoint = readCheckpoint(opts.checkpointPath);
-    if (checkpoint) {
-      checkResumable(checkpoint, opts.inputs, opts.checkpointPath);
-      for (const [k, v] of checkpoint.ids) memory.ids.set(k, v);
-      memory.records = new RecentRecords(undefined, checkpoint.records ?? []);
-      for (const f of checkpoint.flags) memory.flags.add(f);
-    }
+  refuseOverlaps(opts);
+  const lock = opts.checkpointPath && !opts.transport.readOnly ? CheckpointLock.take(opts.checkpointPath) : undefined;
+  try {
+    return await runLocked(opts);
+  } finally {
+    lock?.release();
   }
+}
 
-  const accounts = new Accounts({
-    onFinal: (rec: EventRecord) => {
-      if (rec.outcome !== 'failed') return;
-      failed?.write(rec);
-      opts.onFailed?.(rec);
+async function runLocked(opts: RunOptions): Promise<RunResult> {
+  const memory: RunMemory = { ids: new Map(), records: new RecentRecords(), flags: new Set() };
+  const checkpoint = opts.checkpointPath ? resumeFrom(opts, memory) : undefined;
+  const resumeAt: ReadAt | undefined = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
+  const failed = opts.failedPath ? new FailedEventsFile(opts.failedPath, opts.inputs, resumeAt) : undefined;
+  const outcomes = opts.outcomesPath ? new OutcomesFile(opts.outcomesPath, opts.inputs, resumeAt) : undefined;
+
+  let stoppedBy: StopReason | undefined;
+  const stop = new AbortController();
+  const stopWith = (err: unknown) => {
+    stoppedBy ??= err instanceof HubSpotRunError || err instanceof UserError ? err : new UserError(String(err));
+    stop.abort();
+  };
+  const ledger = new EventLedger({
+    onFinal: (rec) => {
+      try {
+        if (rec.outcome === 'failed') failed?.write(rec);
+        outcomes?.write(rec);
+      } catch (err) {
+        stopWith(err);
+        return false;
+      }
+      if (rec.outcome === 'failed') opts.onFailed?.(rec);
+      return true;
     },
   });
+  const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest });
   const scheduler = new Scheduler({
     maxInFlight: opts.maxInFlight ?? 8,
     partialAfterMs: opts.partialAfterMs,
+    oneAtATime: opts.oneAtATime,
     isFatal: (err) => err instanceof HubSpotRunError,
-    onSettled: (op) => accounts.opSettled(op),
-    perform: (lane, ops) => lane.action.perform(ops, performContext),
+    onSettled: (op) => ledger.opSettled(op, op.events),
+    perform: send.perform,
   });
 
-  const settle = (op: OpHandle, outcome: NonNullable<OpHandle['outcome']>) => {
-    op.outcome ??= outcome;
-  };
-  /** What every action's perform gets: one for the run, since it holds nothing per batch. */
-  const performContext: PerformContext = {
-    run: memory,
-    send: async (req, forOps) => {
-      const action = forOps[0]?.action ?? 'unknown';
-      requestsByAction[action] = (requestsByAction[action] ?? 0) + 1;
-      requests++;
-      opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
-      return opts.transport.send(req);
-    },
-    deliver: (op) => settle(op, { kind: 'delivered' }),
-    skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
-    fail: (op, error: FailureDetail) => settle(op, { kind: 'failed', error }),
-  };
-
-  let lastSave = 0;
-  let saveCost = 0;
-  const saveCheckpoint = (complete: boolean) => {
-    if (!opts.checkpointPath) return;
-    const began = Date.now();
-    writeCheckpoint(opts.checkpointPath, {
-      version: 1,
-      inputs: opts.inputs,
-      mapping: opts.mapping.path,
-      resumeAt: accounts.resumePoint() ?? checkpoint?.resumeAt,
-      complete,
-      ids: [...memory.ids],
-      records: memory.records.entries(),
-      flags: [...memory.flags],
-      updatedAt: new Date().toISOString(),
-    });
-    lastSave = Date.now();
-    saveCost = lastSave - began;
-  };
-  // Written once before anything is sent, so a checkpoint that cannot be written stops the run
-  // before it starts rather than in the middle.
-  if (!opts.transport.readOnly) saveCheckpoint(!!checkpoint?.complete);
-  // Once a second, but never more than a tenth of the time: the id map of a long backfill grows.
-  // A write failing later (disk full) is reported by the final write, not by crashing mid-run.
-  const checkpointTimer = opts.checkpointPath && !opts.transport.readOnly
-    ? setInterval(() => {
-        try {
-          if (Date.now() - lastSave >= saveCost * 10) saveCheckpoint(false);
-        } catch {
-          lastSave = Date.now();
-        }
-      }, 1000)
+  const keeper = opts.checkpointPath && !opts.transport.readOnly
+    ? new CheckpointKeeper({
+        path: opts.checkpointPath,
+        inputs: opts.inputs,
+        mapping: opts.mapping.path,
+        fingerprint: fingerprint(opts.mapping.path, opts.inputs),
+        memory,
+        resumePoint: () => ledger.resumePoint(),
+        startedAt: checkpoint?.resumeAt,
+        onFailure: stopWith,
+      })
     : undefined;
-  checkpointTimer?.unref();
+  keeper?.start(!!checkpoint?.complete);
   const input: ReadProgress = { bytesRead: 0 };
-  const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: accounts.counts, requests, input }), 250) : undefined;
+  const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: ledger.counts, requests: send.counts.total, input }), 250) : undefined;
   progressTimer?.unref();
+  const interruptedBy = opts.stopSignal;
+  const onInterrupt = () => stop.abort();
+  interruptedBy?.addEventListener('abort', onInterrupt, { once: true });
+  if (interruptedBy?.aborted) stop.abort();
 
-  const resumeAt = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
-  const maxPending = opts.maxPendingEvents ?? 20_000;
   let interrupted = false;
-  const route = { mappings: opts.mapping.mappings, settings: opts.mapping.settings, scheduler, accounts, latestOp: (alias: string) => scheduler.latestOp(alias) };
   try {
-    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress: input })) {
-      if (opts.stopSignal?.aborted || scheduler.stoppedBy) break;
-      routeLine(line, route);
-      if (accounts.unfinished >= maxPending) await scheduler.room(() => accounts.unfinished < maxPending / 2);
-      const lag = opts.outputBackpressure?.();
-      if (lag) await lag;
-    }
-    if (!opts.stopSignal?.aborted) {
-      const stop = opts.stopSignal;
-      let onAbort = () => undefined as void;
-      const aborted = new Promise<void>((resolve) => (onAbort = resolve));
-      stop?.addEventListener('abort', onAbort, { once: true });
-      await Promise.race([scheduler.drain(), aborted]);
-      stop?.removeEventListener('abort', onAbort);
-    }
-    if (opts.stopSignal?.aborted) interrupted = true;
-    // Stopped early (Ctrl-C, daily limit, credentials): the requests in flight finish first.
-    if (interrupted || scheduler.stoppedBy) await scheduler.quiesce();
+    if (checkpoint && !checkpoint.complete && !checkpoint.clean) await waitOutIndexLag(opts, stop.signal);
+    const readError = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal);
+    if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
+    if (readError) stopWith(readError);
+    interrupted = !!interruptedBy?.aborted;
+    // Stopped early (Ctrl-C, daily limit, a file that cannot be written): the requests in flight finish first.
+    if (stop.signal.aborted || scheduler.stoppedBy) await scheduler.quiesce();
   } finally {
-    if (checkpointTimer) clearInterval(checkpointTimer);
+    interruptedBy?.removeEventListener('abort', onInterrupt);
     if (progressTimer) clearInterval(progressTimer);
+    keeper?.stop();
     scheduler.stop();
   }
-  const stoppedBy = scheduler.stoppedBy instanceof HubSpotRunError ? scheduler.stoppedBy : undefined;
-  if (!opts.transport.readOnly) saveCheckpoint(!stoppedBy && !interrupted);
+  if (scheduler.stoppedBy instanceof HubSpotRunError) stoppedBy ??= scheduler.stoppedBy;
+  const finished = !stoppedBy && !interrupted;
+  try {
+    keeper?.finish({ complete: finished, clean: true });
+  } catch (err) {
+    stoppedBy ??= err as UserError;
+  }
   failed?.close();
-  const at = (p: { input: number; line: number }) => ({ file: inputName(opts.inputs[p.input] ?? ''), line: p.line });
-  const stopAt = stoppedBy || interrupted ? accounts.resumePoint() : undefined;
+  outcomes?.close();
+  const at = (p: ReadAt) => ({ file: inputName(opts.inputs[p.input] ?? ''), line: p.line });
+  const stopAt = finished ? undefined : ledger.resumePoint();
   return {
     unfinishedFrom: stopAt ? at(stopAt) : undefined,
-    counts: accounts.counts,
-    requestsByAction,
-    requests,
+    counts: ledger.counts,
+    unfinished: ledger.unfinished,
+    requestsByAction: send.counts.byAction,
+    requests: send.counts.total,
     failedFile: failed && failed.count > 0 ? failed.path : undefined,
     stoppedBy,
     interrupted,
     resumedFrom: resumeAt && !checkpoint?.complete ? at(resumeAt) : undefined,
     alreadyComplete: !!checkpoint?.complete,
   };
+}
+
+/**
+ * The read loop: each line through read → route → map → plan, handed to the scheduler. Reading
+ * waits while too many events are unfinished or the output lags. A read that fails (a truncated
+ * .gz) ends reading, not the run: the events already read are finished first.
+ */
+async function readAll(opts: RunOptions, resumeAt: ReadAt | undefined, progress: ReadProgress, stage: PlanStage, stop: AbortSignal): Promise<UserError | undefined> {
+  const { ledger, scheduler } = stage;
+  const maxPending = opts.oneAtATime ? 1 : opts.maxPendingEvents ?? 20_000;
+  try {
+    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress })) {
+      if (stop.aborted || scheduler.stoppedBy) break;
+      if (isBlank(line)) continue;
+      const rec = ledger.begin(line.input, { file: line.file, line: line.line });
+      const parsed = parseEvent(line);
+      rec.origin = parsed.origin;
+      if (!parsed.ok) {
+        rec.raw = parsed.raw;
+        ledger.fail(rec, { kind: 'invalid', message: parsed.reason });
+      } else {
+        rec.event = parsed.event;
+        rec.messageId = parsed.messageId;
+        rec.onlyMappings = parsed.onlyMappings;
+        const mappings = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings);
+        if (mappings.length) planEvent(rec, parsed.event, parsed.stableId, mappings, stage);
+        else ledger.skip(rec, noRouteReason(parsed.onlyMappings));
+      }
+      ledger.seal(rec);
+      if (ledger.unfinished >= maxPending) await scheduler.room(() => ledger.unfinished < Math.max(1, maxPending / 2));
+      const lag = opts.outputBackpressure?.();
+      if (lag) await lag;
+    }
+  } catch (err) {
+    if (err instanceof UserError) return err;
+    throw err;
+  }
+  return undefined;
+}
+
+function resumeFrom(opts: RunOptions, memory: RunMemory): Checkpoint | undefined {
+  const checkpoint = readCheckpoint(opts.checkpointPath!);
+  if (!checkpoint) return undefined;
+  checkResumable(checkpoint, opts.inputs, fingerprint(opts.mapping.path, opts.inputs), opts.checkpointPath!, !!opts.forceResume);
+  for (const [k, v] of checkpoint.ids) memory.ids.set(k, v);
+  memory.records = new RecentRecords(undefined, checkpoint.records ?? []);
+  for (const f of checkpoint.flags) memory.flags.add(f);
+  return checkpoint;
+}
+
+/**
+ * A run killed mid-write left records the checkpoint does not know and HubSpot's search may not
+ * show yet: searching for them at once would create them again. Waiting out the index lag makes
+ * the lookups of the resumed run see them.
+ */
+async function waitOutIndexLag(opts: RunOptions, stop: AbortSignal): Promise<void> {
+  const ms = opts.indexLagMs ?? 5000;
+  if (ms <= 0) return;
+  opts.onNotice?.(`The previous run on this checkpoint did not stop cleanly: waiting ${(ms / 1000).toFixed(1)} s for HubSpot's search to show its last writes before resuming.`);
+  await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), aborted(stop)]);
+}
+
+function aborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
+
+/** A file the run writes that is also one it reads, or two outputs on one path, would eat itself. */
+function refuseOverlaps(opts: RunOptions): void {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  const outputs = [
+    ['--failed', opts.failedPath],
+    ['--outcomes', opts.outcomesPath],
+    ['--checkpoint', opts.checkpointPath],
+  ].filter((o): o is [string, string] => !!o[1]);
+  const inputs = new Set(opts.inputs.filter((i) => i !== STDIN).map(real));
+  const seen = new Map<string, string>();
+  for (const [flag, file] of outputs) {
+    const p = real(file);
+    if (inputs.has(p)) throw new UserError(`${flag} ${file} is also an input of this run`, `give ${flag} another path: the run would read what it writes`);
+    const other = seen.get(p);
+    if (other) throw new UserError(`${flag} and ${other} name the same file ${file}`, 'give each its own path');
+    seen.set(p, flag);
+  }
 }

@@ -1,15 +1,21 @@
-import type { ActionDefinition, OpHandle, OpOutcome, PreparedOp } from '../actions/types.js';
+import type { ActionDefinition, PlannedOp } from '../actions/types.js';
+import type { OpHandle, OpOutcome } from '../model.js';
+import type { EventRecord } from './ledger.js';
+import { KeyIndex } from './key-index.js';
 
 /** An operation as the scheduler tracks it. */
 export interface Op<D = any> extends OpHandle<D> {
-  key?: string;
+  /** HubSpot state its requests look at, and state they may change (see PlannedOp). */
+  reads: Set<string>;
+  writes: Set<string>;
   lane: Lane;
   state: 'waiting' | 'ready' | 'inflight' | 'done';
   waitingOn: number;
   dependents: Op[];
-  aliases: string[];
   /** When it became ready: a partial batch is sent once its oldest op has waited long enough. */
   readyAt: number;
+  /** The input events it serves, several when later ones were merged into it. */
+  events: EventRecord[];
 }
 
 export interface Lane {
@@ -20,8 +26,8 @@ export interface Lane {
 }
 
 export interface SchedulerOptions {
-  /** Performs a batch; must settle every op (the scheduler fails any it leaves unsettled). */
-  perform(lane: Lane, ops: Op[]): Promise<void>;
+  /** Performs a batch and gives one outcome per op, in order. */
+  perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>;
   /** Called once per op when its outcome is final. */
   onSettled(op: Op): void;
   /** Errors that stop the whole run instead of failing a batch's events (daily limit, credentials). */
@@ -30,19 +36,25 @@ export interface SchedulerOptions {
   maxInFlight: number;
   /** A partial batch goes out after its oldest op waited this long (live runs); undefined: only on flush. */
   partialAfterMs?: number;
+  /**
+   * The reference mode: one op at a time, in submission order, one op a batch, never merged.
+   * What every other mode must end equal to.
+   */
+  oneAtATime?: boolean;
   now?: () => number;
 }
 
 /**
- * Turns prepared operations into batches, keeping the promises the design makes:
- * operations on one key take effect in input order (a later one merges into an unsent earlier one,
- * or waits for it); an operation waits for the operations it depends on (a company for its
- * contact); batches fill per lane up to the action's size, and partial ones go when flushed.
+ * Turns planned operations into batches so that HubSpot ends as if the events had been applied one
+ * at a time, in input order. The rule is general, by what each op reads and writes: an op waits for
+ * every earlier unsettled op whose writes meet its reads or whose reads meet its writes (and for its
+ * explicit `after`), so a lookup sees every earlier write and none of a later one, and ops sharing a
+ * batch never touch the same state. A later op merges into an unsent earlier one only when that
+ * earlier op is the only one it conflicts with and the action says the merge is equivalent.
  */
 export class Scheduler {
   private lanes = new Map<string, Lane>();
-  private lastByKey = new Map<string, Op>();
-  private byAlias = new Map<string, Op>();
+  private index = new KeyIndex<Op>();
   private inFlight = 0;
   private nextId = 1;
   private unsettled = 0;
@@ -54,52 +66,58 @@ export class Scheduler {
   private pumpQueued = false;
   private quietWaiters: Array<() => void> = [];
   private timer?: NodeJS.Timeout;
+  /** The reference mode's unsettled ops, oldest first. */
+  private inOrder: Op[] = [];
   private readonly now: () => number;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.now = opts.now ?? Date.now;
+    if (opts.oneAtATime) this.opts = { ...opts, maxInFlight: 1 };
   }
 
-  latestOp(alias: string): Op | undefined {
-    return this.byAlias.get(alias);
-  }
-
-  /** Adds an operation; returns the op that will carry it (an earlier one when merged). */
-  submit(action: ActionDefinition, mappingName: string, prepared: PreparedOp): Op {
-    const key = prepared.key;
-    const prev = key ? this.lastByKey.get(key) : undefined;
-    const after = (prepared.after ?? []) as Op[];
-    if (
-      prev && prev.state === 'ready' && action.merge && prev.lane.id === prepared.lane &&
-      after.every((d) => d.state === 'done')
-    ) {
-      prev.data = action.merge(prev.data, prepared.data);
-      this.alias(prev, prepared.aliases);
-      return prev;
-    }
-    const lane = this.lane(prepared.lane, action, prepared.batchSize);
+  /** Adds an operation for an event; returns the op that will carry it (an earlier one when merged). */
+  submit(action: ActionDefinition, mappingName: string, planned: PlannedOp, event: EventRecord): Op {
+    const reads = new Set(planned.reads);
+    const writes = new Set(planned.writes);
+    const deps = this.index.conflicts(reads, writes);
+    for (const d of (planned.after ?? []) as Op[]) if (d.state !== 'done') deps.add(d);
+    const merged = this.tryMerge(action, planned, deps, reads, writes, event);
+    if (merged) return merged;
+    const batchSize = this.opts.oneAtATime ? 1 : planned.batchSize;
     const op: Op = {
       id: this.nextId++,
       action: action.name,
       mappingName,
-      data: prepared.data,
-      key,
-      lane,
+      data: planned.data,
+      reads,
+      writes,
+      lane: this.lane(planned.lane, action, batchSize),
       state: 'waiting',
-      waitingOn: 0,
+      waitingOn: deps.size,
       dependents: [],
-      aliases: [],
       readyAt: 0,
+      events: [event],
     };
     this.unsettled++;
-    const deps = new Set<Op>(after.filter((d) => d.state !== 'done'));
-    if (prev && prev.state !== 'done') deps.add(prev);
     for (const d of deps) d.dependents.push(op);
-    op.waitingOn = deps.size;
-    if (key) this.lastByKey.set(key, op);
-    this.alias(op, prepared.aliases);
+    this.index.add(op, reads, writes);
+    if (this.opts.oneAtATime) this.inOrder.push(op);
     if (op.waitingOn === 0) this.makeReady(op);
     return op;
+  }
+
+  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord): Op | undefined {
+    if (this.opts.oneAtATime || deps.size !== 1 || !action.merge) return undefined;
+    const [prev] = deps as unknown as [Op];
+    if ((prev.state !== 'ready' && prev.state !== 'waiting') || prev.lane.id !== planned.lane) return undefined;
+    const data = action.merge(prev.data, planned.data);
+    if (data === undefined) return undefined;
+    prev.data = data;
+    for (const k of reads) prev.reads.add(k);
+    for (const k of writes) prev.writes.add(k);
+    this.index.add(prev, reads, writes);
+    prev.events.push(event);
+    return prev;
   }
 
   /** Sends partial batches too, until the next `resume()`: at end of input or while reading waits. */
@@ -143,13 +161,6 @@ export class Scheduler {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
-  }
-
-  private alias(op: Op, aliases: string[] | undefined): void {
-    for (const a of aliases ?? []) {
-      this.byAlias.set(a, op);
-      op.aliases.push(a);
-    }
   }
 
   private lane(id: string, action: ActionDefinition, batchSize: number): Lane {
@@ -196,6 +207,7 @@ export class Scheduler {
   /** Dispatches what may go: full batches first, then partial ones when flushing or when old enough. */
   private pump(): void {
     if (this.fatal || this.halted) return;
+    if (this.opts.oneAtATime) return this.pumpInOrder();
     const lanes = [...this.lanes.values()];
     for (const lane of lanes) {
       while (this.inFlight < this.opts.maxInFlight && lane.ready.length >= lane.batchSize) this.dispatch(lane);
@@ -208,12 +220,22 @@ export class Scheduler {
     }
   }
 
+  /** The reference mode sends the oldest unsettled op once it is ready, whatever its lane. */
+  private pumpInOrder(): void {
+    while (this.inOrder.length && this.inOrder[0]!.state === 'done') this.inOrder.shift();
+    const oldest = this.inOrder[0];
+    if (this.inFlight > 0 || oldest?.state !== 'ready') return;
+    oldest.lane.ready.splice(oldest.lane.ready.indexOf(oldest), 1);
+    oldest.lane.ready.unshift(oldest);
+    this.dispatch(oldest.lane);
+  }
+
   private dispatch(lane: Lane): void {
     const batch = lane.ready.splice(0, lane.batchSize);
     for (const op of batch) op.state = 'inflight';
     this.inFlight++;
     this.opts.perform(lane, batch).then(
-      () => this.finish(batch),
+      (outcomes) => this.finish(batch, outcomes),
       (err: unknown) => {
         if (this.opts.isFatal?.(err)) {
           // The run stops; these ops stay unfinished so the checkpoint keeps their events for the resumed run.
@@ -223,16 +245,15 @@ export class Scheduler {
           this.wakeAll();
           return;
         }
-        for (const op of batch) if (!op.outcome) op.outcome = internalFailure(err);
-        this.finish(batch);
+        this.finish(batch, batch.map(() => internalFailure(err)));
       },
     );
   }
 
-  private finish(batch: Op[]): void {
+  private finish(batch: Op[], outcomes: OpOutcome[]): void {
     this.inFlight--;
     for (const w of this.quietWaiters.splice(0)) w();
-    for (const op of batch) this.settle(op);
+    batch.forEach((op, i) => this.settle(op, outcomes[i] ?? NO_OUTCOME));
     if (!this.fatal) this.pump();
   }
 
@@ -241,12 +262,11 @@ export class Scheduler {
     for (const w of this.roomWaiters.splice(0)) w.resolve();
   }
 
-  private settle(op: Op): void {
-    if (!op.outcome) op.outcome = { kind: 'failed', error: { kind: 'internal', message: 'internal error: the action gave this operation no outcome' } };
+  private settle(op: Op, outcome: OpOutcome): void {
+    op.outcome = outcome;
     op.state = 'done';
     this.unsettled--;
-    if (op.key && this.lastByKey.get(op.key) === op) this.lastByKey.delete(op.key);
-    for (const a of op.aliases) if (this.byAlias.get(a) === op) this.byAlias.delete(a);
+    this.index.remove(op);
     this.opts.onSettled(op);
     for (const d of op.dependents) if (--d.waitingOn === 0) this.makeReady(d);
     op.dependents = [];
@@ -256,6 +276,8 @@ export class Scheduler {
     }
   }
 }
+
+const NO_OUTCOME: OpOutcome = { kind: 'failed', error: { kind: 'internal', message: 'internal error: the action gave this operation no outcome' } };
 
 function internalFailure(err: unknown): OpOutcome {
   return { kind: 'failed', error: { kind: 'internal', message: `internal error: ${err instanceof Error ? err.message : String(err)}` } };

@@ -8,7 +8,7 @@ import type { Transport } from '../hubspot/transport.js';
 import { loadMappingFile } from '../mapping/mapping-file.js';
 import { formatProblem } from '../mapping/problems.js';
 import type { SendFlags } from '../commands/send.js';
-import type { EventRecord } from './account.js';
+import type { EventRecord } from './ledger.js';
 import { LineWriter } from './output.js';
 import { prettyRequest } from './request-log.js';
 import { runPipeline } from './run.js';
@@ -46,7 +46,7 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
       token: flags.token,
       profile: flags.profile,
       rate: positive(flags.rate, '--rate'),
-      concurrency: positive(flags.concurrency, '--concurrency'),
+      concurrency: flags.oneAtATime ? 1 : positive(flags.concurrency, '--concurrency'),
     });
   }
   const color = chalk.level > 0 && !process.env.NO_COLOR && process.stdout.isTTY ? chalk : new Chalk({ level: 0 });
@@ -84,6 +84,11 @@ export async function runSend(files: string[], flags: SendFlags): Promise<number
       baseUrl,
       failedPath,
       checkpointPath: flags.checkpoint,
+      forceResume: flags.forceResume,
+      outcomesPath: flags.outcomes,
+      oneAtATime: flags.oneAtATime,
+      indexLagMs: indexLagMs(),
+      onNotice: flags.quiet ? undefined : (text) => process.stderr.write(text + '\n'),
       partialAfterMs: dryRun && !inputs.includes(STDIN) ? undefined : 300,
       onRequest: dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
       onFailed: reportFailure,
@@ -129,6 +134,12 @@ function checkWritableFolder(file: string, flag: string): void {
   } catch {
     throw new UserError(`cannot write ${file}: its folder ${dir} does not exist or is not writable`, `give ${flag} a path in a folder you can write to; nothing was sent`);
   }
+}
+
+/** HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: how long HubSpot's search may take to show a write. */
+function indexLagMs(): number | undefined {
+  const n = Number(process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS);
+  return process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function positive(value: string | undefined, flag: string): number | undefined {

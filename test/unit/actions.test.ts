@@ -15,7 +15,7 @@ function prepare(m: Mapping, event: any, hubId?: string, extra: Partial<PrepareC
   const mapped = mapEvent(m, event);
   if (!mapped.ok) return { error: mapped.message, field: mapped.field };
   try {
-    return m.action.prepare(mapped.payload, { settings: { hubId }, event, mappingName: m.name, messageId: event.messageId ?? 'x', latestOp: () => undefined, ...extra });
+    return m.action.prepare!(mapped.payload, { settings: { hubId }, event, mappingName: m.name, messageId: event.messageId ?? 'x', latestOp: () => undefined, ...extra });
   } catch (err) {
     if (err instanceof PayloadError) return { error: err.message, field: err.field };
     throw err;

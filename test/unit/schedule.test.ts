@@ -1,28 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { Scheduler, type Op } from '../../src/pipeline/schedule.js';
 import type { ActionDefinition } from '../../src/actions/types.js';
+import type { EventRecord } from '../../src/pipeline/ledger.js';
 
 /** A stand-in action that records the batches it performs: the scheduler is pure logic. */
-function recorder(opts: { merge?: boolean } = {}) {
+function recorder(opts: { merge?: (a: any, b: any) => any; oneAtATime?: boolean } = {}) {
   const batches: string[][] = [];
   const action = {
     name: 'upsertContact',
-    merge: opts.merge ? (a: any, b: any) => ({ v: [...a.v, ...b.v] }) : undefined,
+    merge: opts.merge,
     perform: async (ops: Op[]) => {
       batches.push(ops.map((o) => o.data.v.join('+')));
       await new Promise((r) => setTimeout(r, 5));
-      for (const o of ops) o.outcome = { kind: 'delivered' };
+      return ops.map(() => ({ kind: 'delivered' }));
     },
   } as unknown as ActionDefinition;
   const settled: string[] = [];
   const s = new Scheduler({
     maxInFlight: 4,
-    perform: (lane, ops) => lane.action.perform(ops, {} as any),
+    oneAtATime: opts.oneAtATime,
+    perform: async (lane, ops) => (await lane.action.perform(ops, {} as any)) as any,
     onSettled: (op) => settled.push(op.data.v.join('+')),
   });
-  const add = (v: string, key?: string, after: Op[] = [], lane = 'l', batchSize = 3) => s.submit(action, 'm', { data: { v: [v] }, key, after, lane, batchSize });
-  return { s, add, batches, settled };
+  const rec = {} as EventRecord;
+  const add = (v: string, keys: { reads?: string[]; writes?: string[] } = {}, after: Op[] = [], lane = 'l', batchSize = 3) =>
+    s.submit(action, 'm', { data: { v: [v] }, reads: keys.reads ?? [], writes: keys.writes ?? [], after, lane, batchSize }, rec);
+  /** An upsert of one record: it reads and writes its identity. */
+  const on = (k: string, extra: string[] = []) => ({ reads: [k], writes: [k, ...extra] });
+  return { s, add, on, batches, settled };
 }
+
+const concat = (a: any, b: any) => ({ v: [...a.v, ...b.v] });
+const tick = () => new Promise((r) => setTimeout(r, 0));
 
 describe('Scheduler', () => {
   it('fills batches up to the size and sends the rest on flush', async () => {
@@ -32,31 +41,78 @@ describe('Scheduler', () => {
     expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
   });
 
-  it('merges a later op on the same key into an unsent one, in input order', async () => {
-    const { s, add, batches } = recorder({ merge: true });
-    const first = add('a1', 'k');
-    const merged = add('a2', 'k');
-    add('b', 'other');
+  it('merges a later op on the same record into an unsent one, in input order', async () => {
+    const { s, add, on, batches } = recorder({ merge: concat });
+    const first = add('a1', on('k'));
+    const merged = add('a2', on('k'));
+    add('b', on('other'));
     expect(merged).toBe(first);
     await s.drain();
     expect(batches).toEqual([['a1+a2', 'b']]);
   });
 
-  it('makes an op on a key wait for the one in flight, without merging', async () => {
-    const { s, add, batches } = recorder({ merge: true });
-    add('a1', 'k', [], 'l', 1);
-    await new Promise((r) => setTimeout(r, 0)); // a1 is dispatched
-    add('a2', 'k', [], 'l', 1);
+  it('keeps two ops apart, in order, when the action says their merge would not be equivalent', async () => {
+    const { s, add, on, batches } = recorder({ merge: () => undefined });
+    const first = add('a1', on('k'));
+    const second = add('a2', on('k'));
+    expect(second).not.toBe(first);
     await s.drain();
     expect(batches).toEqual([['a1'], ['a2']]);
   });
 
-  it('holds an op until the ops it depends on have settled', async () => {
-    const { s, add, settled } = recorder();
-    const contact = add('contact', 'c', [], 'contacts', 100);
-    add('company', 'g', [contact], 'companies', 1);
+  it('does not merge across an op in between that touches the same state', async () => {
+    const { s, add, on, batches } = recorder({ merge: concat });
+    add('c1', on('contacts:email=a'), [], 'contacts');
+    add('deal', { reads: ['contacts:email=a'], writes: ['deals:id=1'] }, [], 'deals');
+    const later = add('c2', on('contacts:email=a'), [], 'contacts');
+    expect(later.data.v).toEqual(['c2']);
+    await s.drain();
+    expect(batches).toEqual([['c1'], ['deal'], ['c2']]);
+  });
+
+  it('makes an op on a record wait for the one in flight, without merging', async () => {
+    const { s, add, on, batches } = recorder({ merge: concat });
+    add('a1', on('k'), [], 'l', 1);
+    await tick(); // a1 is dispatched
+    add('a2', on('k'), [], 'l', 1);
+    await s.drain();
+    expect(batches).toEqual([['a1'], ['a2']]);
+  });
+
+  it('makes a lookup wait for an earlier write of what it reads, and a later write wait for the lookup', async () => {
+    const { s, add, on, settled } = recorder();
+    add('contact', on('contacts:email=a'), [], 'contacts', 100);
+    add('deal', { reads: ['contacts:email=a'], writes: ['deals:order=1'] }, [], 'deals', 100);
+    add('contact again', on('contacts:email=a'), [], 'contacts', 100);
+    await s.drain();
+    expect(settled).toEqual(['contact', 'deal', 'contact again']);
+  });
+
+  it('lets writes of the same property value share a batch: only a read of it orders them', async () => {
+    const { s, add, batches } = recorder();
+    add('d1', { reads: ['deals:order=1'], writes: ['deals:order=1', 'deals:stage=won'] });
+    add('d2', { reads: ['deals:order=2'], writes: ['deals:order=2', 'deals:stage=won'] });
+    add('search', { reads: ['deals:stage=won'], writes: [] });
+    await s.drain();
+    expect(batches).toEqual([['d1', 'd2'], ['search']]);
+  });
+
+  it('holds an op until its explicit dependencies have settled', async () => {
+    const { s, add, on, settled } = recorder();
+    const contact = add('contact', on('c'), [], 'contacts', 100);
+    add('company', on('g'), [contact], 'companies', 1);
     await s.drain();
     expect(settled).toEqual(['contact', 'company']);
+  });
+
+  it('in the reference mode sends one op at a time, oldest first, whatever its lane, and never merges', async () => {
+    const { s, add, on, batches } = recorder({ merge: concat, oneAtATime: true });
+    add('a', on('k'), [], 'x', 100);
+    add('b', {}, [], 'y', 100);
+    add('c', on('k'), [], 'x', 100);
+    add('d', {}, [], 'x', 100);
+    await s.drain();
+    expect(batches).toEqual([['a'], ['b'], ['c'], ['d']]);
   });
 
   it('room() sends partial batches and waits until enough have settled', async () => {
@@ -68,7 +124,7 @@ describe('Scheduler', () => {
     const orig = batches.length;
     await new Promise((r) => setTimeout(r, 20));
     pending = 0;
-    add('c', undefined, [], 'other', 1);
+    add('c', {}, [], 'other', 1);
     await waited;
     expect(orig).toBe(0);
     expect(batches[0]).toEqual(['a', 'b']);

@@ -57,6 +57,7 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
   description: 'Create or update a contact in HubSpot, keyed by email.',
   defaultTrigger: 'type = "identify"',
   fields,
+  provides: 'contact',
   prepare(payload, ctx) {
     const batched = payload.enable_batching === true;
     const key = payload.email.trim().toLowerCase();

@@ -1,6 +1,4 @@
-import type { FailureDetail } from '../actions/types.js';
-import type { SegmentEvent, Source } from '../model.js';
-import type { Op } from './schedule.js';
+import type { FailureDetail, OpOutcome, SegmentEvent, Source } from '../model.js';
 
 export type EventOutcome = 'delivered' | 'skipped' | 'failed';
 
@@ -18,6 +16,8 @@ export interface EventRecord {
   /** The parsed event, or the raw text of a line that is not a JSON object: the failed file keeps it. */
   event?: SegmentEvent;
   raw?: string;
+  /** Where the event was first read, when this line came from a failed-events file. */
+  origin?: Source & { messageId?: string };
   /** Mappings to retry only, when the line came from a failed-events file. */
   onlyMappings?: string[];
   pendingOps: number;
@@ -26,6 +26,8 @@ export interface EventRecord {
   skips: string[];
   delivered: number;
   outcome?: EventOutcome;
+  /** Final, but recording it failed (the failed file could not be written): it stays unfinished. */
+  unrecorded?: boolean;
 }
 
 export interface Counts {
@@ -38,23 +40,34 @@ export interface Counts {
   failedByReason: Record<string, number>;
 }
 
-export interface AccountOptions {
-  onFinal(rec: EventRecord): void;
+export interface LedgerOptions {
+  /**
+   * Records a final event (failed file, outcomes). Returning false means it could not be recorded
+   * (a write failed): the event stays unfinished, so the checkpoint never counts it.
+   */
+  onFinal(rec: EventRecord): boolean;
+}
+
+/** What the ledger needs of an operation: how it ended, for which mapping and action. */
+export interface SettledOp {
+  mappingName: string;
+  action: string;
+  outcome?: OpOutcome;
 }
 
 /**
- * Every event's fate: it stays open while any of its operations is unsettled and ends as exactly
- * one of delivered, skipped (with a reason) or failed. The low-water mark, the first event not yet
- * final, is where a resumed run starts.
+ * The event ledger: every event's fate. An event stays open while any of its operations is
+ * unsettled and ends as exactly one of delivered, skipped (with a reason) or failed. The low-water
+ * mark, the first event not yet final, is where a resumed run starts.
  */
-export class Accounts {
+export class EventLedger {
   readonly counts: Counts = { read: 0, delivered: 0, skipped: 0, failed: 0, matchedByMapping: {}, skippedByReason: {}, failedByReason: {} };
   private open = new Map<number, EventRecord>();
   private low = 0;
   private nextSeq = 0;
   private lastSource?: { input: number; line: number };
 
-  constructor(private readonly opts: AccountOptions) {}
+  constructor(private readonly opts: LedgerOptions) {}
 
   begin(input: number, source: Source): EventRecord {
     const rec: EventRecord = { seq: this.nextSeq++, input, source, pendingOps: 0, sealed: false, failures: [], skips: [], delivered: 0 };
@@ -68,9 +81,9 @@ export class Accounts {
     this.counts.matchedByMapping[mapping] = (this.counts.matchedByMapping[mapping] ?? 0) + 1;
   }
 
-  attach(rec: EventRecord, op: Op & { events?: EventRecord[] }): void {
+  /** The event waits for one more operation; `opSettled(op, [rec, …])` ends the wait. */
+  attach(rec: EventRecord): void {
     rec.pendingOps++;
-    (op.events ??= []).push(rec);
   }
 
   fail(rec: EventRecord, failure: EventFailure): void {
@@ -87,16 +100,15 @@ export class Accounts {
     this.maybeFinal(rec);
   }
 
-  opSettled(op: Op & { events?: EventRecord[] }): void {
+  opSettled(op: SettledOp, events: readonly EventRecord[]): void {
     const outcome = op.outcome!;
-    for (const rec of op.events ?? []) {
+    for (const rec of events) {
       if (outcome.kind === 'delivered') rec.delivered++;
       else if (outcome.kind === 'skipped') rec.skips.push(outcome.reason);
       else rec.failures.push({ ...outcome.error, mapping: op.mappingName, action: op.action });
       rec.pendingOps--;
       this.maybeFinal(rec);
     }
-    op.events = undefined;
   }
 
   /** Where a resumed run must start: the first event not final, or just past the last line read. */
@@ -111,28 +123,33 @@ export class Accounts {
   }
 
   private maybeFinal(rec: EventRecord): void {
-    if (!rec.sealed || rec.pendingOps > 0 || rec.outcome) return;
-    const c = this.counts;
-    if (rec.failures.length) {
-      rec.outcome = 'failed';
-      c.failed++;
-      for (const f of rec.failures) {
-        const reason = f.kind === 'hubspot' ? `HubSpot ${f.status ?? ''} ${f.category ?? ''}`.replace(/\s+/g, ' ').trim() : f.kind === 'invalid' ? `invalid: ${f.message}` : f.kind;
-        c.failedByReason[reason] = (c.failedByReason[reason] ?? 0) + 1;
-      }
-    } else if (rec.delivered > 0) {
-      rec.outcome = 'delivered';
-      c.delivered++;
-    } else {
-      rec.outcome = 'skipped';
-      c.skipped++;
-      const reason = rec.skips[0] ?? 'no mapping matched';
-      c.skippedByReason[reason] = (c.skippedByReason[reason] ?? 0) + 1;
+    if (!rec.sealed || rec.pendingOps > 0 || rec.outcome || rec.unrecorded) return;
+    rec.outcome = rec.failures.length ? 'failed' : rec.delivered > 0 ? 'delivered' : 'skipped';
+    if (!this.opts.onFinal(rec)) {
+      rec.outcome = undefined;
+      rec.unrecorded = true;
+      return;
     }
-    this.opts.onFinal(rec);
+    const c = this.counts;
+    c[rec.outcome]++;
+    if (rec.outcome === 'failed') {
+      for (const f of rec.failures) bump(c.failedByReason, reasonOf(f));
+    } else if (rec.outcome === 'skipped') {
+      bump(c.skippedByReason, rec.skips[0] ?? 'no mapping matched');
+    }
     this.open.delete(rec.seq);
     if (rec.seq === this.low) {
       while (this.low < this.nextSeq && !this.open.has(this.low)) this.low++;
     }
   }
+
+}
+
+const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+
+/** Failures grouped by kind for the summary: no line numbers or positions, which the failed file has. */
+function reasonOf(f: EventFailure): string {
+  if (f.kind === 'hubspot') return `HubSpot ${f.status ?? ''} ${f.category ?? ''}`.replace(/\s+/g, ' ').trim();
+  if (f.kind === 'invalid') return `invalid: ${f.message.replace(/^line \d+ /, '').replace(/ \([^)]*\)$/, '')}`;
+  return f.kind;
 }

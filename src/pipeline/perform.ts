@@ -1,0 +1,47 @@
+import type { PerformContext, RunMemory } from '../actions/types.js';
+import type { OpHandle, OpOutcome } from '../model.js';
+import type { Transport } from '../hubspot/transport.js';
+import { describeRequest, type LoggedRequest } from './request-log.js';
+import type { Lane, Op } from './schedule.js';
+
+export interface RequestCounts {
+  total: number;
+  byAction: Record<string, number>;
+}
+
+/**
+ * The send stage: performs a batch with its action over the run's transport, counting every
+ * request by action and showing it to `onRequest` (the dry-run prints it) before it goes.
+ */
+export function performer(opts: {
+  memory: RunMemory;
+  transport: Transport;
+  baseUrl: string;
+  onRequest?: (r: LoggedRequest) => void;
+}): { perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>; counts: RequestCounts } {
+  const counts: RequestCounts = { total: 0, byAction: {} };
+  const settle = (op: OpHandle, outcome: OpOutcome) => {
+    op.outcome ??= outcome;
+  };
+  /** One for the run: it holds nothing per batch. */
+  const ctx: PerformContext = {
+    run: opts.memory,
+    send: async (req, forOps) => {
+      const action = forOps[0]?.action ?? 'unknown';
+      counts.byAction[action] = (counts.byAction[action] ?? 0) + 1;
+      counts.total++;
+      opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
+      return opts.transport.send(req);
+    },
+    deliver: (op) => settle(op, { kind: 'delivered' }),
+    skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
+    fail: (op, error) => settle(op, { kind: 'failed', error }),
+  };
+  return {
+    counts,
+    async perform(lane, ops) {
+      const given = await lane.action.perform(ops, ctx);
+      return Array.isArray(given) ? given : ops.map((op) => op.outcome!);
+    },
+  };
+}

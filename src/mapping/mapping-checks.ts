@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, type Node } from 'yaml';
 import { actions, actionNames, isActionName } from '../actions/index.js';
 import type { ActionDefinition, DestinationSettings } from '../actions/types.js';
 import { compileTrigger, isTriggerProblem, type CompiledTrigger } from './trigger.js';
@@ -20,7 +20,8 @@ export function hintFor(word: string, candidates: string[]): string {
 
 /** Reports each key of the map at `path` that is not one of `valid`, with the nearest valid one. */
 export function checkKeys(src: YamlSource, path: (string | number)[], valid: string[], message: (key: string) => string): void {
-  const map = src.node(path);
+  const node = src.node(path);
+  const map = isAlias(node) ? node.resolve(src.doc) : node;
   if (!isMap(map)) return;
   for (const item of map.items) {
     const key = String(isScalar(item.key) ? item.key.value : item.key);

@@ -69,7 +69,7 @@ function firstEventLine(text: string): number | undefined {
 function readFile(src: YamlSource): MappingFile | undefined {
   const root = src.doc.contents;
   if (!isMap(root)) {
-    src.error(root, 'the mapping file must be a YAML map with `version`, `settings` and `mappings`');
+    src.error(root, 'the mapping file must be a YAML map with `version`, `settings` and `mappings`', 'start from mappings.example.yaml');
     return undefined;
   }
   checkKeys(src, [], TOP_KEYS, (key) => `unknown top-level key "${key}"`);
@@ -108,7 +108,7 @@ function readSettings(src: YamlSource, value: unknown): DestinationSettings {
   if (value === undefined || value === null) return {};
   const node = src.node(['settings']);
   if (typeof value !== 'object' || Array.isArray(value)) {
-    src.error(node, '`settings` must be a map');
+    src.error(node, '`settings` must be a map', 'e.g. settings: { hubId: "1234567" }');
     return {};
   }
   checkKeys(src, ['settings'], SETTING_KEYS, (key) => `unknown setting "${key}"`);

@@ -40,6 +40,13 @@ describe('mapping file validation', () => {
     expect(ms).toEqual(['m.yaml:6:5: duplicate mapping name "a" (first used on line 4)\n  hint: each mapping needs its own name: it labels every request and error']);
   });
 
+  it('gives every problem a hint', () => {
+    const p = check('version: 1\nsettings: 3\nmappings:\n  - name: a\n    action: upsertContact\n    enabled: yes\n    trigger: 3\n    fields: [1]\n  - 7\n  - name: b\n    action: upsertContact\n    fields:\n      enable_batching: "no"\n').problems;
+    expect(p).toHaveLength(6);
+    expect(p.filter((x) => !x.hint)).toEqual([]);
+    expect(check('- just a list\n').problems.filter((x) => !x.hint)).toEqual([]);
+  });
+
   it('names an unknown action with the nearest valid one', () => {
     const [m] = messages('version: 1\nmappings:\n  - name: a\n    action: upsertContacts\n');
     expect(m).toBe('m.yaml:4:13: mapping "a": unknown action "upsertContacts"\n  hint: did you mean "upsertContact"? Valid keys: sendCustomBehavioralEvent, upsertContact, upsertCompany, upsertCustomObjectRecord');

@@ -20,7 +20,8 @@ export interface ValidateOptions {
   events?: string;
 }
 
-export function registerValidate(program: Command): void {
+/** `io`: the entry point's IO service (commands/io.ts on the cmd branch) once cli.ts passes it. */
+export function registerValidate(program: Command, io: ValidateIO = { stdout: process.stdout, stderr: process.stderr }): void {
   program
     .command('validate')
     .description('Check a mapping file: YAML, actions, fields, directives, triggers. Exits non-zero on any problem.')
@@ -29,7 +30,7 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the problems (and with --events, each event\'s outcome) as JSON on stdout')
     .option('--events <file>', 'sample events (NDJSON): show per event which triggers matched, what failed, and each payload; offline')
     .action(async (file: string | undefined, flags: { mapping?: string; json?: boolean; events?: string }) => {
-      await runValidate({ io: { stdout: process.stdout, stderr: process.stderr }, file, mapping: flags.mapping, json: flags.json, events: flags.events });
+      await runValidate({ io, file, mapping: flags.mapping, json: flags.json, events: flags.events });
     });
 }
 

@@ -23,7 +23,9 @@ export function lintTrigger(fql: string): TriggerWarning[] {
     if (t.type === 'string' && t.value.startsWith("'")) quoted.push({ value: t.value, at: Math.max(at, 0) });
   }
   if (!quoted.length) return [];
-  const fixed = fql.replace(/'((?:[^'\\]|\\.)*)'/g, (_, inner: string) => JSON.stringify(inner.replace(/\\'/g, "'")));
+  // Only the lexed single-quoted strings are rewritten: an apostrophe inside "O'Brien" stays.
+  let fixed = fql;
+  for (const q of [...quoted].reverse()) fixed = fixed.slice(0, q.at) + JSON.stringify(q.value.slice(1, -1).replace(/\\'/g, "'")) + fixed.slice(q.at + q.value.length);
   const words = quoted.map((q) => q.value).join(', ');
   return [
     {

@@ -92,13 +92,19 @@ export async function* readLines(inputs: string[], opts: ReadOptions = {}): Asyn
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
     let line = 0;
     try {
-      for await (const text of rl) {
+      for await (const raw of rl) {
         line++;
         if (line < skipBefore) continue;
+        // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the event.
+        const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
         yield { input, file, line, text };
       }
     } catch (err) {
-      throw new UserError(`reading ${file} failed after line ${line}: ${(err as Error).message}`, 'a truncated or corrupt .gz file stops here; the events before it were processed');
+      const later = inputs.slice(input + 1).map(inputName);
+      throw new UserError(
+        `reading ${file} failed after line ${line}: ${(err as Error).message}`,
+        `every event read before it was finished; the rest of ${file}${later.length ? ` and ${later.join(', ')}` : ''} was not read (a truncated or corrupt .gz stops here)`,
+      );
     } finally {
       rl.close();
     }

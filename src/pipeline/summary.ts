@@ -16,6 +16,7 @@ export function formatSummary(r: RunResult, opts: { dryRun: boolean; elapsedMs: 
   for (const [reason, n] of Object.entries(c.skippedByReason)) lines.push(`    ${reason}: ${n}`);
   lines.push(row(opts.dryRun ? 'invalid/failed' : 'failed', c.failed));
   for (const [reason, n] of Object.entries(c.failedByReason)) lines.push(`    ${reason}: ${n}`);
+  if (r.unfinished) lines.push(row('unfinished', r.unfinished));
   lines.push(`  requests ${verb}: ${r.requests}`);
   for (const [a, n] of Object.entries(r.requestsByAction)) lines.push(`    ${a}: ${n}`);
   if (r.failedFile) lines.push(`Failed events were written to ${r.failedFile} (send that file again with the same mapping to retry them).`);

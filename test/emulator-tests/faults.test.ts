@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../emulator/index.js';
-import { boot, client } from './helpers.js';
+import { boot, type client } from './helpers.js';
 
 let running: RunningEmulator[] = [];
 afterEach(async () => {

@@ -22,7 +22,7 @@ export function issueToken(ctx: Ctx, opts: IssueTokenOptions = {}): { access_tok
   return { access_token: access.token, refresh_token: refresh.token, expires_in: lifetime };
 }
 
-const NUMERIC: Array<keyof RuntimeConfig> = ['tenSecondlyLimit', 'searchPerSecond', 'accessTokenLifetimeSeconds', 'searchIndexLagMs', 'authCodeLifetimeSeconds'];
+const NUMERIC: Array<keyof RuntimeConfig> = ['tenSecondlyLimit', 'searchPerSecond', 'accessTokenLifetimeSeconds', 'searchIndexLagMs', 'searchIndexLagJitterMs', 'authCodeLifetimeSeconds'];
 const BOOLEAN: Array<keyof RuntimeConfig> = ['shuffleBatchResults', 'quiet', 'denyNextAuthorize'];
 
 function setConfig(req: ApiRequest, ctx: Ctx) {
@@ -62,6 +62,7 @@ export const controlRoutes: Route[] = [
   c('GET', 'dump', (_req, ctx) => json(200, dump(ctx.store))),
   c('GET', 'requests', (req, ctx) => json(200, ctx.log.snapshot(Number(req.query.get('last') ?? 200) || 200))),
   c('GET', 'faults', (_req, ctx) => json(200, ctx.faults.current)),
+  c('GET', 'stats', (_req, ctx) => json(200, { injected: ctx.faults.injected, ...ctx.log.stats() })),
   c('POST', 'faults', setFaults),
   c('POST', 'tokens', tokens),
   c('GET', 'config', (_req, ctx) => json(200, ctx.config)),

@@ -10,16 +10,32 @@ export interface EmulatorOptions {
   seed?: number;
   shuffleBatchResults?: boolean;
   searchIndexLagMs?: number;
+  /** Each write becomes searchable after searchIndexLagMs plus a seeded 0..jitter ms of its own. */
+  searchIndexLagJitterMs?: number;
   oauthApps?: OAuthApp[];
   quiet?: boolean;
 }
 
 export interface FaultOptions {
+  /** 500/502/503 answered before the handler runs: nothing was written. */
   errorRate?: number;
+  /** A lone TEN_SECONDLY_ROLLING 429, before the handler runs. */
   rate429?: number;
+  /** The connection is reset before the handler runs: nothing was written. */
   dropRate?: number;
+  /** The handler runs (the write is committed), then the connection is reset: the answer is lost. */
   dropAfterWriteRate?: number;
+  /** The handler runs (the write is committed), then 502 or 504 is answered instead of its result. */
+  errorAfterWriteRate?: number;
+  /** The handler runs (committed), then the answer is held `slowAfterWriteMs` (default 35 000) before it is sent. */
+  slowAfterWriteRate?: number;
+  slowAfterWriteMs?: number;
+  /** Chance that a request starts a 429 burst: it and every matching request for `burst429Ms` (default 1500) answer 429. */
+  burst429Rate?: number;
+  burst429Ms?: number;
+  /** Every matching request waits this long before anything else happens. */
   slowMs?: number;
+  /** Only requests whose "METHOD /path" matches this regex are faulted. */
   routes?: string;
 }
 
@@ -53,6 +69,7 @@ export interface RuntimeConfig {
   accessTokenLifetimeSeconds: number;
   shuffleBatchResults: boolean;
   searchIndexLagMs: number;
+  searchIndexLagJitterMs: number;
   quiet: boolean;
   /** The next /oauth/authorize answers as if the user clicked "deny". */
   denyNextAuthorize: boolean;
@@ -75,6 +92,7 @@ export function runtimeConfig(o: EmulatorOptions): RuntimeConfig {
     accessTokenLifetimeSeconds: o.accessTokenLifetimeSeconds ?? 1800,
     shuffleBatchResults: o.shuffleBatchResults ?? true,
     searchIndexLagMs: o.searchIndexLagMs ?? 0,
+    searchIndexLagJitterMs: o.searchIndexLagJitterMs ?? 0,
     quiet: o.quiet ?? false,
     denyNextAuthorize: false,
     authCodeLifetimeSeconds: 300,

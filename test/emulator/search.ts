@@ -98,9 +98,20 @@ function parseSort(raw: unknown): { prop: string; desc: boolean } | undefined {
   return undefined;
 }
 
-/** What search sees of a record: the newest write older than the index lag, if any. */
-function indexed(rec: CrmRecord, horizon: number): Record<string, string> | undefined {
-  for (let i = rec.searchHistory.length - 1; i >= 0; i--) if (rec.searchHistory[i]!.at <= horizon) return rec.searchHistory[i]!.props;
+/** A write's own extra lag in [0, jitter): a hash of the record and the write time, so repeatable. */
+function jitterOf(id: string, at: number, jitter: number): number {
+  if (jitter <= 0) return 0;
+  let h = 2166136261 ^ at;
+  for (const ch of `${id}|${at}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return ((h >>> 0) / 4294967296) * jitter;
+}
+
+/** What search sees of a record: the newest write that is through the index by now, if any. */
+function indexed(rec: CrmRecord, now: number, lag: number, jitter: number): Record<string, string> | undefined {
+  for (let i = rec.searchHistory.length - 1; i >= 0; i--) {
+    const snap = rec.searchHistory[i]!;
+    if (snap.at + lag + jitterOf(rec.id, snap.at, jitter) <= now) return snap.props;
+  }
   return undefined;
 }
 
@@ -115,11 +126,12 @@ function search(req: ApiRequest, ctx: Ctx) {
   const query = typeof body.query === 'string' ? body.query.toLowerCase() : '';
   const queryProps = QUERY_PROPERTIES[t.objectTypeId] ?? t.custom?.searchableProperties ?? [];
   const sort = parseSort(body.sorts);
-  const horizon = Date.now() - ctx.config.searchIndexLagMs;
+  const now = Date.now();
+  const { searchIndexLagMs: lag, searchIndexLagJitterMs: jitter } = ctx.config;
 
   const hits: Array<{ rec: CrmRecord; props: Record<string, string> }> = [];
   for (const rec of ctx.store.recordsOf(t.objectTypeId).values()) {
-    const props = rec.archived ? undefined : indexed(rec, horizon);
+    const props = rec.archived ? undefined : indexed(rec, now, lag, jitter);
     if (!props) continue;
     if (groups.length && !groups.some((g) => g.every((f) => matches(f, props)))) continue;
     if (query && !queryProps.some((p) => props[p]?.toLowerCase().includes(query))) continue;

@@ -139,11 +139,26 @@ async function handle(ctx: Ctx, hooks: ServerHooks, req: IncomingMessage, res: S
     return;
   }
   const { response, limitHeaders } = await run(match, apiReq, ctx, bad);
+  if (response.status === 429 && isObject(response.body) && response.body.policyName === 'DAILY') ctx.log.recordDailyRefusal();
   if (fault.kind === 'dropAfterWrite') {
     // The write happened; the client never learns it ("lost answer").
     log(0);
     req.socket.destroy();
     return;
+  }
+  if (fault.kind === 'errorAfterWrite') {
+    // The write happened; a gateway answers 502/504 as if it had not.
+    send(res, { status: fault.status, body: fault.body });
+    log(fault.status);
+    return;
+  }
+  if (fault.kind === 'slowAfterWrite') {
+    // The write happened; the answer comes after the client's timeout, if it is still listening.
+    await new Promise((r) => setTimeout(r, fault.ms).unref());
+    if (res.destroyed || req.socket.destroyed) {
+      log(0);
+      return;
+    }
   }
   send(res, response, limitHeaders);
   log(response.status);

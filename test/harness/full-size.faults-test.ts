@@ -1,0 +1,20 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { runHarness } from './harness.js';
+
+/** `npm run test:faults`: issue 9's harness at full size (HARNESS_EVENTS, default 20 000; HARNESS_TRIALS, default 10). */
+it('full size: one at a time, shipped, faulted and killed end in the same portal', async () => {
+  const events = Number(process.env.HARNESS_EVENTS ?? 20_000);
+  const killTrials = Number(process.env.HARNESS_TRIALS ?? 10);
+  const h = await runHarness({ events, seed: Number(process.env.HARNESS_SEED ?? 1), killTrials, log: (l) => console.log(l) });
+  console.log(h.table);
+  writeFileSync(path.join(h.dir, 'table.md'), h.table + '\n');
+  console.log(`table and logs in ${h.dir}`);
+  expect(h.support).toEqual({ oneAtATime: true, outcomes: true });
+  for (const r of h.results) {
+    expect(r.diff.equal, `${r.mode} ${r.trial}: ${r.diff.examples.join('\n')}`).toBe(true);
+    expect(r.outcomeProblems, `${r.mode} ${r.trial}: ${r.notes.join('; ')}`).toBe(0);
+    expect(r.outcomesDiffer, `${r.mode} ${r.trial}`).toBe(0);
+  }
+});

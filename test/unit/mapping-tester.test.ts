@@ -41,11 +41,10 @@ describe('mayBeMissing: can a mapped value come out empty for some event', () =>
   });
 });
 
-describe('lintTrigger: single-quoted FQL strings', () => {
+describe('doubleQuoted: a trigger rewritten without single-quoted strings', () => {
   it('rewrites only the single-quoted strings, leaving an apostrophe inside a double-quoted one', async () => {
-    const { lintTrigger } = await import('../../src/mapping/trigger-lint.js');
-    const [w] = lintTrigger(`traits.name = "O'Brien" and type = 'identify'`);
-    expect(w!.column).toBe(35);
-    expect(w!.hint).toBe(`strings take double quotes: trigger: 'traits.name = "O''Brien" and type = "identify"'`);
+    const { doubleQuoted } = await import('../../src/mapping/trigger-lint.js');
+    expect(doubleQuoted(`traits.name = "O'Brien" and type = 'identify'`)).toBe(`write 'identify' in double quotes: trigger: 'traits.name = "O''Brien" and type = "identify"'`);
+    expect(doubleQuoted('type = "identify"')).toBeUndefined();
   });
 });

@@ -1,17 +1,17 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { EXIT_CANNOT_RUN, formatError } from './errors.js';
-import { registerSend } from './commands/send.js';
+import { EXIT, exitCodeFor, formatError, Interrupted, Reported } from './errors.js';
+import { registerAuth, registerLogin, registerLogout } from './commands/auth/register.js';
+import { createFactory, type Factory } from './commands/factory.js';
+import { systemIO, type IOStreams } from './commands/io.js';
+import { registerSend } from './commands/send/register.js';
 import { registerValidate } from './commands/validate.js';
-import { registerLogin } from './commands/login.js';
-import { registerLogout } from './commands/logout.js';
-import { registerAuth } from './commands/auth.js';
 
 /**
  * Command files only declare their flags; each loads its heavy modules (mapping-kit, the HTTP
  * client) inside its action, so `--help` stays fast.
  */
-export function buildProgram(): Command {
+export function buildProgram(factory: Factory): Command {
   const program = new Command();
   program
     .name('hubspot-actions')
@@ -19,12 +19,19 @@ export function buildProgram(): Command {
       "Send Segment events (NDJSON) to HubSpot the way Segment's HubSpot Cloud Mode (Actions) destination does, from your own machine.",
     )
     .version(packageVersion())
-    .showHelpAfterError('(run with --help for usage)');
-  registerSend(program);
-  registerValidate(program);
-  registerLogin(program);
-  registerLogout(program);
-  registerAuth(program);
+    .showHelpAfterError('(run with --help for usage)')
+    // Before the commands are added, which copy it: commander would otherwise process.exit() on
+    // their --help, and the run would look unfinished.
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void factory.io.stdout.write(s),
+      writeErr: (s) => void factory.io.stderr.write(s),
+    });
+  registerSend(program, factory);
+  registerValidate(program, factory);
+  registerLogin(program, factory);
+  registerLogout(program, factory);
+  registerAuth(program, factory);
   return program;
 }
 
@@ -33,27 +40,34 @@ function packageVersion(): string {
   return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }
 
+/** The one place an outcome becomes an exit status and a message. */
+function finish(io: IOStreams, err: unknown): number {
+  if (err instanceof CommanderError) {
+    // Help and --version end in a CommanderError too; commander has printed what was needed.
+    return err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.cannotRun;
+  }
+  const message = formatError(err);
+  if (message !== undefined) io.stderr.write(`error: ${message}\n`);
+  return exitCodeFor(err);
+}
+
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  program.exitOverride();
+  const io = systemIO(process, () => process.exit(finish(io, new Reported(new Interrupted(true)))));
+  const program = buildProgram(createFactory(io));
   // Node ends the process when nothing is left to wait for, even if a command's promise never
   // settled: that must not pass for success.
   let settled = false;
   process.once('exit', (code) => {
     if (settled || code !== 0) return;
-    process.stderr.write('error: internal error: the command stopped before finishing; nothing after this point was done\n');
-    process.exitCode = EXIT_CANNOT_RUN;
+    io.stderr.write('error: internal error: the command stopped before finishing; nothing after this point was done\n');
+    process.exitCode = EXIT.cannotRun;
   });
   try {
     await program.parseAsync(argv);
-    settled = true;
+    process.exitCode = EXIT.ok;
   } catch (err) {
+    process.exitCode = finish(io, err);
+  } finally {
     settled = true;
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : EXIT_CANNOT_RUN;
-      return;
-    }
-    process.stderr.write(`error: ${formatError(err)}\n`);
-    process.exitCode = EXIT_CANNOT_RUN;
   }
 }

@@ -1,7 +1,9 @@
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
-import type { ActionName, FailureDetail, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
-export type { ActionName, FailureDetail, OpHandle, OpOutcome };
+import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
 import type { RecentRecords } from './shared/recent-records.js';
+
+// Until src/pipeline imports these from src/model.ts itself; nothing in src/actions uses them from here.
+export type { ActionName, FailureDetail, OpHandle, OpOutcome } from '../model.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
 export interface FieldDefinition {
@@ -15,37 +17,61 @@ export interface FieldDefinition {
   defaultObjectUI?: string;
 }
 
+type ValueOf<F extends FieldDefinition> = F['type'] extends 'string'
+  ? string
+  : F['type'] extends 'integer' | 'number'
+    ? number
+    : F['type'] extends 'boolean'
+      ? boolean
+      : F['type'] extends 'datetime'
+        ? string | number
+        : Record<string, unknown>;
+
+type RequiredKeys<Fs> = { [K in keyof Fs]: Fs[K] extends { required: true } ? K : never }[keyof Fs];
+
+/**
+ * The payload a validated mapping gives an action, derived from its field definitions so the two
+ * cannot drift apart: required fields are present, the others may be missing.
+ */
+export type PayloadOf<Fs extends Record<string, FieldDefinition>> = {
+  [K in RequiredKeys<Fs>]: ValueOf<Fs[K]>;
+} & {
+  [K in Exclude<keyof Fs, RequiredKeys<Fs>>]?: ValueOf<Fs[K]>;
+};
+
 export interface DestinationSettings {
   /** The portal's Hub ID, Segment's `portalId` setting: checks pe<hubId>_ event names. */
   hubId?: string;
 }
 
-/** What an action's `prepare` may read besides the payload. */
-export interface PrepareContext {
+/** What an action's `plan` may read besides the payload. */
+export interface PlanContext {
   settings: DestinationSettings;
   event: SegmentEvent;
   mappingName: string;
   /** The event's messageId, or a stable stand-in derived from its text when it has none. */
   messageId: string;
-  /** The upsertContact operation this same event produced earlier in mapping order, if any. */
-  contactOfSameEvent?: OpHandle;
-  /** The latest operation of the run registered under an alias (see PreparedOp.aliases). */
-  latestOp(alias: string): OpHandle | undefined;
+  /** The operation of each earlier mapping of the same event, by its action's `provides` name. */
+  sameEvent: ReadonlyMap<string, OpHandle>;
 }
 
-/** The plan an action makes for one payload: the key that orders it and what it waits for. */
-export interface PreparedOp<D = any> {
+/**
+ * The plan an action makes for one payload. Keys name HubSpot state as
+ * `<objectType>:<property>=<value lower-cased>` (see shared/keys.ts): the scheduler lets an op go
+ * only after every earlier unsettled op whose writes meet its reads or whose reads meet its writes.
+ */
+export interface PlannedOp<D = any> {
   data: D;
-  /** Operations on the same key take effect in input order; may be merged while unsent. */
-  key?: string;
-  /** Operations that must be settled first (the contact a company is associated with). */
+  /** Every key whose state the op's requests look at: its record's identity, searches, association targets. */
+  reads: string[];
+  /** Its record's identity keys and a key for every property value it sets. */
+  writes: string[];
+  /** Operations that must be settled first, beyond what the keys say (the same event's contact). */
   after?: OpHandle[];
   /** Several operations to send in one request, up to this many (1: one at a time). */
   batchSize: number;
   /** Operations sharing a lane may share a request. */
   lane: string;
-  /** Names later events can find this operation by (`user:<userId>`, `email:<email>`). */
-  aliases?: string[];
 }
 
 /**
@@ -81,9 +107,6 @@ export interface PlannedOp<D = any> {
 export interface PerformContext {
   /** Sends one request for these operations; the dry-run prints it with their sources. */
   send<T = any>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>>;
-  deliver(op: OpHandle): void;
-  skip(op: OpHandle, reason: string): void;
-  fail(op: OpHandle, error: FailureDetail): void;
   /** State shared by all operations of the run (ids learned, properties created). */
   run: RunMemory;
 }
@@ -92,7 +115,7 @@ export interface PerformContext {
 export interface RunMemory {
   /** Contact ids learned, by `user:<userId or anonymousId>` and `email:<email>`. */
   ids: Map<string, string>;
-  /** Records recently found or created, by their search values (HubSpot's search lags writes). */
+  /** Records recently found or written, by the property values they hold (HubSpot's search lags writes). */
   records: RecentRecords;
   /** Facts about the portal learned once (e.g. that segment_group_id exists). */
   flags: Set<string>;
@@ -105,18 +128,19 @@ export interface ActionDefinition<P = any, D = any> {
   /** Segment's default subscription; none means a trigger is required. */
   defaultTrigger?: string;
   fields: Record<string, FieldDefinition>;
-  /** Segment's checks on a validated payload, and the operation it becomes. Throws PayloadError. */
-  prepare?(payload: P, ctx: PrepareContext): PreparedOp<D>;
-  plan?(payload: P, ctx: PlanContext): PlannedOp<D>;
-  /** What this action's op is to later mappings of the same event (see PlanContext.sameEvent). */
+  /** The OAuth scopes its requests need (associations are covered by the scopes of both objects). */
+  scopes: readonly string[];
+  /** The name later mappings of the same event find this action's operation by (PlanContext.sameEvent). */
   provides?: string;
+  /** Segment's checks on a validated payload, and the operation it becomes. Throws PayloadError. */
+  plan(payload: P, ctx: PlanContext): PlannedOp<D>;
   /**
-   * Merges a later operation into an unsent earlier one on the same record, or gives undefined
-   * when applying the merged one would not end as applying both in order.
+   * One operation doing what `into` then `later` would, or undefined when applying the merged one
+   * would not give the same result as applying both in order (then they stay separate).
    */
   merge?(into: D, later: D): D | undefined;
-  /** Performs a batch of operations from one lane, settling every one of them. */
-  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<OpOutcome[] | void>;
+  /** Performs a batch of operations from one lane: one outcome per operation, in the same order. */
+  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<OpOutcome[]>;
   /** The action's own checks of a mapping's fields (defaults merged in), made before any event; problems are reported at a path below `fields`; `mayBeMissing` says whether a mapped value can come out empty for some event. */
   checkMapping?(fields: Readonly<Record<string, unknown>>, report: { settings: DestinationSettings; error(path: string[], message: string, hint?: string): void; warn(path: string[], message: string, hint?: string): void; mayBeMissing(value: unknown): boolean }): void;
 }

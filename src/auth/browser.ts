@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
  * Opens `url` in the user's browser without a dependency. Returns false when it did not try
  * (BROWSER=none); a browser that fails to start is ignored, since the URL is printed anyway.
  */
-export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function openBrowser(url: string, env: NodeJS.ProcessEnv): boolean {
   const command = browserCommand(url, env);
   if (!command) return false;
   try {

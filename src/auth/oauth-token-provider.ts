@@ -1,4 +1,4 @@
-import { HubSpotRunError } from '../errors.js';
+import { AuthRequired, HubSpotRunError } from '../errors.js';
 import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
 import type { OAuthProfile, TokenStore } from './token-store.js';
 import type { AccessTokenProvider } from './types.js';
@@ -24,8 +24,8 @@ export function loginAgainHint(profile: string): string {
 }
 
 /** Only a new login helps: the run stops, as for any other run-stopping HubSpot condition. */
-function loginNeeded(message: string, profile: string): HubSpotRunError {
-  return new HubSpotRunError(message, 'auth', loginAgainHint(profile));
+function loginNeeded(message: string, profile: string): AuthRequired {
+  return new AuthRequired(message, loginAgainHint(profile));
 }
 
 export interface RenewOutcome {

@@ -1,6 +1,6 @@
 import { paths } from '../hubspot/api.js';
 import { UserError } from '../errors.js';
-import { authRequest } from './http.js';
+import { plainRequest } from '../hubspot/plain-request.js';
 import type { AccessTokenProvider, CredentialSource } from './types.js';
 
 /** A service key, private-app token or any token given with --token / HUBSPOT_ACCESS_TOKEN: used as is. */
@@ -31,13 +31,13 @@ export interface StaticTokenCheck {
  */
 export async function verifyStaticToken(apiBaseUrl: string, token: string): Promise<StaticTokenCheck> {
   const headers = { authorization: `Bearer ${token}` };
-  const account = await authRequest(apiBaseUrl, paths.accountInfo(), { method: 'GET', headers });
+  const account = await plainRequest(apiBaseUrl, paths.accountInfo(), { method: 'GET', headers });
   if (account.status === 401) throw rejected(account.body);
   if (account.status === 200) {
     const portalId = account.body?.portalId;
     return { hubId: typeof portalId === 'number' ? portalId : undefined };
   }
-  const contacts = await authRequest(apiBaseUrl, `${paths.objects('contacts')}?limit=1`, { method: 'GET', headers });
+  const contacts = await plainRequest(apiBaseUrl, `${paths.objects('contacts')}?limit=1`, { method: 'GET', headers });
   if (contacts.status === 401) throw rejected(contacts.body);
   if (contacts.status === 200) return {};
   throw new UserError(

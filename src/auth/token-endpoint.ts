@@ -1,5 +1,6 @@
 import { paths } from '../hubspot/api.js';
-import { authRequest, type AuthHttpResponse } from './http.js';
+import { plainRequest } from '../hubspot/plain-request.js';
+import type { HubSpotResponse } from '../hubspot/transport.js';
 import { redactText } from '../hubspot/redact.js';
 
 export interface TokenGrant {
@@ -61,7 +62,7 @@ export async function refreshAccessToken(
 async function tokenRequest(apiBaseUrl: string, client: ClientCredentials, params: Record<string, string>): Promise<TokenGrant> {
   const requestedAt = Date.now();
   const form = new URLSearchParams({ ...params, client_id: client.clientId, client_secret: client.clientSecret });
-  const res = await authRequest(apiBaseUrl, paths.oauthToken(), {
+  const res = await plainRequest(apiBaseUrl, paths.oauthToken(), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
     body: form.toString(),
@@ -81,7 +82,7 @@ async function tokenRequest(apiBaseUrl: string, client: ClientCredentials, param
 }
 
 export async function introspectAccessToken(apiBaseUrl: string, accessToken: string): Promise<AccessTokenInfo> {
-  const res = await authRequest(apiBaseUrl, paths.oauthAccessToken(accessToken), { method: 'GET' });
+  const res = await plainRequest(apiBaseUrl, paths.oauthAccessToken(accessToken), { method: 'GET' });
   if (res.status !== 200) throw endpointError(res, [accessToken]);
   const b = res.body ?? {};
   return {
@@ -98,14 +99,14 @@ export async function introspectAccessToken(apiBaseUrl: string, accessToken: str
  * bad) counts as revoked: the goal, that it can no longer be used, is met.
  */
 export async function revokeRefreshToken(apiBaseUrl: string, refreshToken: string): Promise<void> {
-  const res = await authRequest(apiBaseUrl, paths.oauthRefreshToken(refreshToken), { method: 'DELETE' });
+  const res = await plainRequest(apiBaseUrl, paths.oauthRefreshToken(refreshToken), { method: 'DELETE' });
   if (res.status >= 200 && res.status < 300) return;
   if (res.status === 404 || (res.status === 400 && res.body?.status === 'BAD_REFRESH_TOKEN')) return;
   throw endpointError(res, [refreshToken]);
 }
 
 /** HubSpot's `{status, message, correlationId}` as an error; its text is scrubbed of what we sent. */
-function endpointError(res: AuthHttpResponse, secrets: Array<string | undefined>): TokenEndpointError {
+function endpointError(res: HubSpotResponse, secrets: Array<string | undefined>): TokenEndpointError {
   const b = res.body ?? {};
   const code = typeof b.status === 'string' && b.status !== 'error' ? b.status : typeof b.category === 'string' ? b.category : `HTTP_${res.status}`;
   let text = `HTTP ${res.status} ${code}`;

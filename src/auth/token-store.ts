@@ -12,8 +12,10 @@ interface ProfileCommon {
   userId?: number;
   /** Scopes HubSpot granted; unknown for a static token. */
   scopes?: string[];
-  /** The API host the login was made against, shown by `auth status`. */
+  /** The API host that issued the login: its tokens are sent nowhere else. */
   apiBaseUrl?: string;
+  /** The consent-page host the login went through, for logging in again the same way. */
+  appBaseUrl?: string;
   savedAt: string;
 }
 
@@ -40,6 +42,8 @@ export type StoredProfile = OAuthProfile | StaticProfile;
 export interface StoreData {
   version: 1;
   profiles: Record<string, StoredProfile>;
+  /** The profile commands use when neither --profile nor HUBSPOT_ACTIONS_PROFILE names one (`auth switch`). */
+  defaultProfile?: string;
 }
 
 const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -117,7 +121,17 @@ export class TokenStore {
       if (!Object.hasOwn(data.profiles, name)) return { value: undefined, write: false };
       const removed = data.profiles[name];
       delete data.profiles[name];
+      if (data.defaultProfile === name) delete data.defaultProfile;
       return { value: removed, write: true };
+    });
+  }
+
+  /** `auth switch`: the profile used when none is named. Refused for a profile that is not saved. */
+  async setDefaultProfile(name: string): Promise<boolean> {
+    return this.update((data) => {
+      if (!Object.hasOwn(data.profiles, name)) return { value: false, write: false };
+      data.defaultProfile = name;
+      return { value: true, write: true };
     });
   }
 
@@ -162,7 +176,8 @@ function parseStore(raw: string, path: string): StoreData {
   if (!data || typeof data !== 'object' || typeof (data as StoreData).profiles !== 'object' || (data as StoreData).profiles === null) {
     throw corrupt(path);
   }
-  return { version: 1, profiles: { ...(data as StoreData).profiles } };
+  const { profiles, defaultProfile } = data as StoreData;
+  return { version: 1, profiles: { ...profiles }, ...(typeof defaultProfile === 'string' ? { defaultProfile } : {}) };
 }
 
 // The message names the file only: its content holds secrets.

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Factory } from './factory.js';
 import { UserError } from '../errors.js';
 import type { MappingFile } from '../mapping/types.js';
 import type { EventOutcome, MappingOutcome } from '../mapping/test-events.js';
@@ -20,8 +21,7 @@ export interface ValidateOptions {
   events?: string;
 }
 
-/** `io`: the entry point's IO service (commands/io.ts on the cmd branch) once cli.ts passes it. */
-export function registerValidate(program: Command, io: ValidateIO = { stdout: process.stdout, stderr: process.stderr }): void {
+export function registerValidate(program: Command, factory: Factory): void {
   program
     .command('validate')
     .description('Check a mapping file: YAML, actions, fields, directives, triggers. Exits non-zero on any problem.')
@@ -30,7 +30,7 @@ export function registerValidate(program: Command, io: ValidateIO = { stdout: pr
     .option('--json', 'print the problems (and with --events, each event\'s outcome) as JSON on stdout')
     .option('--events <file>', 'sample events (NDJSON): show per event which triggers matched, what failed, and each payload; offline')
     .action(async (file: string | undefined, flags: { mapping?: string; json?: boolean; events?: string }) => {
-      await runValidate({ io, file, mapping: flags.mapping, json: flags.json, events: flags.events });
+      await runValidate({ io: factory.io, file, mapping: flags.mapping, json: flags.json, events: flags.events });
     });
 }
 

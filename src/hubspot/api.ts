@@ -47,11 +47,20 @@ export const paths = {
 export const MAX_CRM_BATCH = 100;
 export const MAX_EVENT_BATCH = 500;
 
-/** API base URL: flag, then HUBSPOT_API_BASE_URL, then HubSpot's global host. */
-export function apiBaseUrl(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return (flag || env.HUBSPOT_API_BASE_URL || DEFAULT_API_BASE_URL).replace(/\/+$/, '');
+export const normalizeBaseUrl = (url: string): string => url.replace(/\/+$/, '');
+
+/** The API base URL asked for: the flag, else HUBSPOT_API_BASE_URL; undefined when neither says. */
+export function requestedApiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const url = flag || env.HUBSPOT_API_BASE_URL;
+  return url ? normalizeBaseUrl(url) : undefined;
 }
 
-export function appBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return (env.HUBSPOT_APP_BASE_URL || DEFAULT_APP_BASE_URL).replace(/\/+$/, '');
+/** API base URL: flag, then HUBSPOT_API_BASE_URL, then HubSpot's global host. */
+export function apiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return requestedApiBaseUrl(flag, env) ?? DEFAULT_API_BASE_URL;
+}
+
+/** Authorize (consent page) host: flag, then HUBSPOT_APP_BASE_URL, then HubSpot's. */
+export function appBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return normalizeBaseUrl(flag || env.HUBSPOT_APP_BASE_URL || DEFAULT_APP_BASE_URL);
 }

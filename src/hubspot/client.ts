@@ -1,8 +1,8 @@
 import type http from 'node:http';
-import type { AccessTokenProvider } from '../auth/types.js';
-import { HubSpotRunError } from '../errors.js';
+import type { AccessTokenProvider } from './token-provider.js';
+import { AuthRequired, DailyLimit, HubSpotRunError } from '../errors.js';
 import { describeHubSpotError } from './hubspot-error.js';
-import { attempt, NetworkFailure } from './http-attempt.js';
+import { attempt, NetworkFailure, sleep, type Attempt } from './http-attempt.js';
 import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
 import { describeRequest, redactRequest, redactText } from './redact.js';
@@ -10,6 +10,7 @@ import { RequestQueue } from './request-queue.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse, outcomeUnknown, type RetryCause, type Verdict } from './retry-policy.js';
 import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
+import { DEFAULTS } from './client-defaults.js';
 
 /**
  * The live transport: every request of a run goes through here. It keeps a run under HubSpot's
@@ -61,6 +62,8 @@ export interface ClientStats {
 
 export interface HubSpotClient extends Transport {
   readonly readOnly: false;
+  /** Where every request goes. */
+  readonly baseUrl: string;
   stats(): ClientStats;
   /**
    * Destroys the keep-alive sockets and the queue's timer so the process can exit. Call it once no
@@ -69,13 +72,7 @@ export interface HubSpotClient extends Transport {
   close(): void;
 }
 
-export const DEFAULTS = {
-  ratePer10s: 100,
-  searchPerSecond: 4,
-  maxConcurrency: 6,
-  maxRetries: 8,
-  timeoutMs: 30_000,
-} as const;
+export { DEFAULTS };
 
 const TEN_SECONDS = 10_000;
 
@@ -95,6 +92,7 @@ export function createHubSpotClient(opts: ClientOptions): HubSpotClient {
 
 class LiveClient implements HubSpotClient {
   readonly readOnly = false as const;
+  readonly baseUrl: string;
   private readonly now = () => performance.now();
   private readonly standard: RollingBudget;
   private readonly search: RollingBudget;
@@ -112,6 +110,7 @@ class LiveClient implements HubSpotClient {
   };
 
   constructor(private readonly opts: ClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     const maxConcurrency = positive(opts.maxConcurrency, DEFAULTS.maxConcurrency);
     this.standard = new RollingBudget(positive(opts.ratePer10s, DEFAULTS.ratePer10s), TEN_SECONDS);
     this.search = new RollingBudget(positive(opts.searchPerSecond, DEFAULTS.searchPerSecond), 1_000);
@@ -221,7 +220,7 @@ class LiveClient implements HubSpotClient {
       this.counts.requests[budget]++;
       let outcome: HubSpotResponse | NetworkFailure;
       try {
-        outcome = await attempt({ url, req, token, userAgent: this.userAgent, agent, timeoutMs: this.timeoutMs });
+        outcome = await attempt({ url, ...jsonRequest(req, token), userAgent: this.userAgent, agent, timeoutMs: this.timeoutMs });
       } catch (err) {
         if (!(err instanceof NetworkFailure)) throw err;
         outcome = err;
@@ -249,23 +248,29 @@ class LiveClient implements HubSpotClient {
   }
 }
 
-function dailyLimitError(res: HubSpotResponse): HubSpotRunError {
+/** The wire form of a request: a JSON body and the bearer token. */
+function jsonRequest(req: HubSpotRequest, token: string): Pick<Attempt, 'method' | 'headers' | 'body'> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (req.body === undefined) return { method: req.method, headers };
+  headers['content-type'] = 'application/json';
+  return { method: req.method, headers, body: JSON.stringify(req.body) };
+}
+
+function dailyLimitError(res: HubSpotResponse): DailyLimit {
   const d = describeHubSpotError(res);
   const ref = d.correlationId ? `, correlationId ${d.correlationId}` : '';
-  return new HubSpotRunError(
+  return new DailyLimit(
     `HubSpot's daily API limit is reached (429 DAILY${ref}).`,
-    'daily-limit',
-    "The limit resets at midnight in the HubSpot account's time zone. Run the same command again after the reset: the checkpoint resumes the run where it stopped.",
+    "The limit resets at midnight in the HubSpot account's time zone; run the same command again after the reset.",
   );
 }
 
-function authError(res: HubSpotResponse, secrets: (string | undefined)[]): HubSpotRunError {
+function authError(res: HubSpotResponse, secrets: (string | undefined)[]): AuthRequired {
   const d = describeHubSpotError(res);
   const what = [d.category ?? 'no category', redactText(d.message, secrets)].join(': ');
   const ref = d.correlationId ? `, correlationId ${d.correlationId}` : '';
-  return new HubSpotRunError(
+  return new AuthRequired(
     `HubSpot rejected the credentials (401 ${what}${ref})`,
-    'auth',
     'Run `hubspot-actions login` to sign in again, or check HUBSPOT_ACCESS_TOKEN / --token.',
   );
 }
@@ -275,14 +280,10 @@ function networkError(f: NetworkFailure, req: HubSpotRequest, attempts: number, 
   return new HubSpotRunError(
     `${what} for ${describeRequest(req, secrets)} after ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
     'network',
-    'Check the network connection and the API base URL (HUBSPOT_API_BASE_URL), then run the same command again: the checkpoint resumes the run where it stopped.',
+    'Check the network connection and the API base URL (--base-url, HUBSPOT_API_BASE_URL), then run the same command again.',
   );
 }
 
 function positive(v: number | undefined, fallback: number): number {
   return v !== undefined && Number.isFinite(v) && v > 0 ? v : fallback;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

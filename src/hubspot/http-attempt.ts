@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import fetch, { FetchError } from 'node-fetch';
-import type { HubSpotRequest, HubSpotResponse } from './transport.js';
+import type { HttpMethod, HubSpotResponse } from './transport.js';
 
 /**
  * One HTTP exchange, no retries. A failure that says nothing about the request itself (timeout,
@@ -20,10 +20,13 @@ export class NetworkFailure extends Error {
 
 export interface Attempt {
   url: string;
-  req: HubSpotRequest;
-  token: string;
+  method: HttpMethod;
+  /** Sent as they are, besides accept and user-agent. */
+  headers?: Record<string, string>;
+  body?: string;
   userAgent: string;
-  agent: http.Agent;
+  /** Keep-alive agent of the API client; none for one-off calls (login). */
+  agent?: http.Agent;
   timeoutMs: number;
 }
 
@@ -36,17 +39,8 @@ export async function attempt(a: Attempt): Promise<HubSpotResponse> {
     controller.abort();
   }, a.timeoutMs);
   try {
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      authorization: `Bearer ${a.token}`,
-      'user-agent': a.userAgent,
-    };
-    let body: string | undefined;
-    if (a.req.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(a.req.body);
-    }
-    const res = await fetch(a.url, { method: a.req.method, headers, body, agent: a.agent, signal: controller.signal });
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': a.userAgent, ...a.headers };
+    const res = await fetch(a.url, { method: a.method, headers, body: a.body, agent: a.agent, signal: controller.signal, redirect: 'manual' });
     const text = await res.text();
     const out: Record<string, string> = {};
     res.headers.forEach((value, name) => {
@@ -70,4 +64,8 @@ function parseBody(text: string): unknown {
   } catch {
     return { raw: text };
   }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

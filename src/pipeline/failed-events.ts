@@ -31,7 +31,7 @@ export class FailedEventsFile {
     const mappings = [...new Set(rec.failures.map((f) => f.mapping).filter((m): m is string => !!m))];
     const origin = rec.origin ?? { ...rec.source, messageId: rec.messageId };
     this.file.write({
-      ...(rec.event ? { event: rec.event } : { raw: rec.raw }),
+      ...(rec.event ? { event: rec.event } : rec.rawBytes ? { rawBase64: rec.rawBytes.toString('base64') } : { raw: rec.raw }),
       failure: {
         tool: TOOL,
         file: origin.file,
@@ -60,6 +60,7 @@ export interface Unwrapped {
   event: Record<string, unknown>;
   onlyMappings?: string[];
   raw?: string;
+  rawBytes?: Buffer;
   /** Where the event was first read, when this line came from a failed-events file. */
   origin?: Source & { messageId?: string };
 }
@@ -73,6 +74,7 @@ export function unwrapFailedLine(obj: Record<string, unknown>): Unwrapped {
       ? { file: failure.file, line: failure.line, ...(typeof failure.messageId === 'string' ? { messageId: failure.messageId } : {}) }
       : undefined;
   if (typeof obj.raw === 'string') return { event: {}, raw: obj.raw, origin };
+  if (typeof obj.rawBase64 === 'string') return { event: {}, raw: '', rawBytes: Buffer.from(obj.rawBase64, 'base64'), origin };
   if (obj.event && typeof obj.event === 'object') {
     const mappings = Array.isArray(failure.mappings) ? (failure.mappings as string[]) : undefined;
     return { event: obj.event as Record<string, unknown>, onlyMappings: mappings?.length ? mappings : undefined, origin };

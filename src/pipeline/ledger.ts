@@ -16,6 +16,8 @@ export interface EventRecord {
   /** The parsed event, or the raw text of a line that is not a JSON object: the failed file keeps it. */
   event?: SegmentEvent;
   raw?: string;
+  /** The original bytes of a line that is not UTF-8. */
+  rawBytes?: Buffer;
   /** Where the event was first read, when this line came from a failed-events file. */
   origin?: Source & { messageId?: string };
   /** Mappings to retry only, when the line came from a failed-events file. */

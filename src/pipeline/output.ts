@@ -13,7 +13,7 @@ export class LineWriter {
   /** Called once when the reader has gone away: nothing more can be shown, so the run may stop. */
   onClosed?: () => void;
 
-  constructor(private readonly stream: NodeJS.WritableStream = process.stdout, private readonly limit = 64 * 1024) {
+  constructor(private readonly stream: NodeJS.WritableStream, private readonly limit = 64 * 1024) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
       if (!this.closed) this.onClosed?.();

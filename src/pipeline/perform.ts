@@ -1,5 +1,5 @@
 import type { PerformContext, RunMemory } from '../actions/types.js';
-import type { OpHandle, OpOutcome } from '../model.js';
+import type { OpOutcome } from '../model.js';
 import type { Transport } from '../hubspot/transport.js';
 import { describeRequest, type LoggedRequest } from './request-log.js';
 import type { Lane, Op } from './schedule.js';
@@ -20,9 +20,6 @@ export function performer(opts: {
   onRequest?: (r: LoggedRequest) => void;
 }): { perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>; counts: RequestCounts } {
   const counts: RequestCounts = { total: 0, byAction: {} };
-  const settle = (op: OpHandle, outcome: OpOutcome) => {
-    op.outcome ??= outcome;
-  };
   /** One for the run: it holds nothing per batch. */
   const ctx: PerformContext = {
     run: opts.memory,
@@ -33,15 +30,9 @@ export function performer(opts: {
       opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
       return opts.transport.send(req);
     },
-    deliver: (op) => settle(op, { kind: 'delivered' }),
-    skip: (op, reason) => settle(op, { kind: 'skipped', reason }),
-    fail: (op, error) => settle(op, { kind: 'failed', error }),
   };
   return {
     counts,
-    async perform(lane, ops) {
-      const given = await lane.action.perform(ops, ctx);
-      return Array.isArray(given) ? given : ops.map((op) => op.outcome!);
-    },
+    perform: (lane, ops) => lane.action.perform(ops, ctx),
   };
 }

@@ -1,9 +1,9 @@
-import { PayloadError, type ActionDefinition, type DestinationSettings, type PlannedOp } from '../actions/types.js';
+import { PayloadError, type DestinationSettings } from '../actions/types.js';
 import type { Mapping } from '../mapping/mapping-file.js';
 import { mapEvent } from '../mapping/map-event.js';
 import type { OpHandle, SegmentEvent } from '../model.js';
 import type { EventLedger, EventRecord } from './ledger.js';
-import type { Op, Scheduler } from './schedule.js';
+import type { Scheduler } from './schedule.js';
 
 export interface PlanStage {
   settings: DestinationSettings;
@@ -29,10 +29,9 @@ export function planEvent(rec: EventRecord, event: SegmentEvent, stableId: strin
       continue;
     }
     try {
-      const planned = planOne(mapping.action, mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent });
+      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent });
       const op = scheduler.submit(mapping.action, mapping.name, planned, rec);
       ledger.attach(rec);
-      legacy.remember(op, planned);
       if (mapping.action.provides) sameEvent.set(mapping.action.provides, op);
     } catch (err) {
       // A bug must not take the run (and the other events) down with it: this event fails, saying so.
@@ -41,39 +40,3 @@ export function planEvent(rec: EventRecord, event: SegmentEvent, stableId: strin
     }
   }
 }
-
-interface PlanInput {
-  settings: DestinationSettings;
-  event: SegmentEvent;
-  mappingName: string;
-  messageId: string;
-  sameEvent: ReadonlyMap<string, OpHandle>;
-}
-
-function planOne(action: ActionDefinition, payload: Record<string, unknown>, ctx: PlanInput): PlannedOp & { aliases?: string[] } {
-  if (action.plan) return action.plan(payload, ctx);
-  return legacy.plan(action, payload, ctx);
-}
-
-/**
- * Until every action declares its reads and writes itself: an old-style `prepare` with one record
- * key and aliases is read as reading and writing that key and writing its aliases.
- */
-const legacy = {
-  byAlias: new Map<string, Op>(),
-  plan(action: ActionDefinition, payload: Record<string, unknown>, ctx: PlanInput): PlannedOp & { aliases?: string[] } {
-    const p = action.prepare!(payload, {
-      ...ctx,
-      contactOfSameEvent: ctx.sameEvent.get('contact'),
-      latestOp: (alias) => {
-        const op = legacy.byAlias.get(alias);
-        return op && op.state !== 'done' ? op : undefined;
-      },
-    });
-    const keys = p.key ? [p.key] : [];
-    return { data: p.data, reads: keys, writes: [...keys, ...(p.aliases ?? [])], after: p.after, batchSize: p.batchSize, lane: p.lane, aliases: p.aliases };
-  },
-  remember(op: Op, planned: { aliases?: string[] }): void {
-    for (const a of planned.aliases ?? []) legacy.byAlias.set(a, op);
-  },
-};

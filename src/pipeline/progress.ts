@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { Progress } from './run.js';
 
 /** One line on a terminal's stderr, rewritten in place while a live run goes. */
@@ -5,7 +6,7 @@ export class ProgressLine {
   private started = Date.now();
   private shown = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(private readonly stream: Writable & { columns?: number }) {}
 
   update(p: Progress): void {
     const secs = Math.max(0.001, (Date.now() - this.started) / 1000);

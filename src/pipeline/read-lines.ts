@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { DEFAULT_MAX_LINE_BYTES, splitLines } from './split-lines.js';
 
 export interface InputLine {
   /** Index of the input in the run's list, for the checkpoint. */
@@ -12,6 +12,8 @@ export interface InputLine {
   /** 1-based line number. */
   line: number;
   text: string;
+  /** Why the line has no usable text: too long (its bytes were skipped), or not UTF-8 (its bytes kept). */
+  unreadable?: { kind: 'too-long'; bytes: number } | { kind: 'not-utf8'; bytes: Buffer };
 }
 
 /** How far through the input files reading is, in bytes on disk (compressed for .gz), for the ETA. */
@@ -26,6 +28,8 @@ export interface ReadOptions {
   /** Lines before this position are skipped: they were finished by an earlier run. */
   resumeAt?: { input: number; line: number };
   stdin?: Readable;
+  /** Longer lines are not kept: they fail with their number, and reading goes on after them. */
+  maxLineBytes?: number;
 }
 
 export const STDIN = '-';
@@ -89,15 +93,14 @@ export async function* readLines(inputs: string[], opts: ReadOptions = {}): Asyn
     const name = inputs[input]!;
     const file = inputName(name);
     const stream = await openInput(name, stdin, opts.progress);
-    const rl = createInterface({ input: stream, crlfDelay: Infinity });
     let line = 0;
     try {
-      for await (const raw of rl) {
+      for await (const got of splitLines(stream, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
         line++;
         if (line < skipBefore) continue;
+        if (got.kind !== 'text') yield { input, file, line, text: '', unreadable: got };
         // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the event.
-        const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-        yield { input, file, line, text };
+        else yield { input, file, line, text: line === 1 && got.text.charCodeAt(0) === 0xfeff ? got.text.slice(1) : got.text };
       }
     } catch (err) {
       const later = inputs.slice(input + 1).map(inputName);
@@ -106,7 +109,7 @@ export async function* readLines(inputs: string[], opts: ReadOptions = {}): Asyn
         `every event read before it was finished; the rest of ${file}${later.length ? ` and ${later.join(', ')}` : ''} was not read (a truncated or corrupt .gz stops here)`,
       );
     } finally {
-      rl.close();
+      stream.destroy();
     }
   }
 }

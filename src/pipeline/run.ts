@@ -43,6 +43,8 @@ export interface RunOptions {
   /** How long HubSpot's search may take to show a write; a run resumed after a kill waits this long first. */
   indexLagMs?: number;
   stdin?: ReadOptions['stdin'];
+  /** Lines longer than this are failed unread (default 16 MiB), so memory stays bounded. */
+  maxLineBytes?: number;
   /** Aborted to stop: reading ends, in-flight requests finish, the checkpoint is written. */
   stopSignal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -195,7 +197,7 @@ async function readAll(opts: RunOptions, resumeAt: ReadAt | undefined, progress:
   const { ledger, scheduler } = stage;
   const maxPending = opts.oneAtATime ? 1 : opts.maxPendingEvents ?? 20_000;
   try {
-    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress })) {
+    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress, maxLineBytes: opts.maxLineBytes })) {
       if (stop.aborted || scheduler.stoppedBy) break;
       if (isBlank(line)) continue;
       const rec = ledger.begin(line.input, { file: line.file, line: line.line });
@@ -203,6 +205,7 @@ async function readAll(opts: RunOptions, resumeAt: ReadAt | undefined, progress:
       rec.origin = parsed.origin;
       if (!parsed.ok) {
         rec.raw = parsed.raw;
+        rec.rawBytes = parsed.rawBytes;
         ledger.fail(rec, { kind: 'invalid', message: parsed.reason });
       } else {
         rec.event = parsed.event;

@@ -21,13 +21,17 @@ export function formatSummary(r: RunResult, opts: { dryRun: boolean; elapsedMs: 
   for (const [a, n] of Object.entries(r.requestsByAction)) lines.push(`    ${a}: ${n}`);
   if (r.failedFile) lines.push(`Failed events were written to ${r.failedFile} (send that file again with the same mapping to retry them).`);
   if (r.interrupted) lines.push('Interrupted: in-flight requests finished.');
-  if (r.unfinishedFrom) {
-    lines.push(
-      opts.checkpoint
-        ? `Events from ${r.unfinishedFrom.file}:${r.unfinishedFrom.line} on are not finished: run the same command again to resume there.`
-        : `Events from ${r.unfinishedFrom.file}:${r.unfinishedFrom.line} on are not finished (no --checkpoint was given): run again to send them; what was done is not done twice.`,
-    );
-  }
   if (r.stoppedBy) lines.push(`Stopped: ${r.stoppedBy.message}${r.stoppedBy.hint ? `\n  ${r.stoppedBy.hint}` : ''}`);
+  if (r.unfinishedFrom) lines.push(resumeAdvice(`${r.unfinishedFrom.file}:${r.unfinishedFrom.line}`, !!opts.checkpoint));
   return lines.join('\n') + '\n';
+}
+
+/** How to go on after a stop: the checkpoint resumes only if one was given. */
+function resumeAdvice(at: string, checkpoint: boolean): string {
+  if (checkpoint) return `Events from ${at} on are not finished: run the same command again to resume there.`;
+  return (
+    `Events from ${at} on are not finished. No --checkpoint was given, so running the same command again starts at the first line, ` +
+    'which is safe: records are upserted by their key and each event carries a uuid, so what was already sent is not applied twice. ' +
+    'Add --checkpoint <file> to later runs to resume where a run stops instead.'
+  );
 }

@@ -194,7 +194,7 @@ describe('refresh, logout and the store on disk', () => {
     const del = await fetch(`${emu.url}/oauth/v1/refresh-tokens/${refreshToken}`, { method: 'DELETE' });
     expect(del.status).toBe(204);
     const result = await runCli(['auth', 'refresh', '--profile', 'work'], envFor(dir));
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain('HubSpot no longer accepts the saved login for profile "work"');
     expect(result.stderr).toContain('Run `hubspot-actions login --profile work` to log in again.');
   });
@@ -325,7 +325,7 @@ describe('hubspot-actions auth status', () => {
     expect(JSON.parse(viaFlag.stdout).inEffect.source).toBe('flag');
 
     const none = await runCli(['auth', 'status', '--profile', 'nobody'], envFor(dir));
-    expect(none.code).toBe(1);
+    expect(none.code).toBe(3);
     expect(none.stdout).toContain('No credential in effect for profile "nobody": run `hubspot-actions login --profile nobody`');
   });
 });

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../emulator/index.js';
-import { resolveAccessTokenProvider } from '../../src/auth/credentials.js';
+import { resolveCredential } from '../../src/auth/credentials.js';
 import { OAuthTokenProvider } from '../../src/auth/oauth-token-provider.js';
 import { TokenStore, type OAuthProfile } from '../../src/auth/token-store.js';
-import { HubSpotRunError, UserError } from '../../src/errors.js';
+import { AuthRequired, HubSpotRunError } from '../../src/errors.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -44,6 +44,7 @@ async function storedLogin(): Promise<{ dir: string; profile: OAuthProfile; stor
     lifetimeSeconds: grant.expires_in,
     clientId: APP.clientId,
     clientSecret: APP.clientSecret,
+    apiBaseUrl: emu.url,
     savedAt: new Date().toISOString(),
   };
   const dir = await mkdtemp(join(tmpdir(), 'ha-provider-'));
@@ -55,12 +56,16 @@ async function storedLogin(): Promise<{ dir: string; profile: OAuthProfile; stor
 const accepted = async (token: string) =>
   (await fetch(`${emu.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } })).status;
 
+/** The store of the config dir the test's environment names, as the command factory would open it. */
+const resolveFrom = async (o: { token?: string; profile?: string; apiBaseUrl: string; env: NodeJS.ProcessEnv }) =>
+  (await resolveCredential({ ...o, requestedBaseUrl: o.apiBaseUrl, store: async () => new TokenStore(o.env.HUBSPOT_ACTIONS_CONFIG_DIR!) })).tokens;
+
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - Date.now())));
 
 describe('OAuth token provider against the emulator', () => {
   it('keeps a 2-second token usable for ~5 s with exactly one refresh per half-lifetime', async () => {
     const { dir, profile, store } = await storedLogin();
-    const provider = await resolveAccessTokenProvider({ apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } });
+    const provider = await resolveFrom({ apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } });
     expect(provider.kind).toBe('oauth');
     expect(provider.source).toBe('store');
 
@@ -133,28 +138,28 @@ describe('OAuth token provider against the emulator', () => {
   });
 });
 
-describe('resolveAccessTokenProvider', () => {
+describe('resolveCredential', () => {
   it('takes --token first, then HUBSPOT_ACCESS_TOKEN, then the store', async () => {
     const { dir, profile } = await storedLogin();
     const env = { HUBSPOT_ACTIONS_CONFIG_DIR: dir, HUBSPOT_ACCESS_TOKEN: 'from-env' };
-    const flag = await resolveAccessTokenProvider({ token: 'from-flag', apiBaseUrl: emu.url, env });
+    const flag = await resolveFrom({ token: 'from-flag', apiBaseUrl: emu.url, env });
     expect([flag.source, flag.kind, await flag.getAccessToken()]).toEqual(['flag', 'static', 'from-flag']);
     expect(await flag.renewAfterUnauthorized('from-flag')).toBeUndefined();
-    const fromEnv = await resolveAccessTokenProvider({ apiBaseUrl: emu.url, env });
+    const fromEnv = await resolveFrom({ apiBaseUrl: emu.url, env });
     expect([fromEnv.source, await fromEnv.getAccessToken()]).toEqual(['env', 'from-env']);
-    const stored = await resolveAccessTokenProvider({ apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } });
+    const stored = await resolveFrom({ apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } });
     expect([stored.source, stored.kind, await stored.getAccessToken()]).toEqual(['store', 'oauth', profile.accessToken]);
   });
 
   it('says how to log in when nothing is found', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ha-provider-'));
-    const err = await resolveAccessTokenProvider({ apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } }).catch((e) => e);
-    expect(err).toBeInstanceOf(UserError);
+    const err = await resolveFrom({ apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } }).catch((e) => e);
+    expect(err).toBeInstanceOf(AuthRequired);
     expect(err.message).toBe('No HubSpot credentials found for profile "default".');
     expect(err.hint).toBe(
       'Run `hubspot-actions login` (OAuth) or `hubspot-actions login --token` (service key / private app), or set HUBSPOT_ACCESS_TOKEN.',
     );
-    const other = await resolveAccessTokenProvider({ profile: 'eu', apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } }).catch((e) => e);
+    const other = await resolveFrom({ profile: 'eu', apiBaseUrl: emu.url, env: { HUBSPOT_ACTIONS_CONFIG_DIR: dir } }).catch((e) => e);
     expect(other.message).toBe('No HubSpot credentials found for profile "eu".');
     expect(other.hint).toContain('hubspot-actions login --profile eu --token');
   });

@@ -21,7 +21,7 @@ it('stops with the login hint when HubSpot refuses the token, printing no token'
   p = await portal();
   const bad = 'pat-na1-00000000-0000-0000-0000-000000000000';
   const r = await p.send([p.file('e.ndjson', events), '-m', p.file('m.yaml', mapping), '--failed', 'f.ndjson'], { env: { HUBSPOT_ACCESS_TOKEN: bad } });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   expect(r.stderr).toMatch(/HubSpot rejected the credentials \(401/);
   expect(r.stderr).toContain('hubspot-actions login');
   expect(r.stderr).toMatch(/Events from .*e\.ndjson:1 on are not finished/);
@@ -32,7 +32,7 @@ it('says how to log in when there is no credential at all', async () => {
   p = await portal();
   const config = mkdtempSync(path.join(tmpdir(), 'ha-nocreds-'));
   const r = await p.send([p.file('e.ndjson', events), '-m', p.file('m.yaml', mapping)], { env: { HUBSPOT_ACCESS_TOKEN: undefined, HUBSPOT_ACTIONS_CONFIG_DIR: config } });
-  expect(r.code).toBe(1);
+  expect(r.code).toBe(3);
   expect(r.stderr).toContain('No HubSpot credentials found for profile "default".');
   expect(r.stderr).toContain('hubspot-actions login');
 });

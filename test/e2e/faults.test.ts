@@ -47,7 +47,7 @@ describe('faults', () => {
     const file = p.file('e.ndjson', ndjson(events));
     const m = p.file('m.yaml', workloadMapping);
     const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json']);
-    expect(first.code).toBe(1);
+    expect(first.code).toBe(4);
     expect(first.stderr).toMatch(/daily/i);
     expect(first.stderr).toMatch(/Stopped:/);
     await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });

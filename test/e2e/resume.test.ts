@@ -74,7 +74,7 @@ it('Ctrl-C finishes the requests in flight, writes the checkpoint, and the run r
   const first = start();
   await waitFor(() => existsSync(ck));
   first.child.kill('SIGINT');
-  expect(await first.exited).toBe(1);
+  expect(await first.exited).toBe(130);
   expect(first.stderr()).toContain('Finishing the requests in flight');
   expect(first.stderr()).toContain('Interrupted: in-flight requests finished');
   const saved = JSON.parse(readFileSync(ck, 'utf8'));

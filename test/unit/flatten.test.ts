@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flattenObject, transformEventName } from '../../src/actions/shared/flatten.js';
+import { flattenObject } from '../../src/actions/shared/properties.js';
+import { transformEventName } from '../../src/actions/sendCustomBehavioralEvent/event-name.js';
 
 // Segment's own utils tests (hubspot/__tests__/utils.test.ts), the rules every action's properties follow.
 describe('flattenObject', () => {

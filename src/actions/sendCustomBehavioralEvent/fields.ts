@@ -1,7 +1,7 @@
 import type { FieldDefinition } from '../types.js';
 
 /** Segment's Send Custom Behavioral Event fields (sendCustomBehavioralEvent/index.ts). */
-export const fields: Record<string, FieldDefinition> = {
+export const fields = {
   eventName: {
     label: 'Event Name',
     description: 'The internal name of the event, pe<hubId>_<name>.',
@@ -24,4 +24,4 @@ export const fields: Record<string, FieldDefinition> = {
   utk: { label: 'User Token', type: 'string' },
   objectId: { label: 'Object ID', type: 'string' },
   properties: { label: 'Event Properties', type: 'object', defaultObjectUI: 'keyvalue:only' },
-};
+} satisfies Record<string, FieldDefinition>;

@@ -1,29 +1,16 @@
 import { createHash } from 'node:crypto';
 import { paths, MAX_EVENT_BATCH } from '../../hubspot/api.js';
-import { flattenObject, transformEventName, definedOnly } from '../shared/flatten.js';
+import type { OpHandle } from '../../model.js';
+import { Outcomes } from '../shared/outcomes.js';
+import { flattenObject, definedOnly } from '../shared/properties.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { PayloadError, type ActionDefinition, type OpHandle, type PerformContext } from '../types.js';
+import { stateKey } from '../shared/keys.js';
+import { sendSplitting } from '../shared/split-batch.js';
+import { PayloadError, type ActionDefinition, type PerformContext } from '../types.js';
 import { fields } from './fields.js';
 import { checkMapping, missingEventPrefix } from './checks.js';
-
-export interface BehavioralEventPayload {
-  eventName: string;
-  occurredAt?: string | number;
-  email?: string;
-  utk?: string;
-  objectId?: string;
-  properties?: Record<string, unknown>;
-}
-
-export interface BehavioralEventOp {
-  eventName: string;
-  occurredAt?: string | number;
-  utk?: string;
-  email?: string;
-  objectId?: string;
-  properties?: Record<string, unknown>;
-  uuid: string;
-}
+import { transformEventName } from './event-name.js';
+import type { BehavioralEventOp, BehavioralEventPayload } from './types.js';
 
 /** HubSpot rejects a completion with more than 50 properties; better said before sending. */
 export const MAX_EVENT_PROPERTIES = 50;
@@ -45,7 +32,8 @@ export const sendCustomBehavioralEvent: ActionDefinition<BehavioralEventPayload,
   defaultTrigger: 'type = "track"',
   fields,
   checkMapping,
-  prepare(payload, ctx) {
+  scopes: ['analytics.behavioral_events.send'],
+  plan(payload, ctx) {
     const eventName = transformEventName(payload.eventName);
     const prefix = missingEventPrefix(eventName, ctx.settings.hubId);
     if (prefix) throw new PayloadError(`EventName should begin with ${prefix}`, 'eventName');
@@ -66,31 +54,27 @@ export const sendCustomBehavioralEvent: ActionDefinition<BehavioralEventPayload,
         properties,
         uuid: eventUuid(ctx.mappingName, ctx.messageId),
       }) as BehavioralEventOp,
+      // HubSpot files the completion under the contact it names (by email, or by id): it must see
+      // the contact as earlier events left it. Completions change no record anyone looks up.
+      reads: payload.email ? [stateKey('contacts', 'email', payload.email.trim())] : [],
+      writes: [],
       batchSize: MAX_EVENT_BATCH,
       lane: `sendCustomBehavioralEvent:${ctx.mappingName}`,
     };
   },
   async perform(ops, ctx) {
-    await sendSome(ops, ctx);
+    const out = new Outcomes(ops);
+    for (const { items, res } of await sendSplitting(ops, (some) => sendCompletions(some, ctx))) {
+      if (isOk(res)) for (const op of items) out.deliver(op);
+      else out.failAll(items, hubspotFailure(res));
+    }
+    return out.list();
   },
 };
 
-/** One completion: Segment's request. Several: HubSpot's batch, split when rejected whole. */
-async function sendSome(ops: OpHandle<BehavioralEventOp>[], ctx: PerformContext): Promise<void> {
-  const res =
-    ops.length === 1
-      ? await ctx.send({ method: 'POST', path: paths.eventSend(), body: ops[0]!.data, budget: 'events' }, ops)
-      : await ctx.send({ method: 'POST', path: paths.eventSendBatch(), body: { inputs: ops.map((o) => o.data) }, budget: 'events' }, ops);
-  if (isOk(res)) {
-    for (const op of ops) ctx.deliver(op);
-    return;
-  }
-  if (res.status >= 400 && res.status < 500 && ops.length > 1) {
-    const mid = Math.ceil(ops.length / 2);
-    await sendSome(ops.slice(0, mid), ctx);
-    await sendSome(ops.slice(mid), ctx);
-    return;
-  }
-  const failure = hubspotFailure(res);
-  for (const op of ops) ctx.fail(op, failure);
+/** One completion: Segment's request. Several: HubSpot's batch. */
+function sendCompletions(ops: OpHandle<BehavioralEventOp>[], ctx: PerformContext) {
+  return ops.length === 1
+    ? ctx.send({ method: 'POST', path: paths.eventSend(), body: ops[0]!.data, budget: 'events' }, ops)
+    : ctx.send({ method: 'POST', path: paths.eventSendBatch(), body: { inputs: ops.map((o) => o.data) }, budget: 'events' }, ops);
 }

@@ -3,7 +3,7 @@ import { ifExists } from '../shared/defaults.js';
 
 /** Segment's Upsert Company fields (upsertCompany/index.ts). */
 
-export const fields: Record<string, FieldDefinition> = {
+export const fields = {
   groupid: {
     label: 'Unique Company Identifier',
     description: 'A unique identifier for the company: kept in the hidden unique property segment_group_id.',
@@ -53,4 +53,4 @@ export const fields: Record<string, FieldDefinition> = {
     defaultObjectUI: 'keyvalue:only',
     allowNull: false,
   },
-};
+} satisfies Record<string, FieldDefinition>;

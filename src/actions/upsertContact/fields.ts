@@ -3,7 +3,7 @@ import { ifExists } from '../shared/defaults.js';
 
 /** Segment's Upsert Contact fields, keys, types and default mappings (upsertContact/index.ts). */
 
-export const fields: Record<string, FieldDefinition> = {
+export const fields = {
   email: {
     label: 'Email',
     description: 'The contact’s email. Email is used to uniquely identify contact records in HubSpot.',
@@ -43,4 +43,4 @@ export const fields: Record<string, FieldDefinition> = {
     type: 'boolean',
     default: false,
   },
-};
+} satisfies Record<string, FieldDefinition>;

@@ -1,7 +1,7 @@
 import type { FieldDefinition } from '../types.js';
 
 /** Segment's Upsert Custom Object Record fields (upsertCustomObjectRecord/index.ts). */
-export const fields: Record<string, FieldDefinition> = {
+export const fields = {
   createNewCustomRecord: {
     label: 'Create Custom Object Record if Not Found',
     type: 'boolean',
@@ -39,4 +39,4 @@ export const fields: Record<string, FieldDefinition> = {
     description: 'The association type as CATEGORY:typeId, e.g. HUBSPOT_DEFINED:279.',
     type: 'string',
   },
-};
+} satisfies Record<string, FieldDefinition>;

@@ -1,24 +1,9 @@
 import type { Command } from 'commander';
+import { DEFAULTS } from '../../hubspot/client-defaults.js';
+import type { Factory } from '../factory.js';
+import type { SendFlags } from './flags.js';
 
-export interface SendFlags {
-  mapping: string;
-  dryRun?: boolean;
-  pretty?: boolean;
-  failed?: string;
-  checkpoint?: string;
-  forceResume?: boolean;
-  outcomes?: string;
-  oneAtATime?: boolean;
-  token?: string;
-  profile?: string;
-  baseUrl?: string;
-  rate?: string;
-  concurrency?: string;
-  quiet?: boolean;
-  json?: boolean;
-}
-
-export function registerSend(program: Command): void {
+export function registerSend(program: Command, factory: Factory): void {
   program
     .command('send')
     .description('Read Segment events (NDJSON, .gz too) from files or stdin and perform the mapped HubSpot actions.')
@@ -30,16 +15,25 @@ export function registerSend(program: Command): void {
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
     .option('--force-resume', 'resume from --checkpoint although the mapping file or the input data changed since it was written')
     .option('--outcomes <file>', "write each event's outcome (file, line, messageId, delivered/skipped/failed, reasons) as NDJSON, once per event across resumed runs")
+    .option('--max-line-bytes <n>', 'longer input lines are failed unread, with their line number (default 16777216)')
     .option('--one-at-a-time', 'send strictly one event and one request at a time, no batching or merging: slow; the reference a batched run must end equal to')
     .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login)')
-    .option('--profile <name>', 'stored login profile to use', 'default')
-    .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
-    .option('--rate <n>', 'requests per 10 seconds at most (HubSpot allows 110 for OAuth apps, 100+ for private apps)')
-    .option('--concurrency <n>', 'requests in flight at once')
+    .option('--profile <name>', 'stored login to use (default: HUBSPOT_ACTIONS_PROFILE, else the one `auth switch` chose, else "default")')
+    .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else the stored login\'s, else https://api.hubapi.com)')
+    .option('--rate <n>', `requests per 10 seconds at most; HubSpot's rate headers lower it when needed (default: ${DEFAULTS.ratePer10s}; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
+    .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'print the final summary as JSON on stdout')
+    .addHelpText('after', EXAMPLES)
     .action(async (files: string[], flags: SendFlags) => {
-      const { runSend } = await import('../pipeline/send.js');
-      process.exitCode = await runSend(files, flags);
+      const { runSend } = await import('./run.js');
+      await runSend({ files, flags, factory });
     });
 }
+
+const EXAMPLES = `
+Examples:
+  hubspot-actions send events.ndjson -m mappings.yaml --dry-run --pretty    # look before sending
+  hubspot-actions send export/*.json.gz -m mappings.yaml --checkpoint backfill.ckpt --failed backfill.failed.ndjson
+  hubspot-actions send backfill.failed.ndjson -m mappings.yaml              # retry what failed
+  my-exporter | hubspot-actions send -m mappings.yaml --quiet --json > summary.json`;

@@ -1,0 +1,20 @@
+/**
+ * Keys naming HubSpot state, `<objectType>:<property>=<value>`, by which the scheduler orders
+ * operations (PlannedOp.reads/writes). Values are lower-cased because HubSpot compares strings
+ * without regard to case: `A@x.io` and `a@x.io` are one contact, one search hit.
+ */
+export function stateKey(objectType: string, property: string, value: unknown): string {
+  return `${objectType}:${property}=${String(value).toLowerCase()}`;
+}
+
+/** "The contact of user u": what an upsertContact for u writes and an association to u's contact reads. */
+export const userKey = (userOrAnonymousId: string): string => stateKey('contacts', 'user', userOrAnonymousId);
+
+/** A key per property value set (null and undefined set nothing). */
+export function propertyKeys(objectType: string, properties: Record<string, unknown> | undefined): string[] {
+  return Object.entries(properties ?? {})
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => stateKey(objectType, k, v));
+}
+
+export const unique = (keys: string[]): string[] => [...new Set(keys)];

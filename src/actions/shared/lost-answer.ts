@@ -1,0 +1,67 @@
+import { ANSWER_LOST } from '../../hubspot/transport.js';
+import type { FailureDetail } from '../../model.js';
+
+/**
+ * A create with no unique key cannot be sent again blindly when its outcome is unknown: the record
+ * may exist. It is looked up first (after giving HubSpot's search time to index it) and created
+ * again only when missing, at most this many times in all.
+ */
+export const MAX_CREATE_ATTEMPTS = 3;
+
+/**
+ * True when the write may or may not have taken effect: its answer was lost after sending (a
+ * dropped connection, a timeout), or HubSpot answered with a server error, which a gateway may give
+ * after HubSpot committed the write. The client reports these as ANSWER_LOST for non-idempotent
+ * requests; a transport that passes a 5xx through is read the same way.
+ */
+export function outcomeUnknown(status: number | undefined): boolean {
+  return status === ANSWER_LOST || (status !== undefined && status >= 500);
+}
+
+/**
+ * How long to let HubSpot's search index a record whose create lost its answer ("it may take a few
+ * moments for newly created objects to appear in search results").
+ */
+export function searchSettleMs(): number {
+  const env = Number(process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS);
+  return Number.isFinite(env) && env >= 0 ? env : 5000;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type Created = { id: string } | { failure: FailureDetail };
+/** What a look-up after an unknown outcome found: the record, none (so create it again), or a failure. */
+export type Found = { id: string } | { missing: true } | { failure: FailureDetail };
+
+/**
+ * The one policy for creates whose outcome may be unknown: create, look up those whose outcome is
+ * unknown, create again only those still missing, up to MAX_CREATE_ATTEMPTS. With no way to look
+ * them up, an unknown outcome is a failure. Gives each item's id or failure.
+ */
+export async function createOnce<I>(
+  items: I[],
+  create: (some: I[]) => Promise<Map<I, Created>>,
+  lookUp?: (some: I[]) => Promise<Map<I, Found>>,
+): Promise<Map<I, Created>> {
+  const out = new Map<I, Created>();
+  let pending = items;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const created = await create(pending);
+    const unknown: I[] = [];
+    for (const item of pending) {
+      const r = created.get(item)!;
+      if (lookUp && 'failure' in r && outcomeUnknown(r.failure.status) && attempt < MAX_CREATE_ATTEMPTS) unknown.push(item);
+      else out.set(item, r);
+    }
+    if (!unknown.length) break;
+    await sleep(searchSettleMs());
+    const found = await lookUp!(unknown);
+    pending = [];
+    for (const item of unknown) {
+      const r = found.get(item)!;
+      if ('missing' in r) pending.push(item);
+      else out.set(item, r);
+    }
+  }
+  return out;
+}

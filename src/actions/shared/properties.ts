@@ -1,0 +1,29 @@
+/**
+ * Segment's `flattenObject` (hubspot/utils.ts): HubSpot properties are strings, so arrays become
+ * `;`-joined lists (HubSpot's multi-checkbox format), objects become JSON, strings are trimmed and
+ * null/undefined are dropped. Numbers and booleans pass unchanged.
+ */
+export function flattenObject(obj: Record<string, unknown> | undefined | null): Record<string, unknown> | undefined | null {
+  if (obj === undefined || obj === null) return obj;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) {
+      out[key] = value.map((item) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : item)).join(';');
+    } else if (typeof value === 'object') {
+      out[key] = JSON.stringify(value);
+    } else if (typeof value === 'string') {
+      out[key] = value.trim();
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** Drops keys whose value is undefined, as JSON serialisation would, keeping key order. */
+export function definedOnly<T extends Record<string, unknown>>(obj: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  return out as Partial<T>;
+}

@@ -1,0 +1,36 @@
+import type { OpHandle } from '../../model.js';
+import { writeRecords } from '../shared/batch-write.js';
+import type { Outcomes } from '../shared/outcomes.js';
+import type { PerformContext } from '../types.js';
+import { SEGMENT_GROUP_ID } from './group-id-property.js';
+import type { CompanyOp } from './types.js';
+
+type Item = { op: OpHandle<CompanyOp>; id?: string };
+
+/**
+ * Writes the companies: those to create are upserted on segment_group_id (a retry after a lost
+ * answer cannot duplicate one), those found are updated by id. Fails the writes HubSpot refused;
+ * gives the others, each with its record id set.
+ */
+export async function writeCompanies(creates: OpHandle<CompanyOp>[], updates: Array<{ op: OpHandle<CompanyOp>; id: string }>, ctx: PerformContext, out: Outcomes): Promise<OpHandle<CompanyOp>[]> {
+  const written: OpHandle<CompanyOp>[] = [];
+  const write = async (kind: 'upsert' | 'update', items: Item[], inputOf: (i: Item) => Record<string, unknown>, when?: string) => {
+    if (!items.length) return;
+    const results = await writeRecords(ctx, 'companies', kind, items, inputOf, {
+      when,
+      // Results come back in any order: by id for updates, else by the segment_group_id they carry.
+      matchResult: (rec, some) => some.find((i) => (i.id ? i.id === String(rec?.id) : String(rec?.properties?.[SEGMENT_GROUP_ID]) === i.op.data.groupid)),
+    });
+    for (const [item, r] of results) {
+      if (!r.ok) out.fail(item.op, r.failure);
+      else {
+        item.op.recordId = item.id ?? String(r.record.id);
+        ctx.run.records.remember('companies', item.op.recordId, item.op.data.properties);
+        written.push(item.op);
+      }
+    }
+  };
+  await write('upsert', creates.map((op) => ({ op })), (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
+  await write('update', updates, (i) => ({ id: i.id, properties: i.op.data.properties }), 'a company was found by segment_group_id or by the search fields');
+  return written;
+}

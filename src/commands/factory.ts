@@ -1,0 +1,45 @@
+import type { TokenStore } from '../auth/token-store.js';
+import type { HubSpotClient } from '../hubspot/client.js';
+import type { IOStreams } from './io.js';
+
+export interface HttpClientOptions {
+  /** --base-url, else HUBSPOT_API_BASE_URL; a stored login's own host otherwise. */
+  requestedBaseUrl?: string;
+  /** `--token`; else HUBSPOT_ACCESS_TOKEN; else the stored login of `profile`. */
+  token?: string;
+  profile?: string;
+  rate?: number;
+  concurrency?: number;
+}
+
+/**
+ * The services a command runs over, as GitHub's CLI hands them out: built on first use, so
+ * `--help` or a dry-run loads no auth module and opens no credentials file.
+ */
+export interface Factory {
+  readonly io: IOStreams;
+  /** The credentials file of this machine's config dir; the only place one is made. */
+  tokenStore(): Promise<TokenStore>;
+  /** The live API client, sending with the credential in effect to its host (`baseUrl`). */
+  httpClient(opts: HttpClientOptions): Promise<HubSpotClient>;
+}
+
+export function createFactory(io: IOStreams): Factory {
+  let store: Promise<TokenStore> | undefined;
+  const factory: Factory = {
+    io,
+    tokenStore() {
+      store ??= (async () => {
+        const [{ TokenStore }, { configDir }] = await Promise.all([import('../auth/token-store.js'), import('../auth/config-dir.js')]);
+        return new TokenStore(configDir(io.env));
+      })();
+      return store;
+    },
+    async httpClient(o) {
+      const [{ resolveCredential }, { createHubSpotClient }] = await Promise.all([import('../auth/credentials.js'), import('../hubspot/client.js')]);
+      const { tokens, apiBaseUrl } = await resolveCredential({ ...o, env: io.env, store: () => factory.tokenStore() });
+      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency });
+    },
+  };
+  return factory;
+}

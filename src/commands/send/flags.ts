@@ -1,0 +1,30 @@
+import { UserError } from '../../errors.js';
+
+/** `send`'s flags as commander hands them over: strings, checked by the command body. */
+export interface SendFlags {
+  mapping: string;
+  dryRun?: boolean;
+  pretty?: boolean;
+  failed?: string;
+  checkpoint?: string;
+  forceResume?: boolean;
+  outcomes?: string;
+  oneAtATime?: boolean;
+  maxLineBytes?: string;
+  token?: string;
+  profile?: string;
+  baseUrl?: string;
+  rate?: string;
+  concurrency?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function positive(value: string | undefined, flag: string, opts: { whole?: boolean } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (opts.whole && !Number.isInteger(n)) || value.trim() === '') {
+    throw new UserError(`${flag} must be a positive ${opts.whole ? 'whole ' : ''}number, not "${value}"`, `e.g. ${flag} ${opts.whole ? 4 : 50}; see \`hubspot-actions send --help\` for the default`);
+  }
+  return n;
+}

@@ -1,0 +1,161 @@
+import chalk, { Chalk, type ChalkInstance } from 'chalk';
+import { HubSpotRunError, Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
+import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
+import { DryRunTransport } from '../../hubspot/dry-run-transport.js';
+import type { Transport } from '../../hubspot/transport.js';
+import { loadMappingFile, type MappingFile } from '../../mapping/mapping-file.js';
+import { formatProblem } from '../../mapping/problems.js';
+import type { EventRecord } from '../../pipeline/ledger.js';
+import { LineWriter } from '../../pipeline/output.js';
+import { ProgressLine } from '../../pipeline/progress.js';
+import { STDIN } from '../../pipeline/read-lines.js';
+import { prettyRequest } from '../../pipeline/request-log.js';
+import { runPipeline, type RunResult } from '../../pipeline/run.js';
+import { formatSummary } from '../../pipeline/summary.js';
+import type { Factory } from '../factory.js';
+import type { IOStreams } from '../io.js';
+import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
+import { positive, type SendFlags } from './flags.js';
+
+/** Failed events reported one by one on stderr before the rest are only counted. */
+const MAX_REPORTED = 50;
+
+export interface SendOptions {
+  files: string[];
+  flags: SendFlags;
+  factory: Factory;
+}
+
+/** What the flags and files say to do, checked before any credential is looked at. */
+interface SendPlan {
+  inputs: string[];
+  mapping: MappingFile;
+  dryRun: boolean;
+  failedPath?: string;
+  baseUrl: string;
+  rate?: number;
+  concurrency?: number;
+}
+
+export async function runSend(o: SendOptions): Promise<void> {
+  const started = Date.now();
+  const { io } = o.factory;
+  let plan = planSend(o.files, o.flags, io);
+  let transport: Transport & { close?(): void } = new DryRunTransport();
+  if (!plan.dryRun) {
+    const client = await o.factory.httpClient({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env), token: o.flags.token, profile: o.flags.profile, rate: plan.rate, concurrency: plan.concurrency });
+    // A stored login sends to the host it was issued by, which may not be the default.
+    plan = { ...plan, baseUrl: client.baseUrl };
+    transport = client;
+  }
+  try {
+    const { result, readerGone } = await execute(plan, o.flags, transport, io);
+    const elapsedMs = Date.now() - started;
+    if (o.flags.json) io.stdout.write(JSON.stringify({ ...result, stoppedBy: result.stoppedBy?.message, elapsedMs }) + '\n');
+    const summarised = !o.flags.quiet && !readerGone;
+    if (summarised) io.stderr.write(formatSummary(result, { dryRun: plan.dryRun, elapsedMs, checkpoint: !!o.flags.checkpoint }));
+    const outcome = outcomeOf(result, readerGone);
+    if (outcome) throw summarised || !(outcome instanceof HubSpotRunError) ? new Reported(outcome) : outcome;
+  } finally {
+    transport.close?.();
+  }
+}
+
+function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
+  const inputs = files.length ? files : [STDIN];
+  if (inputs.includes(STDIN) && io.stdinIsTTY && !flags.quiet) {
+    io.say('Reading events from the terminal, one JSON object a line (Ctrl-D to end). Give files to read them instead.');
+  }
+  checkInputs(inputs);
+  const { file: mapping, problems } = loadMappingFile(flags.mapping);
+  if (!mapping) {
+    for (const p of problems) io.say(formatProblem(p));
+    throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
+  }
+  const dryRun = !!flags.dryRun;
+  // Checked in dry-runs too: a dry-run is how a command line is tried before it goes live.
+  const rate = positive(flags.rate, '--rate');
+  const concurrency = flags.oneAtATime ? 1 : positive(flags.concurrency, '--concurrency', { whole: true });
+  if (!dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
+  const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
+  if (failedPath) checkWritableFolder(failedPath, '--failed');
+  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency };
+}
+
+async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {
+  // An empty stdin is a run of 0 events; the read stage would wait on it for an end already past.
+  if (plan.inputs.includes(STDIN) && (await stdinIsEmpty(io.stdin))) plan = { ...plan, inputs: plan.inputs.filter((i) => i !== STDIN) };
+  const out = new LineWriter(io.stdout);
+  const color: ChalkInstance = io.colorEnabled() && chalk.level > 0 ? chalk : new Chalk({ level: 0 });
+  const stop = new AbortController();
+  const untrap = io.trapInterrupts(
+    () => {
+      stop.abort();
+      io.stderr.write(`\nFinishing the requests in flight, then ${flags.checkpoint ? 'writing the checkpoint' : 'stopping'} (Ctrl-C again to stop at once)…\n`);
+    },
+    flags.checkpoint
+      ? '\nStopped at once; the checkpoint holds only what had finished.\n'
+      : '\nStopped at once; requests in flight may or may not have landed. Sending the same events again is safe: records are upserted by key, events carry a uuid.\n',
+  );
+  // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
+  out.onClosed = () => stop.abort();
+  const progress = !flags.quiet && !plan.dryRun && io.stderrIsTTY ? new ProgressLine(io.stderr) : undefined;
+  try {
+    const result = await runPipeline({
+      inputs: plan.inputs,
+      mapping: plan.mapping,
+      transport,
+      baseUrl: plan.baseUrl,
+      failedPath: plan.failedPath,
+      checkpointPath: flags.checkpoint,
+      forceResume: flags.forceResume,
+      outcomesPath: flags.outcomes,
+      oneAtATime: flags.oneAtATime,
+      maxLineBytes: positive(flags.maxLineBytes, '--max-line-bytes', { whole: true }),
+      indexLagMs: indexLagMs(io.env),
+      onNotice: flags.quiet ? undefined : (text) => io.say(text),
+      partialAfterMs: plan.dryRun && !plan.inputs.includes(STDIN) ? undefined : 300,
+      stdin: io.stdin,
+      onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
+      onFailed: failureReporter(flags, plan.dryRun, io),
+      outputBackpressure: () => out.backpressure(),
+      stopSignal: stop.signal,
+      onProgress: progress ? (p) => progress.update(p) : undefined,
+    });
+    progress?.clear();
+    await out.end();
+    return { result, readerGone: out.readerGone };
+  } finally {
+    untrap();
+  }
+}
+
+/** The first failures one per line on stderr, then only a count: a million bad lines would drown the terminal. */
+function failureReporter(flags: SendFlags, dryRun: boolean, io: IOStreams): (rec: EventRecord) => void {
+  let reported = 0;
+  return (rec) => {
+    if (flags.quiet || ++reported > MAX_REPORTED) return;
+    for (const f of rec.failures) {
+      const where = [f.mapping && `mapping "${f.mapping}"`, f.field && `field "${f.field}"`].filter(Boolean).join(', ');
+      const hs = f.kind === 'hubspot' ? ` (HubSpot ${f.status ?? ''}${f.category ? ` ${f.category}` : ''}${f.correlationId ? `, correlationId ${f.correlationId}` : ''})` : '';
+      io.say(`${rec.source.file}:${rec.source.line}: ${where ? where + ': ' : ''}${f.message}${hs}`);
+    }
+    if (reported === MAX_REPORTED) io.say(`(further failures are only counted${flags.failed || !dryRun ? '; all are in the failed-events file' : ''})`);
+  };
+}
+
+/** How the run ended, for the exit status: a stop outranks an interruption, which outranks failures. */
+function outcomeOf(result: RunResult, readerGone: boolean): HubSpotRunError | UserError | Interrupted | SomeEventsFailed | undefined {
+  if (result.stoppedBy) return result.stoppedBy;
+  // A dry-run whose reader went away (`| head`) was not interrupted by anyone.
+  if (result.interrupted && !readerGone) return new Interrupted();
+  if (result.counts.failed > 0) return new SomeEventsFailed(result.counts.failed);
+  return undefined;
+}
+
+/** HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: how long HubSpot's search may take to show a write. */
+function indexLagMs(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS;
+  const n = Number(v);
+  return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}

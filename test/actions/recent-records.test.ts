@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { RecentRecords } from '../../src/actions/shared/recent-records.js';
+
+describe('RecentRecords', () => {
+  it('answers by each property value a record holds, case-insensitively', () => {
+    const m = new RecentRecords();
+    m.remember('deals', '7', { dealname: 'Order 7', amount: 5 });
+    expect(m.lookup('deals', 'dealname', 'ORDER 7')).toEqual({ ids: ['7'], complete: false });
+    expect(m.lookup('deals', 'amount', '5')?.ids).toEqual(['7']);
+  });
+
+  it('a search says which records hold a value, none included; writes since then join them', () => {
+    const m = new RecentRecords();
+    m.found('deals', 'dealname', 'x', []);
+    expect(m.lookup('deals', 'dealname', 'x')).toEqual({ ids: [], complete: true });
+    m.remember('deals', '9', { dealname: 'x' });
+    expect(m.lookup('deals', 'dealname', 'x')).toEqual({ ids: ['9'], complete: true });
+  });
+
+  it('forgets a value the run replaced, and says the lagging index may still show it', () => {
+    const m = new RecentRecords();
+    m.remember('deals', '7', { dealname: 'old' });
+    m.remember('deals', '7', { dealname: 'new' });
+    expect(m.lookup('deals', 'dealname', 'old')?.ids).toEqual([]);
+    expect(m.stillHolds('deals', '7', 'dealname', 'old')).toBe(false);
+    expect(m.stillHolds('deals', '7', 'dealname', 'NEW')).toBe(true);
+    expect(m.stillHolds('deals', '8', 'dealname', 'old')).toBe(true);
+  });
+
+  it('comes back whole from its checkpoint entries, and stays bounded', () => {
+    const m = new RecentRecords(2);
+    m.found('deals', 'a', '1', ['1']);
+    m.remember('deals', '2', { b: 2 });
+    m.remember('deals', '3', { c: 3 });
+    const again = new RecentRecords(2, m.entries());
+    expect(again.lookup('deals', 'a', '1')).toBeUndefined();
+    expect(again.lookup('deals', 'b', '2')).toEqual({ ids: ['2'], complete: false });
+    expect(again.lookup('deals', 'c', '3')).toEqual({ ids: ['3'], complete: false });
+  });
+});

@@ -1,0 +1,46 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const MAPPING = 'test/fixtures/mapping.yaml';
+
+describe('inputs a new user tries', () => {
+  it('an empty stdin is a run of 0 events, exit 0 (a cron job whose exporter found nothing)', async () => {
+    const r = await runCli(['send', '-m', MAPPING, '--dry-run'], { stdin: '' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/events read: +0/);
+    expect(r.stderr).not.toContain('internal error');
+  });
+
+  it('/dev/null and other readable special files are read, not refused as "not a file"', async () => {
+    const r = await runCli(['send', '/dev/null', '-m', MAPPING, '--dry-run']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/events read: +0/);
+  });
+
+  it('a folder is refused, saying to give the files in it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ha-inputs-'));
+    const r = await runCli(['send', dir, '-m', MAPPING, '--dry-run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`cannot read input file ${dir} (a folder: give the files in it, e.g. \`send ${dir}/*.json.gz\`)`);
+  });
+
+  it('a named pipe is refused with the stdin form that reads it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ha-inputs-'));
+    const fifo = path.join(dir, 'events.pipe');
+    execFileSync('mkfifo', [fifo]);
+    const r = await runCli(['send', fifo, '-m', MAPPING, '--dry-run']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${fifo} (a pipe: send it on stdin instead, e.g. \`send -m <mapping> < ${fifo}\``);
+  });
+
+  it('stdin with events after the check for emptiness still reads every line', async () => {
+    const events = Array.from({ length: 3 }, (_, i) => JSON.stringify({ type: 'identify', messageId: `m${i}`, traits: { email: `u${i}@x.io` } })).join('\n');
+    const r = await runCli(['send', '-m', MAPPING, '--dry-run'], { stdin: events });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/events read: +3/);
+  });
+});

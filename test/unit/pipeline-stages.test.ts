@@ -1,0 +1,164 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { EventLedger, type EventRecord } from '../../src/pipeline/ledger.js';
+import { splitLines } from '../../src/pipeline/split-lines.js';
+import { guardJson } from '../../src/pipeline/json-guard.js';
+import { KeyIndex } from '../../src/pipeline/key-index.js';
+import { parseEvent } from '../../src/pipeline/parse-event.js';
+import { route, noRouteReason } from '../../src/pipeline/route.js';
+import type { Mapping } from '../../src/mapping/mapping-file.js';
+
+const delivered = { mappingName: 'm', action: 'upsertContact', outcome: { kind: 'delivered' as const } };
+const failed = { mappingName: 'm', action: 'upsertContact', outcome: { kind: 'failed' as const, error: { kind: 'hubspot' as const, status: 400, category: 'VALIDATION_ERROR', message: 'bad' } } };
+
+describe('the event ledger', () => {
+  it('ends each event once, as failed if any op failed, and moves the low-water mark past finished events only', () => {
+    const finals: EventRecord[] = [];
+    const l = new EventLedger({ onFinal: (r) => (finals.push(r), true) });
+    const a = l.begin(0, { file: 'f', line: 1 });
+    l.attach(a);
+    l.attach(a);
+    l.seal(a);
+    const b = l.begin(0, { file: 'f', line: 2 });
+    l.skip(b, 'no mapping matched');
+    l.seal(b);
+    expect(l.resumePoint()).toEqual({ input: 0, line: 1 });
+    l.opSettled(delivered, [a]);
+    expect(a.outcome).toBeUndefined();
+    l.opSettled(failed, [a]);
+    expect(finals.map((r) => [r.source.line, r.outcome])).toEqual([[2, 'skipped'], [1, 'failed']]);
+    expect(l.resumePoint()).toEqual({ input: 0, line: 3 });
+    expect(l.counts).toMatchObject({ read: 2, delivered: 0, skipped: 1, failed: 1, failedByReason: { 'HubSpot 400 VALIDATION_ERROR': 1 } });
+  });
+
+  it('keeps an event unfinished when recording it fails, so the checkpoint never counts it', () => {
+    const l = new EventLedger({ onFinal: () => false });
+    const a = l.begin(0, { file: 'f', line: 7 });
+    l.fail(a, { kind: 'invalid', message: 'line 7 is not valid JSON (Unexpected token)' });
+    l.seal(a);
+    expect(a.outcome).toBeUndefined();
+    expect(l.unfinished).toBe(1);
+    expect(l.resumePoint()).toEqual({ input: 0, line: 7 });
+    expect(l.counts.failed).toBe(0);
+  });
+});
+
+describe('reading lines', () => {
+  const lines = async (chunks: Array<string | Buffer>, max?: number) => {
+    const out = [];
+    for await (const l of splitLines(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), max)) out.push(l);
+    return out;
+  };
+
+  it('splits at \\n across chunk boundaries, drops the \\r of CRLF, keeps a last line without newline', async () => {
+    expect(await lines(['a\r\nb', 'c\n', '\nlast'])).toEqual([
+      { kind: 'text', text: 'a' },
+      { kind: 'text', text: 'bc' },
+      { kind: 'text', text: '' },
+      { kind: 'text', text: 'last' },
+    ]);
+  });
+
+  it('skips a line over the cap without holding it, and reads on', async () => {
+    expect(await lines(['12345', '6789', '0\nok\n'], 8)).toEqual([{ kind: 'too-long', bytes: 10 }, { kind: 'text', text: 'ok' }]);
+  });
+
+  it('gives the bytes of a line that is not UTF-8, even when a character is split across chunks', async () => {
+    const euro = Buffer.from('€');
+    expect(await lines([euro.subarray(0, 1), Buffer.concat([euro.subarray(1), Buffer.from('\n')]), Buffer.from([0xc3, 0x0a])])).toEqual([
+      { kind: 'text', text: '€' },
+      { kind: 'not-utf8', bytes: Buffer.from([0xc3]) },
+    ]);
+  });
+});
+
+describe('parsing an event', () => {
+  const at = (text: string) => ({ input: 0, file: 'f', line: 3, text });
+
+  it('names the line of what is not an event', () => {
+    expect(parseEvent(at('{"a":'))).toMatchObject({ ok: false, reason: expect.stringMatching(/^line 3 is not valid JSON/) });
+    expect(parseEvent(at('[1]'))).toMatchObject({ ok: false, reason: 'line 3 is JSON but not an object; each line must be one Segment event' });
+  });
+
+  it('gives a stable stand-in id to an event without messageId', () => {
+    const a = parseEvent(at('{"type":"track"}'));
+    const b = parseEvent(at('{"type":"track"}'));
+    expect(a.ok && b.ok && a.stableId === b.stableId && a.messageId === undefined).toBe(true);
+  });
+
+  it('unwraps a failed-events line with its origin and the mappings to retry', () => {
+    const p = parseEvent(at(JSON.stringify({ event: { type: 'identify' }, failure: { tool: 'hubspot-actions', file: 'orig.ndjson', line: 9, messageId: 'm9', mappings: ['c'] } })));
+    expect(p).toMatchObject({ ok: true, event: { type: 'identify' }, onlyMappings: ['c'], origin: { file: 'orig.ndjson', line: 9, messageId: 'm9' } });
+  });
+});
+
+describe('guarding JSON before it is parsed', () => {
+  it('keeps numbers a double cannot hold as strings of their digits, and only those', () => {
+    const g = guardJson('{"a":9007199254740993,"b":9007199254740992,"c":"123456789012345678","d":1e400,"e":1.5e3,"f":-0.000000000000000001}');
+    expect(g.ok && JSON.parse(g.text)).toEqual({ a: '9007199254740993', b: 9007199254740992, c: '123456789012345678', d: '1e400', e: 1500, f: -1e-18 });
+  });
+
+  it('refuses nesting beyond the limit, counting only brackets outside strings', () => {
+    expect(guardJson('{"s":"' + '['.repeat(100) + '"}').ok).toBe(true);
+    expect(guardJson('['.repeat(65) + ']'.repeat(65))).toEqual({ ok: false, reason: 'is nested deeper than 64 levels' });
+  });
+});
+
+describe('the key index', () => {
+  it('finds earlier ops whose writes meet the reads, or whose reads meet the writes, until they are removed', () => {
+    const k = new KeyIndex<string>();
+    k.add('contact', ['contacts:email=a'], ['contacts:email=a']);
+    k.add('deal', ['contacts:email=a', 'deals:order=1'], ['deals:order=1', 'deals:stage=won']);
+    expect([...k.conflicts(['contacts:email=a'], [])]).toEqual(['contact']);
+    expect([...k.conflicts([], ['contacts:email=a'])].sort()).toEqual(['contact', 'deal']);
+    expect([...k.conflicts([], ['deals:stage=won'])]).toEqual([]);
+    k.remove('contact');
+    expect([...k.conflicts(['contacts:email=a'], ['contacts:email=a'])]).toEqual(['deal']);
+  });
+});
+
+describe('routing', () => {
+  const m = (name: string, hit: boolean) => ({ name, trigger: { source: '', matches: () => hit } }) as unknown as Mapping;
+
+  it('keeps the mapping file order, and only the mappings a failed event failed in', () => {
+    const ms = [m('a', true), m('b', false), m('c', true)];
+    expect(route(ms, {}).map((x) => x.name)).toEqual(['a', 'c']);
+    expect(route(ms, {}, ['c']).map((x) => x.name)).toEqual(['c']);
+    expect(noRouteReason(['x'])).toContain('none of the mappings it failed in (x)');
+  });
+});
+
+describe('the checkpoint and the per-event files', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { checkResumable, fingerprint } = await import('../../src/pipeline/checkpoint.js');
+  const { EventLogFile } = await import('../../src/pipeline/event-log-file.js');
+  const dir = mkdtempSync(path.join(tmpdir(), 'ha-stages-'));
+  const file = (name: string, text: string) => (writeFileSync(path.join(dir, name), text), path.join(dir, name));
+
+  it('refuses a resume over changed data or another mapping, saying which, unless forced', () => {
+    const m = file('m.yaml', 'a');
+    const e = file('e.ndjson', '{}\n');
+    const cp = { version: 1 as const, inputs: [e], mapping: m, fingerprint: fingerprint(m, [e]), complete: false, ids: [], flags: [], updatedAt: '' };
+    expect(() => checkResumable(cp, [e], fingerprint(m, [e]), 'ck', false)).not.toThrow();
+    file('m.yaml', 'b');
+    file('e.ndjson', '{}\n{}\n');
+    expect(() => checkResumable(cp, [e], fingerprint(m, [e]), 'ck', false)).toThrow(/the mapping file .* changed; .*e\.ndjson is not the file it was/);
+    expect(() => checkResumable(cp, [e], fingerprint(m, [e]), 'ck', true)).not.toThrow();
+    expect(() => checkResumable(cp, ['other'], fingerprint(m, ['other']), 'ck', true)).toThrow(/other inputs/);
+  });
+
+  it('a resumed run keeps the lines of events before its resume point and drops the rest; a fresh run starts empty', () => {
+    const log = file('o.ndjson', ['{"at":1}', '{"at":5}', '{"at":3}', 'not json'].join('\n') + '\n');
+    const readAt = (l: Record<string, unknown>) => ({ input: 0, line: l.at as number });
+    const resumed = new EventLogFile(log, 'outcomes file', { input: 0, line: 4 }, readAt);
+    resumed.write({ at: 4 });
+    resumed.close();
+    expect(readFileSync(log, 'utf8')).toBe('{"at":1}\n{"at":3}\nnot json\n{"at":4}\n');
+    expect(resumed.count).toBe(4);
+    new EventLogFile(log, 'outcomes file', undefined, readAt).close();
+    expect(readFileSync(log, 'utf8')).toBe('');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});

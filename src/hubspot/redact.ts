@@ -15,6 +15,16 @@ export function redactText(text: string, secrets: readonly (string | undefined)[
   return out;
 }
 
+/** Any JSON value with every known secret taken out of every string in it, keys included. */
+export function redactValue(value: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secrets));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactText(k, secrets), redactValue(v, secrets)]));
+  }
+  return value;
+}
+
 export function redactRequest(req: HubSpotRequest, secrets: readonly (string | undefined)[]): HubSpotRequest {
   const copy: HubSpotRequest = { ...req, path: redactText(req.path, secrets) };
   if (req.query) {

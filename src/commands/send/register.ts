@@ -25,6 +25,7 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'the final summary as JSON: on stdout, or with --dry-run on stderr (stdout holds only the request lines)')
     .option('--summary-file <file>', 'also write the final summary as JSON to this file')
+    .option('--verbose [level]', 'every HTTP exchange on stderr (method, URL, status, time, correlationId), tokens redacted; --verbose=2 adds the bodies')
     .addHelpText('after', EXAMPLES)
     .action(async (files: string[], flags: SendFlags) => {
       const { runSend } = await import('./run.js');

@@ -3,6 +3,7 @@ import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
 import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
 import { DryRunTransport } from '../../hubspot/dry-run-transport.js';
+import type { HubSpotClient } from '../../hubspot/client.js';
 import type { Transport } from '../../hubspot/transport.js';
 import { loadMappingFile, type MappingFile } from '../../mapping/mapping-file.js';
 import { formatProblem } from '../../mapping/problems.js';
@@ -16,6 +17,8 @@ import { formatSummary } from '../../pipeline/summary.js';
 import type { Factory } from '../factory.js';
 import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
+import { describeExchange, verbosity } from './verbose.js';
+import { WaitWatch } from './waiting.js';
 import { positive, type SendFlags } from './flags.js';
 
 /** Failed events reported one by one on stderr before the rest are only counted. */
@@ -37,21 +40,20 @@ interface SendPlan {
   rate?: number;
   concurrency?: number;
   maxLineBytes?: number;
+  /** --verbose: 1 every HTTP exchange, 2 with bodies. */
+  verbose?: 1 | 2;
 }
 
 export async function runSend(o: SendOptions): Promise<void> {
   const started = Date.now();
   const { io } = o.factory;
   let plan = planSend(o.files, o.flags, io);
-  let transport: Transport & { close?(): void } = new DryRunTransport();
-  if (!plan.dryRun) {
-    const client = await o.factory.httpClient({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env), token: o.flags.token, profile: o.flags.profile, rate: plan.rate, concurrency: plan.concurrency });
-    // A stored login sends to the host it was issued by, which may not be the default.
-    plan = { ...plan, baseUrl: client.baseUrl };
-    transport = client;
-  }
+  const live = plan.dryRun ? undefined : await openClient(o, plan);
+  // A stored login sends to the host it was issued by, which may not be the default.
+  if (live) plan = { ...plan, baseUrl: live.client.baseUrl };
+  const transport: Transport & { close?(): void } = live?.client ?? new DryRunTransport();
   try {
-    const { result, readerGone } = await execute(plan, o.flags, transport, io);
+    const { result, readerGone } = await execute(plan, o.flags, transport, io, live?.waits);
     const elapsedMs = Date.now() - started;
     const summarised = report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
     const outcome = outcomeOf(result, readerGone);
@@ -84,6 +86,22 @@ function writeSummaryFile(file: string, json: string): void {
   }
 }
 
+async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
+  const { io } = o.factory;
+  let client: HubSpotClient | undefined;
+  const waits = new WaitWatch(() => client!.stats());
+  client = await o.factory.httpClient({
+    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env),
+    token: o.flags.token,
+    profile: o.flags.profile,
+    rate: plan.rate,
+    concurrency: plan.concurrency,
+    onRetry: waits.onRetry,
+    onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
+  });
+  return { client, waits };
+}
+
 function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
   const inputs = files.length ? files : [STDIN];
   if (inputs.includes(STDIN) && io.stdinIsTTY && !flags.quiet) {
@@ -104,10 +122,10 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
   if (failedPath) checkWritableFolder(failedPath, '--failed');
   if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
   const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
-  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency, maxLineBytes };
+  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
 }
 
-async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {
+async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams, waits?: WaitWatch): Promise<{ result: RunResult; readerGone: boolean }> {
   // An empty stdin is a run of 0 events; the read stage would wait on it for an end already past.
   if (plan.inputs.includes(STDIN) && (await stdinIsEmpty(io.stdin))) plan = { ...plan, inputs: plan.inputs.filter((i) => i !== STDIN) };
   const out = new LineWriter(io.stdout);
@@ -124,7 +142,8 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
   );
   // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
   out.onClosed = () => stop.abort();
-  const progress = !flags.quiet && !plan.dryRun && io.stderrIsTTY ? new ProgressLine(io.stderr) : undefined;
+  // --verbose writes whole lines to stderr, which a line rewritten in place would garble.
+  const progress = !flags.quiet && !plan.dryRun && !plan.verbose && io.stderrIsTTY ? new ProgressLine(io.stderr, waits?.describe) : undefined;
   try {
     const result = await runPipeline({
       inputs: plan.inputs,

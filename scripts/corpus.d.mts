@@ -8,6 +8,6 @@ export const HUB_ID: number;
 export const DEFAULT_BUYER_LABEL_TYPE_ID: number;
 export function corpusSeed(opts?: CorpusOptions): Record<string, unknown>;
 export function corpusMapping(opts?: CorpusOptions): string;
-export function corpusEvents(opts?: CorpusOptions): Array<Record<string, any>>;
+export function corpusEvents(opts?: CorpusOptions): Array<Record<string, unknown>>;
 export function corpusNdjson(opts?: CorpusOptions): string;
 export function writeCorpus(dir: string, opts?: CorpusOptions): { events: string; mapping: string; seed: string };

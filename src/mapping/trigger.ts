@@ -30,10 +30,13 @@ export interface TriggerProblem {
  *   and then the subscription matches nothing);
  * - quoted path segments `properties."order id"` and numeric ones `properties.items.0` are paths
  *   (Segment's parser turns them into a nonsense condition);
- * - text Segment's parser silently ignores or misreads is refused: a trailing or doubled `and`/`or`,
- *   `type = ` with no value, unknown names (`anonymousId`, `TYPE`), `not`/`!` before anything but
- *   `contains(…)`/`match(…)`, single-quoted strings (Segment compares them with their quotes), and
- *   `match` patterns other than `"prefix*"` and `"*suffix"` (the only two Segment understands).
+ * - text that is not FQL, which Segment's parser silently ignores or misreads, is refused: a trailing
+ *   or doubled `and`/`or`, `type = ` with no value, unknown names (`anonymousId`, `TYPE`; alone they
+ *   make parseFql throw, beside others they are dropped), `not`, `!` before anything but
+ *   `contains(…)`/`match(…)`, a path or a number where a value or a name belongs.
+ * Valid FQL that Segment evaluates oddly is accepted and evaluated as Segment does: single-quoted
+ * strings keep their quotes, `match(x, "a*b")` is "ends with *b" (only "prefix*" and "*suffix" are
+ * globs in Segment).
  * A level that mixes `and` and `or` without parentheses is evaluated as Segment does: the last
  * conditional of the level applies to all of it.
  */
@@ -217,10 +220,8 @@ class Parser {
   /** A literal: a double-quoted string, a number, true, false or null. */
   private parseValue(): Tok {
     const v = this.next();
-    if (v.type === 'string') {
-      if (!v.value.startsWith('"')) throw new FqlSyntaxError('strings take double quotes in Segment triggers (Segment compares a single-quoted string with its quotes)', v.column);
-      return v;
-    }
+    // A single-quoted string is valid FQL; Segment compares it with its quotes (validate warns about it).
+    if (v.type === 'string') return v;
     if (v.type === 'number') {
       if (!/^-?\d+(\.\d+)?$/.test(v.value)) throw new FqlSyntaxError(`'${v.value}' is not a number`, v.column);
       return v;
@@ -260,20 +261,12 @@ class Parser {
       return { type: path.type, ...(path.name !== undefined ? { name: path.name } : {}), operator: negate ? 'not_contains' : 'contains', value: v };
     }
     if (value.type !== 'string') throw new FqlSyntaxError('match(…) takes a string pattern', value.column);
-    const pattern = String(tokenValue(value));
-    const stars = pattern.split('*').length - 1;
-    let operator: string;
-    let v: string;
-    // destination-subscriptions: a pattern ending in * is a prefix, anything else a suffix after its first character.
-    if (stars === 1 && pattern.endsWith('*')) {
-      operator = negate ? 'not_starts_with' : 'starts_with';
-      v = pattern.slice(0, -1);
-    } else if (stars === 1 && pattern.startsWith('*')) {
-      operator = negate ? 'not_ends_with' : 'ends_with';
-      v = pattern.slice(1);
-    } else {
-      throw new FqlSyntaxError(`Segment's match(…) understands "prefix*" and "*suffix" only, not "${pattern}"`, value.column);
-    }
+    // destination-subscriptions: a pattern ending in *" is a prefix; anything else is a suffix after
+    // its first character ("*Completed" → ends with "Completed"). Other globs mean that too, in Segment.
+    const text = String(tokenValue(value));
+    const prefix = value.value.endsWith('*"');
+    const operator = prefix ? (negate ? 'not_starts_with' : 'starts_with') : negate ? 'not_ends_with' : 'ends_with';
+    const v = prefix ? text.slice(0, -1) : text.slice(1);
     return { type: path.type, ...(path.name !== undefined ? { name: path.name } : {}), operator, value: v };
   }
 }

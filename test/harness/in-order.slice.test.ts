@@ -8,7 +8,7 @@ import { runHarness, type HarnessResult, type ModeResult } from './harness.js';
  */
 let h: HarnessResult;
 beforeAll(async () => {
-  h = await runHarness({ events: Number(process.env.HARNESS_SLICE_EVENTS ?? 200), seed: 9, killTrials: 2, processTimeoutMs: 120_000 });
+  h = await runHarness({ events: Number(process.env.HARNESS_SLICE_EVENTS ?? 100), seed: 9, killTrials: 2, processTimeoutMs: 120_000, clientTimeoutMs: 1000, faults: { burst429Ms: 600 }, ...(process.env.HARNESS_VERBOSE ? { log: (l: string) => console.log(l) } : {}) });
   console.log(h.table);
 }, 290_000);
 

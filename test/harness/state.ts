@@ -63,18 +63,23 @@ export interface StateDiff {
 export function diffStates(ref: NormalState, got: NormalState, maxExamples = 12): StateDiff {
   let lost = 0;
   let duplicated = 0;
-  const examples: string[] = [];
-  const note = (s: string) => examples.length < maxExamples && examples.push(s);
+  // A few examples of each kind of difference, so one kind cannot hide the others.
+  const byKind = new Map<string, string[]>();
+  const note = (s: string, kind: string) => {
+    const list = byKind.get(kind) ?? [];
+    if (list.length < Math.max(2, Math.floor(maxExamples / 4))) list.push(s);
+    byKind.set(kind, list);
+  };
 
   for (const key of new Set([...ref.records.keys(), ...got.records.keys()])) {
     const a = ref.records.get(key) ?? [];
     const b = got.records.get(key) ?? [];
     if (b.length > a.length) {
       duplicated += b.length - a.length;
-      note(`record ${key}: ${b.length} here, ${a.length} in the reference`);
+      note(`record ${key}: ${b.length} here, ${a.length} in the reference`, 'record extra');
     } else if (b.length < a.length) {
       lost += a.length - b.length;
-      note(`record ${key}: ${b.length} here, ${a.length} in the reference`);
+      note(`record ${key}: ${b.length} here, ${a.length} in the reference`, 'record missing');
     }
     // Same key, different properties: the effect of some event is missing (or came out of order).
     const unmatched = [...b];
@@ -87,7 +92,7 @@ export function diffStates(ref: NormalState, got: NormalState, maxExamples = 12)
     const differing = Math.min(refOnly.length, unmatched.length);
     if (differing > 0) {
       lost += differing;
-      note(`record ${key}: reference ${refOnly[0]}, here ${unmatched[0]}`);
+      note(`record ${key}: reference ${refOnly[0]}, here ${unmatched[0]}`, 'record differs');
     }
   }
   for (const [kind, x, y] of [['association', ref.associations, got.associations], ['event', ref.events, got.events]] as const) {
@@ -96,13 +101,14 @@ export function diffStates(ref: NormalState, got: NormalState, maxExamples = 12)
       const b = y.get(key) ?? 0;
       if (b > a) {
         duplicated += b - a;
-        note(`${kind} ${key}: ${b} here, ${a} in the reference`);
+        note(`${kind} ${key}: ${b} here, ${a} in the reference`, `${kind} extra`);
       } else if (b < a) {
         lost += a - b;
-        note(`${kind} ${key}: ${b} here, ${a} in the reference`);
+        note(`${kind} ${key}: ${b} here, ${a} in the reference`, `${kind} missing`);
       }
     }
   }
+  const examples = [...byKind.values()].flat();
   return { equal: lost === 0 && duplicated === 0, lost, duplicated, examples };
 }
 

@@ -27,6 +27,23 @@ describe('mapping file validation', () => {
     expect(ms).toEqual(['m.yaml:2007:9: YAML syntax: Map keys must be unique; "p7" is already on line 14\n  hint: fix the YAML syntax first; indentation and unclosed brackets are the usual causes']);
   });
 
+  it('gives a trigger with single-quoted words rewritten, every word at once', () => {
+    const r = check(`version: 1\nmappings:\n  - name: ev\n    action: upsertContact\n    trigger: "type = 'track' and event = 'Signed Up'"\n`);
+    expect(r.problems.map((p) => p.hint)).toEqual([`write 'track', 'Signed Up' in double quotes: trigger: 'type = "track" and event = "Signed Up"'`]);
+  });
+
+  it('points at the repeat of a mapping repeated through an alias', () => {
+    const ms = messages('version: 1\nmappings:\n  - &m\n    name: a\n    action: upsertContact\n  - *m\n');
+    expect(ms).toEqual(['m.yaml:6:5: duplicate mapping name "a" (first used on line 4)\n  hint: each mapping needs its own name: it labels every request and error']);
+  });
+
+  it('gives every problem a hint', () => {
+    const p = check('version: 1\nsettings: 3\nmappings:\n  - name: a\n    action: upsertContact\n    enabled: yes\n    trigger: 3\n    fields: [1]\n  - 7\n  - name: b\n    action: upsertContact\n    fields:\n      enable_batching: "no"\n').problems;
+    expect(p).toHaveLength(6);
+    expect(p.filter((x) => !x.hint)).toEqual([]);
+    expect(check('- just a list\n').problems.filter((x) => !x.hint)).toEqual([]);
+  });
+
   it('names an unknown action with the nearest valid one', () => {
     const [m] = messages('version: 1\nmappings:\n  - name: a\n    action: upsertContacts\n');
     expect(m).toBe('m.yaml:4:13: mapping "a": unknown action "upsertContacts"\n  hint: did you mean "upsertContact"? Valid keys: sendCustomBehavioralEvent, upsertContact, upsertCompany, upsertCustomObjectRecord');
@@ -34,7 +51,7 @@ describe('mapping file validation', () => {
 
   it('names an unknown field key where it stands', () => {
     const [m] = messages('version: 1\nmappings:\n  - name: a\n    action: upsertContact\n    fields:\n      emial: { "@path": "$.traits.email" }\n');
-    expect(m).toMatch(/^m\.yaml:6:7: mapping "a": unknown field "emial" for upsertContact\n  hint: did you mean "email"\?/);
+    expect(m).toMatch(/^m\.yaml:6:7: mapping "a": unknown field "emial" for upsertContact\n {2}hint: did you mean "email"\?/);
   });
 
   it('reports a required field with no value or default', () => {
@@ -105,7 +122,7 @@ describe('mapping file validation', () => {
 
   it('requires version 1 and rejects unknown top-level keys', () => {
     const ms = messages('mapings: []\n');
-    expect(ms.join('\n')).toMatch(/unknown top-level key "mapings"\n  hint: did you mean "mappings"\?/);
+    expect(ms.join('\n')).toMatch(/unknown top-level key "mapings"\n {2}hint: did you mean "mappings"\?/);
     expect(ms.join('\n')).toMatch(/missing `version: 1`/);
   });
 });

@@ -40,3 +40,11 @@ describe('mayBeMissing: can a mapped value come out empty for some event', () =>
     expect(mayBeMissing(value)).toBe(expected);
   });
 });
+
+describe('doubleQuoted: a trigger rewritten without single-quoted strings', () => {
+  it('rewrites only the single-quoted strings, leaving an apostrophe inside a double-quoted one', async () => {
+    const { doubleQuoted } = await import('../../src/mapping/trigger-lint.js');
+    expect(doubleQuoted(`traits.name = "O'Brien" and type = 'identify'`)).toBe(`write 'identify' in double quotes: trigger: 'traits.name = "O''Brien" and type = "identify"'`);
+    expect(doubleQuoted('type = "identify"')).toBeUndefined();
+  });
+});

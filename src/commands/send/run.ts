@@ -202,3 +202,10 @@ function outcomeOf(result: RunResult, readerGone: boolean): Error | undefined {
   if (result.counts.failed > 0) return new SomeEventsFailed(result.counts.failed);
   return undefined;
 }
+
+/** HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: how long HubSpot's search may take to show a write. */
+function indexLagMs(env: NodeJS.ProcessEnv): number | undefined {
+  const v = env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS;
+  const n = Number(v);
+  return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+}

@@ -3,7 +3,7 @@ import { actions, actionNames, isActionName } from '../actions/index.js';
 import type { ActionDefinition, DestinationSettings } from '../actions/types.js';
 import { compileTrigger, isTriggerProblem, type CompiledTrigger } from './trigger.js';
 import { checkDirectives, isLiteral, mayBeMissing } from './directives.js';
-import { doubleQuoted } from './trigger-lint.js';
+import { lintTrigger } from './trigger-lint.js';
 import type { Mapping } from './types.js';
 import { closest } from './problems.js';
 import { segmentCore } from './segment-libs.js';
@@ -103,12 +103,13 @@ function readTrigger(at: MappingAt, given: unknown, action: ActionDefinition): C
     return undefined;
   }
   const compiled = compileTrigger(fql);
-  if (!isTriggerProblem(compiled)) return compiled;
   const node = at.here('trigger');
-  // A trigger with single-quoted strings is refused by trigger.ts; the hint then gives it rewritten.
-  const hint = doubleQuoted(fql) ?? 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes';
+  if (!isTriggerProblem(compiled)) {
+    for (const w of lintTrigger(fql)) at.src.warn(node, `${at.label}: ${w.message}`, w.hint, (isQuoted(node) ? 1 : 0) + w.column);
+    return compiled;
+  }
   // Point at the column inside a single-line plain or quoted trigger when the lexer knows it.
-  at.src.error(node, `${at.label}: ${compiled.message}`, hint, (isQuoted(node) ? 1 : 0) + (compiled.column ?? 0));
+  at.src.error(node, `${at.label}: ${compiled.message}`, 'triggers use Segment FQL, e.g. type = "track" and event = "Signed Up"; strings take double quotes', (isQuoted(node) ? 1 : 0) + (compiled.column ?? 0));
   return undefined;
 }
 

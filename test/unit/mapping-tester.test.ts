@@ -41,10 +41,11 @@ describe('mayBeMissing: can a mapped value come out empty for some event', () =>
   });
 });
 
-describe('doubleQuoted: a trigger rewritten without single-quoted strings', () => {
+describe('lintTrigger: single-quoted FQL strings', () => {
   it('rewrites only the single-quoted strings, leaving an apostrophe inside a double-quoted one', async () => {
-    const { doubleQuoted } = await import('../../src/mapping/trigger-lint.js');
-    expect(doubleQuoted(`traits.name = "O'Brien" and type = 'identify'`)).toBe(`write 'identify' in double quotes: trigger: 'traits.name = "O''Brien" and type = "identify"'`);
-    expect(doubleQuoted('type = "identify"')).toBeUndefined();
+    const { lintTrigger } = await import('../../src/mapping/trigger-lint.js');
+    const [w] = lintTrigger(`traits.name = "O'Brien" and type = 'identify'`);
+    expect(w!.column).toBe(35);
+    expect(w!.hint).toBe(`strings take double quotes: trigger: 'traits.name = "O''Brien" and type = "identify"'`);
   });
 });

@@ -188,12 +188,6 @@ function failureReporter(flags: SendFlags, dryRun: boolean, io: IOStreams): (rec
   };
 }
 
-/** HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: how long HubSpot's search may take to show a write. */
-function indexLagMs(env: NodeJS.ProcessEnv): number | undefined {
-  const n = Number(env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS);
-  return env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-
 /** How the run ended, for the exit status: a stop outranks an interruption, which outranks failures. */
 function outcomeOf(result: RunResult, readerGone: boolean): Error | undefined {
   if (result.stoppedBy) return result.stoppedBy;

@@ -33,7 +33,7 @@ export function createFactory(io: IOStreams): Factory {
     tokenStore() {
       store ??= (async () => {
         const [{ TokenStore }, { configDir }] = await Promise.all([import('../auth/token-store.js'), import('../auth/config-dir.js')]);
-        return new TokenStore(configDir(io.env));
+        return new TokenStore(configDir(io.env), { onWait: io.say });
       })();
       return store;
     },

@@ -2,10 +2,10 @@ import type http from 'node:http';
 import type { AccessTokenProvider } from './token-provider.js';
 import { AuthRequired, DailyLimit, HubSpotRunError } from '../errors.js';
 import { describeHubSpotError } from './hubspot-error.js';
-import { attempt, NetworkFailure, sleep, type Attempt } from './http-attempt.js';
+import { attempt, NetworkFailure, redirectRefused, redirectTarget, sleep, type Attempt } from './http-attempt.js';
 import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
-import { describeRequest, redactRequest, redactText, redactValue } from './redact.js';
+import { describeRequest, redactRequest, redactText, redactValue, rememberSecret } from './redact.js';
 import { RequestQueue } from './request-queue.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse, outcomeUnknown, type RetryCause, type Verdict } from './retry-policy.js';
 import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
@@ -182,6 +182,7 @@ class LiveClient implements HubSpotClient {
           ? judgeNetworkFailure(outcome)
           : judgeResponse(outcome, { budget, standardRemainderMs: () => this.standard.windowRemainderMs(this.now()) });
 
+      if (!(outcome instanceof NetworkFailure) && redirectTarget(outcome) !== undefined) throw redirectRefused(this.baseUrl, req, outcome);
       if (verdict.kind === 'done') return outcome as HubSpotResponse;
       if (req.idempotent === false && outcomeUnknown(outcome)) return answerLost(outcome);
       const res = outcome as HubSpotResponse;
@@ -231,6 +232,8 @@ class LiveClient implements HubSpotClient {
     const limiter = budget === 'standard' ? this.standard : budget === 'search' ? this.search : undefined;
     try {
       const token = renewed ?? (await this.opts.tokens.getAccessToken());
+      // Whatever answers may echo it; from now on no message, file or summary can show it.
+      rememberSecret(token);
       this.counts.requests[budget]++;
       let outcome: HubSpotResponse | NetworkFailure;
       const began = this.now();

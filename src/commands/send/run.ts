@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readSecretFromStdin } from '../../auth/prompt.js';
+import { forPeople } from '../../for-people.js';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
 import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
@@ -74,7 +76,7 @@ function report(result: RunResult, elapsedMs: number, flags: SendFlags, dryRun: 
   if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
   if (flags.json && !dryRun) io.stdout.write(json);
   if (flags.quiet || readerGone) return false;
-  io.stderr.write(flags.json && dryRun ? json : formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint }));
+  io.stderr.write(flags.json && dryRun ? json : forPeople(formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint })));
   return true;
 }
 
@@ -91,8 +93,8 @@ async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: Hub
   let client: HubSpotClient | undefined;
   const waits = new WaitWatch(() => client!.stats());
   client = await o.factory.httpClient({
-    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env),
-    token: o.flags.token,
+    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
+    token: await givenToken(o.flags, plan.inputs, io),
     profile: o.flags.profile,
     rate: plan.rate,
     concurrency: plan.concurrency,
@@ -100,6 +102,28 @@ async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: Hub
     onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
   });
   return { client, waits };
+}
+
+/** --token, --token - (stdin) or --token-file: the last two keep the token out of `ps` and shell history. */
+async function givenToken(flags: SendFlags, inputs: string[], io: IOStreams): Promise<string | undefined> {
+  if (flags.token !== undefined && flags.tokenFile !== undefined) throw new UserError('give the token once: --token or --token-file, not both');
+  if (flags.tokenFile !== undefined) return readTokenFile(flags.tokenFile);
+  if (flags.token !== '-') return flags.token;
+  if (inputs.includes(STDIN)) {
+    throw new UserError('--token - reads the token from stdin, which also carries the events here', 'give the events as files, or put the token in a file and use --token-file <file>');
+  }
+  return readSecretFromStdin(io.stdin, 'token', 'echo "$TOKEN" | hubspot-actions send events.ndjson -m m.yaml --token -');
+}
+
+function readTokenFile(file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UserError(`cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'give --token-file a file holding the access token alone');
+  }
+  if (!token || /\s/.test(token)) throw new UserError(`the token file ${file} ${token ? 'holds more than one word' : 'is empty'}`, 'it must hold the access token alone, on one line');
+  return token;
 }
 
 function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
@@ -122,7 +146,8 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
   if (failedPath) checkWritableFolder(failedPath, '--failed');
   if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
   const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
-  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
+  const baseUrl = apiBaseUrl(flags.baseUrl, io.env, { insecureHttp: flags.insecureHttp });
+  return { inputs, mapping, dryRun, failedPath, baseUrl, rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
 }
 
 async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams, waits?: WaitWatch): Promise<{ result: RunResult; readerGone: boolean }> {

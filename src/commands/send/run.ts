@@ -90,9 +90,10 @@ function writeSummaryFile(file: string, json: string): void {
 
 async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
   const { io } = o.factory;
-  let client: HubSpotClient | undefined;
-  const waits = new WaitWatch(() => client!.stats());
-  client = await o.factory.httpClient({
+  // The watch is handed to the client it watches: it reads the stats only once the run goes.
+  const opened: { client?: HubSpotClient } = {};
+  const waits = new WaitWatch(() => opened.client!.stats());
+  const client = await o.factory.httpClient({
     requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
     token: await givenToken(o.flags, plan.inputs, io),
     profile: o.flags.profile,
@@ -101,6 +102,7 @@ async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: Hub
     onRetry: waits.onRetry,
     onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
   });
+  opened.client = client;
   return { client, waits };
 }
 

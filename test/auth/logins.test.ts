@@ -133,3 +133,25 @@ describe('choosing a profile', () => {
     expect(JSON.parse(await readFile(join(s.config, 'credentials.json'), 'utf8')).defaultProfile).toBeUndefined();
   });
 });
+
+describe('the OAuth callback is hostile input', () => {
+  it('an error text with escape sequences reaches the terminal escaped, not drawn', async () => {
+    const s = await scratch();
+    const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
+      HUBSPOT_ACTIONS_CONFIG_DIR: s.config,
+      HUBSPOT_API_BASE_URL: emu.url,
+      HUBSPOT_APP_BASE_URL: emu.url,
+      HUBSPOT_CLIENT_SECRET: 'csecret-31f',
+    });
+    const authorize = new URL(await cli.authorizeUrl);
+    const callback = new URL(authorize.searchParams.get('redirect_uri')!);
+    callback.searchParams.set('state', authorize.searchParams.get('state')!);
+    callback.searchParams.set('error', '\x1b[2J\x1b[1;1HLogged in OK\r');
+    const page = await fetch(callback);
+    expect(page.status).toBe(400);
+    const r = await cli.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('HubSpot refused the login: \\x1b[2J\\x1b[1;1HLogged in OK\\x0d.');
+    expect(r.stderr).not.toContain('\x1b');
+  });
+});

@@ -178,3 +178,15 @@ describe('the token store is checked on read too', () => {
     expect((await runCli(['auth', 'status'], { env: { HUBSPOT_ACTIONS_CONFIG_DIR: config } })).stderr).not.toContain('can be changed');
   });
 });
+
+describe('hostile input lines', () => {
+  it('escape sequences echoed in per-event messages and the summary reach the terminal escaped', async () => {
+    const s = scratch();
+    writeFileSync(s.events, '\x1b[2J\x1b[1;1Hnot json\n' + JSON.stringify({ type: 'identify', messageId: 'h1', traits: { email: 'x' } }) + '\n');
+    const r = await runCli(['send', s.events, '-m', 'test/fixtures/mapping.yaml', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('is not valid JSON');
+    expect(r.stderr).toContain('\\x1b[2J');
+    expect(r.stderr).not.toContain('\x1b');
+  });
+});

@@ -56,7 +56,7 @@ export function registerAuth(program: Command, factory: Factory): void {
     .command('status')
     .description('Show saved logins (account, user, scopes, expiry) and which credential a command would use. Never shows a secret.')
     .option('--profile <name>', 'show only this profile, and say what would be used for it')
-    .option('--token <token>', 'take this token into account, as `send --token` would')
+    .option('--token <token>', 'take this token into account, as `send --token` would (a value here is visible to other users in `ps`)')
     .option('--json', 'print the status as JSON')
     .action(async (flags: AuthStatusFlags) => {
       const { authStatus } = await import('./status.js');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { sleep } from '../hubspot/http-attempt.js';
 
 export interface LockOptions {
   /** A lock older than this is taken to be left behind by a crashed run. */
@@ -152,8 +153,4 @@ async function release(lockPath: string, owner: LockOwner): Promise<void> {
   const held = await readLock(lockPath).catch(() => undefined);
   // Only remove our own lock: if ours was broken as stale, the file now belongs to someone else.
   if (held?.owner?.nonce === owner.nonce) await unlink(lockPath).catch(() => undefined);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,5 +1,6 @@
 import { AuthRequired, HubSpotRunError } from '../errors.js';
 import { backoffMs } from '../hubspot/retry-policy.js';
+import { sleep } from '../hubspot/http-attempt.js';
 import { rememberSecret } from '../hubspot/redact.js';
 import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
 import type { OAuthProfile, TokenStore } from './token-store.js';
@@ -100,7 +101,7 @@ export class OAuthTokenProvider implements AccessTokenProvider {
         return await this.renewUnderLock(replacing);
       } catch (err) {
         if (!(err instanceof RefreshUnavailable) || attempt >= REFRESH_TRIES) throw err;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, Math.random)));
+        await sleep(backoffMs(attempt, Math.random));
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { TokenStore } from '../auth/token-store.js';
-import type { HubSpotClient } from '../hubspot/client.js';
+import type { ClientOptions, HubSpotClient } from '../hubspot/client.js';
 import type { IOStreams } from './io.js';
 
 export interface HttpClientOptions {
@@ -10,6 +10,8 @@ export interface HttpClientOptions {
   profile?: string;
   rate?: number;
   concurrency?: number;
+  onRetry?: ClientOptions['onRetry'];
+  onExchange?: ClientOptions['onExchange'];
 }
 
 /**
@@ -31,14 +33,14 @@ export function createFactory(io: IOStreams): Factory {
     tokenStore() {
       store ??= (async () => {
         const [{ TokenStore }, { configDir }] = await Promise.all([import('../auth/token-store.js'), import('../auth/config-dir.js')]);
-        return new TokenStore(configDir(io.env));
+        return new TokenStore(configDir(io.env), { onWait: io.say });
       })();
       return store;
     },
     async httpClient(o) {
       const [{ resolveCredential }, { createHubSpotClient }] = await Promise.all([import('../auth/credentials.js'), import('../hubspot/client.js')]);
       const { tokens, apiBaseUrl } = await resolveCredential({ ...o, env: io.env, store: () => factory.tokenStore() });
-      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency });
+      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency, onRetry: o.onRetry, onExchange: o.onExchange });
     },
   };
   return factory;

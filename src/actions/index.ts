@@ -1,4 +1,5 @@
-import type { ActionDefinition, ActionName } from './types.js';
+import type { ActionName } from '../model.js';
+import type { ActionDefinition } from './types.js';
 import { upsertContact } from './upsertContact/index.js';
 import { upsertCompany } from './upsertCompany/index.js';
 import { upsertCustomObjectRecord } from './upsertCustomObjectRecord/index.js';

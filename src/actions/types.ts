@@ -2,9 +2,6 @@ import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
 import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
 import type { RecentRecords } from './shared/recent-records.js';
 
-// Until src/pipeline imports these from src/model.ts itself; nothing in src/actions uses them from here.
-export type { ActionName, FailureDetail, OpHandle, OpOutcome } from '../model.js';
-
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
 export interface FieldDefinition {
   label: string;
@@ -67,36 +64,6 @@ export interface PlannedOp<D = any> {
   /** Its record's identity keys and a key for every property value it sets. */
   writes: string[];
   /** Operations that must be settled first, beyond what the keys say (the same event's contact). */
-  after?: OpHandle[];
-  /** Several operations to send in one request, up to this many (1: one at a time). */
-  batchSize: number;
-  /** Operations sharing a lane may share a request. */
-  lane: string;
-}
-
-/**
- * What the pipeline schedules: an operation's data and the HubSpot state it touches, named as keys
- * `<objectType>:<property>=<value lower-cased>` (`contacts:email=a@x.io`, `contacts:user=u1`,
- * `companies:segment_group_id=g1`, `deals:order_id=42`). `reads`: all state its requests look at (its
- * record's identity, search values, association targets); `writes`: its identity and every property
- * value it sets. An op waits for every earlier unsettled op whose writes meet its reads or whose
- * reads meet its writes, which is what makes a batched run end as a one-at-a-time run does.
- */
-export interface PlanContext {
-  settings: DestinationSettings;
-  event: SegmentEvent;
-  mappingName: string;
-  /** The event's messageId, or a stable stand-in derived from its text when it has none. */
-  messageId: string;
-  /** The ops of earlier mappings of the same event, by what their action `provides`. */
-  sameEvent: ReadonlyMap<string, OpHandle>;
-}
-
-export interface PlannedOp<D = any> {
-  data: D;
-  reads: string[];
-  writes: string[];
-  /** Operations that must be settled first besides those the keys find (the same event's contact). */
   after?: OpHandle[];
   /** Several operations to send in one request, up to this many (1: one at a time). */
   batchSize: number;

@@ -1,4 +1,5 @@
 import { AuthRequired, HubSpotRunError } from '../errors.js';
+import { backoffMs } from '../hubspot/retry-policy.js';
 import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
 import type { OAuthProfile, TokenStore } from './token-store.js';
 import type { AccessTokenProvider } from './types.js';
@@ -22,6 +23,14 @@ export function needsRefresh(profile: Pick<OAuthProfile, 'expiresAt' | 'lifetime
 export function loginAgainHint(profile: string): string {
   return `Run \`hubspot-actions login${profile === 'default' ? '' : ` --profile ${profile}`}\` to log in again.`;
 }
+
+/**
+ * HubSpot's token endpoint busy or down (429, 5xx, network): tried again with the client's backoff,
+ * about a minute in all, before the run stops. Only a refusal of the login stops it at once.
+ */
+const REFRESH_TRIES = 8;
+
+class RefreshUnavailable extends HubSpotRunError {}
 
 /** Only a new login helps: the run stops, as for any other run-stopping HubSpot condition. */
 function loginNeeded(message: string, profile: string): AuthRequired {
@@ -55,6 +64,8 @@ export class OAuthTokenProvider implements AccessTokenProvider {
 
   async getAccessToken(): Promise<string> {
     if (!this.inflight && !needsRefresh(this.current)) return this.current.accessToken;
+    // Refreshed ahead of expiry: while the endpoint is backed off from, the current token still serves.
+    if (this.inflight && Date.parse(this.current.expiresAt) > Date.now() + 5_000) return this.current.accessToken;
     const outcome = await this.renew(this.current.accessToken);
     if (outcome.token) return outcome.token;
     throw outcome.failure ?? loginNeeded(`The HubSpot login for profile "${this.profileName}" can no longer be renewed.`, this.profileName);
@@ -73,11 +84,22 @@ export class OAuthTokenProvider implements AccessTokenProvider {
   /** Shares one renewal among all callers that arrive while it runs. */
   private renew(replacing: string): Promise<RenewOutcome> {
     if (!this.inflight) {
-      this.inflight = this.renewUnderLock(replacing).finally(() => {
+      this.inflight = this.renewRidingOutages(replacing).finally(() => {
         this.inflight = undefined;
       });
     }
     return this.inflight;
+  }
+
+  private async renewRidingOutages(replacing: string): Promise<RenewOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.renewUnderLock(replacing);
+      } catch (err) {
+        if (!(err instanceof RefreshUnavailable) || attempt >= REFRESH_TRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, Math.random)));
+      }
+    }
   }
 
   private renewUnderLock(replacing: string): Promise<RenewOutcome> {
@@ -115,7 +137,7 @@ export class OAuthTokenProvider implements AccessTokenProvider {
   private failure(err: unknown): RenewOutcome {
     if (!(err instanceof TokenEndpointError)) throw err;
     if (err.httpStatus === 429 || err.httpStatus >= 500) {
-      throw new HubSpotRunError(`HubSpot could not refresh the access token just now (${err.message}).`, 'other', 'Try again in a few minutes.');
+      throw new RefreshUnavailable(`HubSpot could not refresh the access token (${err.message}), ${REFRESH_TRIES} tries over about a minute.`, 'other', 'Run the same command again in a few minutes.');
     }
     const revoked = err.code === 'BAD_REFRESH_TOKEN';
     return {

@@ -107,7 +107,7 @@ function renderOutcome(m: MappingOutcome): string[] {
 
 function mappingPath(o: ValidateOptions): string {
   if (o.file && o.mapping && o.file !== o.mapping) {
-    throw new UserError(`validate was given two mapping files: ${o.file} and -m ${o.mapping}`, 'give the mapping file once, as an argument or with -m');
+    throw new UserError(`validate was given two mapping files: ${o.file} and -m ${o.mapping}`, `give the mapping file once, as an argument or with -m; to test sample events against it: hubspot-actions validate -m ${o.mapping} --events ${o.file}`);
   }
   const path = o.mapping ?? o.file;
   if (!path) throw new UserError('validate needs a mapping file', 'hubspot-actions validate mappings.yaml (or -m mappings.yaml)');

@@ -1,4 +1,4 @@
-import { isMap, isScalar, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, type Node } from 'yaml';
 import { actions, actionNames, isActionName } from '../actions/index.js';
 import type { ActionDefinition, DestinationSettings } from '../actions/types.js';
 import { compileTrigger, isTriggerProblem, type CompiledTrigger } from './trigger.js';
@@ -20,7 +20,8 @@ export function hintFor(word: string, candidates: string[]): string {
 
 /** Reports each key of the map at `path` that is not one of `valid`, with the nearest valid one. */
 export function checkKeys(src: YamlSource, path: (string | number)[], valid: string[], message: (key: string) => string): void {
-  const map = src.node(path);
+  const node = src.node(path);
+  const map = isAlias(node) ? node.resolve(src.doc) : node;
   if (!isMap(map)) return;
   for (const item of map.items) {
     const key = String(isScalar(item.key) ? item.key.value : item.key);
@@ -44,14 +45,14 @@ interface MappingAt {
 export function readMapping(src: YamlSource, i: number, plain: unknown, settings: DestinationSettings): { mapping: Mapping; enabled: boolean } | undefined {
   const node = src.node(['mappings', i]);
   if (!plain || typeof plain !== 'object' || Array.isArray(plain)) {
-    src.error(node, `mapping #${i + 1} must be a map with name, action, trigger and fields`);
+    src.error(node, `mapping #${i + 1} must be a map with name, action, trigger and fields`, 'each item under `mappings:` starts with `- name: ...`, its other keys indented under it; see mappings.example.yaml');
     return undefined;
   }
   const before = src.problems.length;
   const m = plain as Record<string, unknown>;
   checkKeys(src, ['mappings', i], MAPPING_KEYS, (key) => `unknown key "${key}" in mapping #${i + 1}`);
   const at = mappingAt(src, i, m.name, node);
-  const name = readName(at, m);
+  const name = readNameAndEnabled(at, m);
   const action = readAction(at, m.action);
   if (!action) return undefined;
   const trigger = readTrigger(at, m.trigger, action);
@@ -70,8 +71,8 @@ function mappingAt(src: YamlSource, i: number, name: unknown, node: Node | undef
   return { src, i, label, here: (...path) => src.node(['mappings', i, ...path]) ?? node };
 }
 
-function readName(at: MappingAt, m: Record<string, unknown>): string | undefined {
-  if (m.enabled !== undefined && typeof m.enabled !== 'boolean') at.src.error(at.here('enabled'), `${at.label}: \`enabled\` must be true or false`);
+function readNameAndEnabled(at: MappingAt, m: Record<string, unknown>): string | undefined {
+  if (m.enabled !== undefined && typeof m.enabled !== 'boolean') at.src.error(at.here('enabled'), `${at.label}: \`enabled\` must be true or false`, 'write enabled: false to keep a mapping without running it, or leave the key out');
   if (typeof m.name !== 'string' || m.name.trim() === '') {
     at.src.error(at.here('name'), `${at.label} needs a \`name\``, 'a short unique name such as "Contacts from identify"');
     return undefined;
@@ -98,7 +99,7 @@ function readTrigger(at: MappingAt, given: unknown, action: ActionDefinition): C
     return undefined;
   }
   if (typeof fql !== 'string') {
-    at.src.error(at.here('trigger'), `${at.label}: \`trigger\` must be an FQL string`);
+    at.src.error(at.here('trigger'), `${at.label}: \`trigger\` must be an FQL string`, 'quote it whole in YAML: trigger: \'type = "track" and event = "Signed Up"\'');
     return undefined;
   }
   const compiled = compileTrigger(fql);
@@ -119,7 +120,7 @@ const isQuoted = (node: Node | undefined) => isScalar(node) && (node.type === 'Q
 function readFields(at: MappingAt, given: unknown, action: ActionDefinition): Record<string, unknown> | undefined {
   const userFields = given ?? {};
   if (typeof userFields !== 'object' || Array.isArray(userFields) || userFields === null) {
-    at.src.error(at.here('fields'), `${at.label}: \`fields\` must be a map of field keys to values or directives`);
+    at.src.error(at.here('fields'), `${at.label}: \`fields\` must be a map of field keys to values or directives`, `indent the field keys under fields:, each with a value or a directive; the keys of ${action.name}: ${Object.keys(action.fields).join(', ')}`);
     return undefined;
   }
   const fields: Record<string, unknown> = {};
@@ -180,18 +181,19 @@ function checkLiterals(at: MappingAt, fields: Record<string, unknown>, action: A
     const def = action.fields[key];
     if (!def || !isLiteral(value) || value === undefined) continue;
     const bad = literalTypeProblem(def.type, value);
-    if (bad) at.src.error(at.here('fields', key), `${at.label}, field "${key}": ${bad}`);
+    if (bad) at.src.error(at.here('fields', key), `${at.label}, field "${key}": ${bad.message}`, bad.hint);
   }
 }
 
-function literalTypeProblem(type: string, value: unknown): string | undefined {
+function literalTypeProblem(type: string, value: unknown): { message: string; hint: string } | undefined {
+  const not = JSON.stringify(value);
   switch (type) {
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : `must be true or false, not ${JSON.stringify(value)}`;
+      return typeof value === 'boolean' ? undefined : { message: `must be true or false, not ${not}`, hint: 'write true or false without quotes' };
     case 'integer':
-      return Number.isInteger(Number(value)) && typeof value !== 'boolean' ? undefined : `must be a whole number, not ${JSON.stringify(value)}`;
+      return Number.isInteger(Number(value)) && typeof value !== 'boolean' ? undefined : { message: `must be a whole number, not ${not}`, hint: 'write a whole number, e.g. 250, or map it from the event with { "@path": ... }' };
     case 'object':
-      return typeof value === 'object' && !Array.isArray(value) ? undefined : `must be a map of properties, not ${JSON.stringify(value)}`;
+      return typeof value === 'object' && !Array.isArray(value) ? undefined : { message: `must be a map of properties, not ${not}`, hint: 'e.g. properties: { plan: { "@path": "$.traits.plan" } }' };
     default:
       return undefined;
   }

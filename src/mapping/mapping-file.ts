@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, type Node } from 'yaml';
+import { isAlias, isMap, isSeq, type Node } from 'yaml';
 import type { DestinationSettings } from '../actions/types.js';
 import { checkKeys, readMapping } from './mapping-checks.js';
 import type { Problem } from './problems.js';
@@ -69,7 +69,7 @@ function firstEventLine(text: string): number | undefined {
 function readFile(src: YamlSource): MappingFile | undefined {
   const root = src.doc.contents;
   if (!isMap(root)) {
-    src.error(root, 'the mapping file must be a YAML map with `version`, `settings` and `mappings`');
+    src.error(root, 'the mapping file must be a YAML map with `version`, `settings` and `mappings`', 'start from mappings.example.yaml');
     return undefined;
   }
   checkKeys(src, [], TOP_KEYS, (key) => `unknown top-level key "${key}"`);
@@ -93,7 +93,9 @@ function readFile(src: YamlSource): MappingFile | undefined {
   list.forEach((plain, i) => {
     const name = (plain as Record<string, unknown> | null)?.name;
     if (typeof name === 'string' && name) {
-      if (names.has(name)) src.error(src.node(['mappings', i, 'name']), `duplicate mapping name "${name}" (first used on line ${names.get(name)})`, 'each mapping needs its own name: it labels every request and error');
+      // A mapping repeated through an alias is pointed at where it is repeated.
+      const where = isAlias(seq.items[i]) ? (seq.items[i] as Node) : src.node(['mappings', i, 'name']);
+      if (names.has(name)) src.error(where, `duplicate mapping name "${name}" (first used on line ${names.get(name)})`, 'each mapping needs its own name: it labels every request and error');
       else names.set(name, src.lineOf(seq.items[i] as Node));
     }
     const m = readMapping(src, i, plain, settings);
@@ -106,7 +108,7 @@ function readSettings(src: YamlSource, value: unknown): DestinationSettings {
   if (value === undefined || value === null) return {};
   const node = src.node(['settings']);
   if (typeof value !== 'object' || Array.isArray(value)) {
-    src.error(node, '`settings` must be a map');
+    src.error(node, '`settings` must be a map', 'e.g. settings: { hubId: "1234567" }');
     return {};
   }
   checkKeys(src, ['settings'], SETTING_KEYS, (key) => `unknown setting "${key}"`);

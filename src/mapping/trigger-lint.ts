@@ -14,19 +14,24 @@ export interface TriggerWarning {
 export function lintTrigger(fql: string): TriggerWarning[] {
   const { tokens, error } = segmentFql().lex(fql);
   if (error) return [];
-  const out: TriggerWarning[] = [];
+  const quoted: Array<{ value: string; at: number }> = [];
   let from = 0;
   for (const t of tokens) {
     if (t.type === 'eos') break;
     const at = fql.indexOf(t.value, from);
     if (at >= 0) from = at + t.value.length;
-    if (t.type !== 'string' || !t.value.startsWith("'")) continue;
-    const fixed = fql.replace(/'((?:[^'\\]|\\.)*)'/g, (_, inner: string) => JSON.stringify(inner.replace(/\\'/g, "'")));
-    out.push({
-      column: Math.max(at, 0),
-      message: `the trigger compares to ${t.value} in single quotes; FQL keeps the quotes as part of the text, so this matches no event`,
-      hint: `strings take double quotes: trigger: '${fixed.replace(/'/g, "''")}'`,
-    });
+    if (t.type === 'string' && t.value.startsWith("'")) quoted.push({ value: t.value, at: Math.max(at, 0) });
   }
-  return out;
+  if (!quoted.length) return [];
+  // Only the lexed single-quoted strings are rewritten: an apostrophe inside "O'Brien" stays.
+  let fixed = fql;
+  for (const q of [...quoted].reverse()) fixed = fixed.slice(0, q.at) + JSON.stringify(q.value.slice(1, -1).replace(/\\'/g, "'")) + fixed.slice(q.at + q.value.length);
+  const words = quoted.map((q) => q.value).join(', ');
+  return [
+    {
+      column: quoted[0]!.at,
+      message: `the trigger compares to ${words} in single quotes; FQL keeps the quotes as part of the text, so ${quoted.length === 1 ? 'this matches' : 'these match'} no event`,
+      hint: `strings take double quotes: trigger: '${fixed.replace(/'/g, "''")}'`,
+    },
+  ];
 }

@@ -27,6 +27,7 @@ export interface ReadOptions {
   progress?: ReadProgress;
   /** Lines before this position are skipped: they were finished by an earlier run. */
   resumeAt?: { input: number; line: number };
+  /** The process's standard input, given by the command's IO service: read when an input is '-'. */
   stdin?: Readable;
   /** Longer lines are not kept: they fail with their number, and reading goes on after them. */
   maxLineBytes?: number;
@@ -49,8 +50,9 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
-async function openInput(name: string, stdin: Readable, progress?: ReadProgress): Promise<Readable> {
+async function openInput(name: string, stdin: Readable | undefined, progress?: ReadProgress): Promise<Readable> {
   if (name === STDIN) {
+    if (!stdin) throw new Error('internal error: standard input was not handed to the read stage');
     // stdin may be gzip too: peek at the first chunk.
     const first: Buffer | null = await new Promise((resolve) => {
       const onReadable = () => {
@@ -85,7 +87,7 @@ async function openInput(name: string, stdin: Readable, progress?: ReadProgress)
  * (the consumer's pace drives reading), so memory stays flat whatever the input size.
  */
 export async function* readLines(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<InputLine> {
-  const stdin = opts.stdin ?? process.stdin;
+  const stdin = opts.stdin;
   if (opts.progress) opts.progress.bytesTotal = await totalSize(inputs);
   for (let input = 0; input < inputs.length; input++) {
     const skipBefore = opts.resumeAt ? (input < opts.resumeAt.input ? Infinity : input === opts.resumeAt.input ? opts.resumeAt.line : 0) : 0;

@@ -95,28 +95,9 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const memory: RunMemory = { ids: new Map(), records: new RecentRecords(), flags: new Set() };
   const checkpoint = opts.checkpointPath ? resumeFrom(opts, memory) : undefined;
   const resumeAt: ReadAt | undefined = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
-  const failed = opts.failedPath ? new FailedEventsFile(opts.failedPath, opts.inputs, resumeAt) : undefined;
-  const outcomes = opts.outcomesPath ? new OutcomesFile(opts.outcomesPath, opts.inputs, resumeAt) : undefined;
-
-  let stoppedBy: StopReason | undefined;
-  const stop = new AbortController();
-  const stopWith = (err: unknown) => {
-    stoppedBy ??= err instanceof HubSpotRunError || err instanceof UserError ? err : new UserError(String(err));
-    stop.abort();
-  };
-  const ledger = new EventLedger({
-    onFinal: (rec) => {
-      try {
-        if (rec.outcome === 'failed') failed?.write(rec);
-        outcomes?.write(rec);
-      } catch (err) {
-        stopWith(err);
-        return false;
-      }
-      if (rec.outcome === 'failed') opts.onFailed?.(rec);
-      return true;
-    },
-  });
+  const stop = new RunStop(opts.stopSignal);
+  const files = new EventFiles(opts, resumeAt);
+  const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
   const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest });
   const scheduler = new Scheduler({
     maxInFlight: opts.maxInFlight ?? 8,
@@ -126,52 +107,32 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
     onSettled: (op) => ledger.opSettled(op, op.events),
     perform: send.perform,
   });
-
-  const keeper = opts.checkpointPath && !opts.transport.readOnly
-    ? new CheckpointKeeper({
-        path: opts.checkpointPath,
-        inputs: opts.inputs,
-        mapping: opts.mapping.path,
-        fingerprint: fingerprint(opts.mapping.path, opts.inputs),
-        memory,
-        resumePoint: () => ledger.resumePoint(),
-        startedAt: checkpoint?.resumeAt,
-        onFailure: stopWith,
-      })
-    : undefined;
+  const keeper = keeperFor(opts, memory, ledger, checkpoint, stop);
   keeper?.start(!!checkpoint?.complete);
   const input: ReadProgress = { bytesRead: 0 };
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: ledger.counts, requests: send.counts.total, input }), 250) : undefined;
   progressTimer?.unref();
-  const interruptedBy = opts.stopSignal;
-  const onInterrupt = () => stop.abort();
-  interruptedBy?.addEventListener('abort', onInterrupt, { once: true });
-  if (interruptedBy?.aborted) stop.abort();
-
-  let interrupted = false;
   try {
     if (checkpoint && !checkpoint.complete && !checkpoint.clean) await waitOutIndexLag(opts, stop.signal);
     const readError = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal);
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
-    if (readError) stopWith(readError);
-    interrupted = !!interruptedBy?.aborted;
+    if (readError) stop.with(readError);
     // Stopped early (Ctrl-C, daily limit, a file that cannot be written): the requests in flight finish first.
     if (stop.signal.aborted || scheduler.stoppedBy) await scheduler.quiesce();
   } finally {
-    interruptedBy?.removeEventListener('abort', onInterrupt);
+    stop.detach();
     if (progressTimer) clearInterval(progressTimer);
     keeper?.stop();
     scheduler.stop();
   }
-  if (scheduler.stoppedBy instanceof HubSpotRunError) stoppedBy ??= scheduler.stoppedBy;
-  const finished = !stoppedBy && !interrupted;
+  if (scheduler.stoppedBy instanceof HubSpotRunError) stop.with(scheduler.stoppedBy);
+  const finished = !stop.reason && !stop.interrupted;
   try {
     keeper?.finish({ complete: finished, clean: true });
   } catch (err) {
-    stoppedBy ??= err as UserError;
+    stop.with(err);
   }
-  failed?.close();
-  outcomes?.close();
+  files.close();
   const at = (p: ReadAt) => ({ file: inputName(opts.inputs[p.input] ?? ''), line: p.line });
   const stopAt = finished ? undefined : ledger.resumePoint();
   return {
@@ -180,12 +141,89 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
     unfinished: ledger.unfinished,
     requestsByAction: send.counts.byAction,
     requests: send.counts.total,
-    failedFile: failed && failed.count > 0 ? failed.path : undefined,
-    stoppedBy,
-    interrupted,
+    failedFile: files.failedFile,
+    stoppedBy: stop.reason,
+    interrupted: stop.interrupted,
     resumedFrom: resumeAt && !checkpoint?.complete ? at(resumeAt) : undefined,
     alreadyComplete: !!checkpoint?.complete,
   };
+}
+
+/** Live runs with --checkpoint keep it current; a dry-run writes none. */
+function keeperFor(opts: RunOptions, memory: RunMemory, ledger: EventLedger, checkpoint: Checkpoint | undefined, stop: RunStop): CheckpointKeeper | undefined {
+  if (!opts.checkpointPath || opts.transport.readOnly) return undefined;
+  return new CheckpointKeeper({
+    path: opts.checkpointPath,
+    inputs: opts.inputs,
+    mapping: opts.mapping.path,
+    fingerprint: fingerprint(opts.mapping.path, opts.inputs),
+    memory,
+    resumePoint: () => ledger.resumePoint(),
+    startedAt: checkpoint?.resumeAt,
+    onFailure: (err) => stop.with(err),
+  });
+}
+
+/** How a run is stopped: by the caller's signal (Ctrl-C), or from within with a reason. */
+class RunStop {
+  private readonly controller = new AbortController();
+  reason?: StopReason;
+  private readonly onInterrupt = () => this.controller.abort();
+
+  constructor(private readonly interruptedBy?: AbortSignal) {
+    interruptedBy?.addEventListener('abort', this.onInterrupt, { once: true });
+    if (interruptedBy?.aborted) this.controller.abort();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get interrupted(): boolean {
+    return !!this.interruptedBy?.aborted;
+  }
+
+  with(err: unknown): void {
+    this.reason ??= err instanceof HubSpotRunError || err instanceof UserError ? err : new UserError(String(err));
+    this.controller.abort();
+  }
+
+  detach(): void {
+    this.interruptedBy?.removeEventListener('abort', this.onInterrupt);
+  }
+}
+
+/** The failed-events and outcomes files: a final event is recorded in both before it counts. */
+class EventFiles {
+  private readonly failed?: FailedEventsFile;
+  private readonly outcomes?: OutcomesFile;
+
+  constructor(private readonly opts: RunOptions, resumeAt: ReadAt | undefined) {
+    this.failed = opts.failedPath ? new FailedEventsFile(opts.failedPath, opts.inputs, resumeAt) : undefined;
+    this.outcomes = opts.outcomesPath ? new OutcomesFile(opts.outcomesPath, opts.inputs, resumeAt) : undefined;
+  }
+
+  /** False when a file could not be written: the run stops and the event stays unfinished. */
+  record(rec: EventRecord, stop: RunStop): boolean {
+    try {
+      if (rec.outcome === 'failed') this.failed?.write(rec);
+      this.outcomes?.write(rec);
+    } catch (err) {
+      stop.with(err);
+      return false;
+    }
+    if (rec.outcome === 'failed') this.opts.onFailed?.(rec);
+    return true;
+  }
+
+  get failedFile(): string | undefined {
+    return this.failed && this.failed.count > 0 ? this.failed.path : undefined;
+  }
+
+  close(): void {
+    this.failed?.close();
+    this.outcomes?.close();
+  }
 }
 
 /**

@@ -54,8 +54,8 @@ describe('upsertCompany perform', () => {
     const withUser = planned('upsertCompany', '', group('g1'));
     const withEmail = planned('upsertCompany', '', { type: 'group', groupId: 'g2', traits: { email: 'x@y.io' } });
     const ctx = scripted([
-      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(60)],
       ['POST /crm/v3/objects/contacts/batch/read', { status: 207, body: { results: [], errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['x@y.io'] } }] } }],
+      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(60)],
       ['POST /crm/v4/associations/companies/contacts/batch/associate/default', ok({ results: [] })],
     ], { ...known, ids: new Map([['user:u1', '7']]) });
     const outcomes = await upsertCompany.perform([withUser, withEmail], ctx);
@@ -64,11 +64,68 @@ describe('upsertCompany perform', () => {
     expect((ctx.sent[2]!.req.body as any).inputs).toEqual([{ from: { id: '60' }, to: { id: '7' } }]);
   });
 
-  it('fails the company, not the batch, when its same-event contact failed', async () => {
+  it('fails the company, unwritten, when its same-event contact failed', async () => {
     const contact: any = { id: 900, action: 'upsertContact', mappingName: 'c', data: {}, outcome: { kind: 'failed', error: { kind: 'hubspot', message: 'boom' } } };
     const op = planned('upsertCompany', '', group('g1'), { sameEvent: new Map([['contact', contact]]) });
-    const ctx = scripted([['POST /crm/v3/objects/companies/batch/upsert', echoBatch()]], known);
+    const ctx = scripted([], known);
     const [outcome] = await upsertCompany.perform([op], ctx);
-    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'dependency', message: 'the company was upserted but not associated: its contact failed (boom)' } });
+    expect(outcome).toMatchObject({ kind: 'failed', error: { kind: 'dependency', message: 'the company was not upserted: its contact failed (boom)' } });
+  });
+
+  it('merges two upserts of one group only when they look the company up the same way and name the same contact', () => {
+    const a = planned('upsertCompany', noContact + byDomain, group('g', { website: 'a.io' })).data;
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain, group('g', { website: 'a.io', industry: 'X' })).data)?.properties).toMatchObject({ industry: 'X', domain: 'a.io' });
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact, group('g')).data)).toBeUndefined();
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain, group('g', { website: 'b.io' })).data)).toBeUndefined();
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain + '      createNewCompany: false\n', group('g', { website: 'a.io' })).data)).toBeUndefined();
+    expect(upsertCompany.merge!(a, planned('upsertCompany', noContact + byDomain, group('h', { website: 'a.io' })).data)).toBeUndefined();
+    const u1 = planned('upsertCompany', '', group('g')).data;
+    expect(upsertCompany.merge!(u1, planned('upsertCompany', '', group('g')).data)?.contacts).toHaveLength(1);
+    expect(upsertCompany.merge!(u1, planned('upsertCompany', '', { ...group('g'), userId: 'u2' }).data)).toBeUndefined();
+  });
+
+  it('writes no company whose contact is not found, and says why a contact read failed', async () => {
+    const ghost = planned('upsertCompany', '', { type: 'group', userId: 'ghost', groupId: 'g1', traits: {} });
+    const byEmail = planned('upsertCompany', '', { type: 'group', groupId: 'g2', traits: { email: 'x@y.io' } });
+    const found = planned('upsertCompany', '', group('g3'));
+    const ctx = scripted([
+      ['POST /crm/v3/objects/contacts/batch/read', { status: 503, body: { category: 'SERVICE_UNAVAILABLE', message: 'Service Unavailable' } }],
+      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(70)],
+      ['POST /crm/v4/associations/companies/contacts/batch/associate/default', ok({ results: [] })],
+    ], { ...known, ids: new Map([['user:u1', '7']]) });
+    const outcomes = await upsertCompany.perform([ghost, byEmail, found], ctx);
+    expect(outcomes[0]).toMatchObject({ kind: 'failed', error: { field: 'associateContact' } });
+    expect(outcomes[1]).toMatchObject({ kind: 'failed', error: { status: 503, message: 'reading the contact to associate by email: Service Unavailable' } });
+    expect(outcomes[2]).toEqual({ kind: 'delivered' });
+    expect((ctx.sent[1]!.req.body as any).inputs.map((i: any) => i.id)).toEqual(['g3']);
+  });
+
+  it('never puts one record id twice in a batch/update: two groups that find the same company update it in turn, in input order', async () => {
+    const ops = ['g1', 'g2', 'g3'].map((g) => planned('upsertCompany', noContact + byDomain, group(g, { website: g === 'g3' ? 'other.io' : 'same.io' })));
+    const noDuplicates = (req: any) => {
+      const ids = req.body.inputs.map((i: any) => i.id);
+      return new Set(ids).size === ids.length ? echoBatch()(req) : { status: 400, body: { category: 'VALIDATION_ERROR', message: 'Duplicate IDs found in batch input' } };
+    };
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'same.io' } }, { id: '6', properties: { domain: 'other.io' } }] })],
+      ['POST /crm/v3/objects/companies/batch/update', noDuplicates],
+      ['POST /crm/v3/objects/companies/batch/update', noDuplicates],
+    ], known);
+    expect((await upsertCompany.perform(ops, ctx)).map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered']);
+    const updates = ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs.map((i: any) => `${i.id}:${i.properties.segment_group_id}`));
+    expect(updates).toEqual([['5:g1', '6:g3'], ['5:g2']]);
+  });
+
+  it('updates one company found by search for an earlier event and by segment_group_id for a later one in input order', async () => {
+    const ops = [planned('upsertCompany', noContact + byDomain, group('g1', { website: 'same.io' })), planned('upsertCompany', noContact + byDomain, group('g2', { website: 'else.io' }))];
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [{ id: '5', properties: { segment_group_id: 'g2' } }] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'same.io' } }] })],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+    ], known);
+    await upsertCompany.perform(ops, ctx);
+    expect(ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs[0].properties.segment_group_id)).toEqual(['g1', 'g2']);
   });
 });

@@ -83,6 +83,23 @@ describe('upsertCustomObjectRecord perform, batched', () => {
   });
 });
 
+describe('upsertCustomObjectRecord perform, associations', () => {
+  const assoc = '      toObjectType: companies\n      searchFieldsToAssociateCustomObjects:\n        domain: { "@path": "$.properties.domain" }\n      associationLabel: "HUBSPOT_DEFINED:5"\n';
+
+  it('an updated record whose association HubSpot refused in a 207 is failed, not delivered', async () => {
+    const ops = [planned('upsertCustomObjectRecord', deal(assoc), order('A', 1, { domain: 'a.io' }), { trigger: track }), planned('upsertCustomObjectRecord', deal(assoc), order('B', 1, { domain: 'b.io' }), { trigger: track })];
+    const ctx = scripted([
+      ['POST /crm/v3/objects/deals/search', searchHits({ A: ['1'], B: ['2'] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '7', properties: { domain: 'a.io' } }, { id: '8', properties: { domain: 'b.io' } }] })],
+      ['POST /crm/v3/objects/deals/batch/update', echoBatch()],
+      ['POST /crm/v4/associations/deals/companies/batch/create', { status: 207, body: { status: 'COMPLETE', results: [{}], numErrors: 1, errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'Company 8 does not exist, so it cannot be associated', context: { id: ['8'] } }] } }],
+    ]);
+    const outcomes = await upsertCustomObjectRecord.perform(ops, ctx);
+    expect(outcomes[0]).toEqual({ kind: 'delivered' });
+    expect(outcomes[1]).toMatchObject({ kind: 'failed', error: { message: 'associating the record: Company 8 does not exist, so it cannot be associated' } });
+  });
+});
+
 describe('upsertCustomObjectRecord perform, one at a time', () => {
   const two = '      objectType: deals\n      customObjectSearchFields:\n        dealname: { "@path": "$.properties.name" }\n        amount: { "@path": "$.properties.old" }\n      properties:\n        dealname: { "@path": "$.properties.name" }\n';
 

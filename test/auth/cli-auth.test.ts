@@ -310,7 +310,7 @@ describe('hubspot-actions auth status', () => {
     const status = await runCli(['auth', 'status'], envFor(dir));
     expect(status.code, status.stderr).toBe(0);
     expect(status.stdout).toContain('In effect for profile "default": the saved profile "default"');
-    expect(status.stdout).toMatch(/\ndefault\n  kind: +OAuth \(app client id e2e-client-id\)\n  hub id: +\d+\n  user: +emulator-user@example.com\n  scopes: +.*crm\.objects\.contacts\.write/);
+    expect(status.stdout).toMatch(/\ndefault\n {2}kind: +OAuth \(app client id e2e-client-id\)\n {2}hub id: +\d+\n {2}user: +emulator-user@example.com\n {2}scopes: +.*crm\.objects\.contacts\.write/);
     expect(status.stdout).toMatch(/expiry: +access token expires at \S+ \(in \d+ min\); renewed automatically/);
     expect(status.stdout).toContain(`\nsvc\n  kind:     static token pat-na1-…${token.slice(-4)}\n  hub id:   ${emu.hubId}`);
 

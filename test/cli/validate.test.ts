@@ -26,6 +26,7 @@ describe('validate: how it is called and what it prints', () => {
     const r = await runCli(['validate', 'mappings.example.yaml', '-m', 'other.yaml']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('validate was given two mapping files: mappings.example.yaml and -m other.yaml');
+    expect(r.stderr).toContain('to test sample events against it: hubspot-actions validate -m other.yaml --events mappings.example.yaml');
   });
 
   it('prints problems as JSON with --json, and exits 1', async () => {

@@ -43,3 +43,40 @@ describe('in input order, whatever the search index lag', () => {
     expect(deals.map((d) => `${d.dealname}=${d.amount}`)).toEqual(['Order 7=6']);
   });
 });
+
+describe('merged only when equivalent', () => {
+  const companies = (fields: string) => `version: 1\nmappings:\n  - name: companies\n    action: upsertCompany\n    fields:\n      associateContact: false\n${fields}`;
+
+  it('two unsent companies for one group, one with a search that finds the company and one without, both update it', async () => {
+    p = await portal();
+    await p.seed({ records: { companies: [{ properties: { name: 'Found', domain: 'found.io' } }] } });
+    const m = p.file('m.yaml', companies('      createNewCompany: false\n      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n'));
+    const events = [
+      { type: 'group', messageId: 'g1', groupId: 'acme', traits: { name: 'Acme', website: 'found.io' } },
+      { type: 'group', messageId: 'g2', groupId: 'acme', traits: { industry: 'Software' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/delivered:\s+2/);
+    const got = recordsOf(await p.dump(), 'companies');
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ name: 'Acme', domain: 'found.io', industry: 'Software', segment_group_id: 'acme' });
+  });
+});
+
+describe('a company that must be associated with a contact', () => {
+  const both = 'version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n  - name: companies\n    action: upsertCompany\n';
+
+  it('is not created when no contact is found, as Segment says', async () => {
+    p = await portal();
+    const events = [
+      { type: 'group', messageId: 'g1', userId: 'ghost', groupId: 'nobody', traits: { name: 'Nobody Inc' } },
+      { type: 'group', messageId: 'g2', groupId: 'mail', traits: { name: 'Mail Inc', email: 'none@x.io' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', both), '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/failed:\s+2/);
+    expect(r.stderr).toContain('Identify (Upsert Contact) must be called before Group (Upsert Company)');
+    expect(recordsOf(await p.dump(), 'companies')).toHaveLength(0);
+  });
+});

@@ -310,7 +310,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
       addInto(faults, s.injected);
       faults.daily = (faults.daily ?? 0) + s.dailyRefusals;
       requests += s.total;
-      if (exits[0]!.code !== 1 || s.dailyRefusals === 0) notes.push(`the daily limit (${daily}) did not stop the first process (exit ${exits[0]!.code}, ${s.dailyRefusals} refusals)`);
+      if (exits[0]!.code !== 4 || s.dailyRefusals === 0) notes.push(`the daily limit (${daily}) did not stop the first process (exit ${exits[0]!.code}, ${s.dailyRefusals} refusals)`);
       // 2: the limit lifted; resumed on an OAuth login whose tokens expire every few seconds.
       await p.config({ dailyLimit: null });
       const configDir = path.join(dir, `${name}-config`);
@@ -326,7 +326,8 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
         s = await p.stats();
         addInto(faults, s.injected);
         requests += s.total;
-        if (e.code !== 1) break;
+        // 1 could not run, 3 login, 4 daily limit: a stop to resume from; anything else ends the loop.
+        if (e.code !== 1 && e.code !== 3 && e.code !== 4) break;
         notes.push(`resume ${attempt + 1} stopped: ${lastLines(e.stderr)}`);
       }
       await p.faults({});

@@ -249,7 +249,7 @@ describe('429s', () => {
     const err = await rejection(client.send({ method: 'GET', path: '/d' }));
     expect(err.reason).toBe('daily-limit');
     expect(err.message).toBe("HubSpot's daily API limit is reached (429 DAILY, correlationId c033cdaa-0000-4000-8000-000000000001).");
-    expect(err.hint).toMatch(/after the reset: the checkpoint resumes/);
+    expect(err.hint).toMatch(/run the same command again after the reset/);
     expect(server.seen).toHaveLength(1);
     expect(retries).toHaveLength(0);
   });

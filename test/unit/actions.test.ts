@@ -142,6 +142,12 @@ describe('upsertCustomObjectRecord', () => {
     const bad: any = plan(mappingOf('upsertCustomObjectRecord', fields + assoc, trig), { type: 'track', properties: { couponCode: 'A', label: 'primary' } });
     expect(bad.field).toBe('associationLabel');
   });
+
+  it('reads its association target by the keys the target\'s own upserts write, whatever the type is called', () => {
+    const toContact = '      toObjectType: "0-1"\n      searchFieldsToAssociateCustomObjects:\n        email: { "@path": "$.properties.buyer" }\n      associationLabel: "HUBSPOT_DEFINED:3"\n';
+    const op: any = plan(mappingOf('upsertCustomObjectRecord', fields.replace('p11223344_discount', 'P11223344_Discount') + toContact, trig), { type: 'track', properties: { couponCode: 'A', buyer: 'Jo@X.io' } });
+    expect(op.reads).toEqual(['p11223344_discount:test_custom_object_type=new_test_custom_object_type', 'contacts:email=jo@x.io']);
+  });
 });
 
 describe('sendCustomBehavioralEvent', () => {

@@ -27,6 +27,26 @@ describe('mapping file validation', () => {
     expect(ms).toEqual(['m.yaml:2007:9: YAML syntax: Map keys must be unique; "p7" is already on line 14\n  hint: fix the YAML syntax first; indentation and unclosed brackets are the usual causes']);
   });
 
+  it('warns once per trigger about single-quoted words, with the whole trigger rewritten', () => {
+    const r = check(`version: 1\nmappings:\n  - name: ev\n    action: upsertContact\n    trigger: "type = 'track' and event = 'Signed Up'"\n`);
+    expect(r.problems).toEqual([]);
+    expect(r.warnings.map(formatProblem)).toEqual([
+      `m.yaml:5:22: mapping "ev": the trigger compares to 'track', 'Signed Up' in single quotes; FQL keeps the quotes as part of the text, so these match no event\n  hint: strings take double quotes: trigger: 'type = "track" and event = "Signed Up"'`,
+    ]);
+  });
+
+  it('points at the repeat of a mapping repeated through an alias', () => {
+    const ms = messages('version: 1\nmappings:\n  - &m\n    name: a\n    action: upsertContact\n  - *m\n');
+    expect(ms).toEqual(['m.yaml:6:5: duplicate mapping name "a" (first used on line 4)\n  hint: each mapping needs its own name: it labels every request and error']);
+  });
+
+  it('gives every problem a hint', () => {
+    const p = check('version: 1\nsettings: 3\nmappings:\n  - name: a\n    action: upsertContact\n    enabled: yes\n    trigger: 3\n    fields: [1]\n  - 7\n  - name: b\n    action: upsertContact\n    fields:\n      enable_batching: "no"\n').problems;
+    expect(p).toHaveLength(6);
+    expect(p.filter((x) => !x.hint)).toEqual([]);
+    expect(check('- just a list\n').problems.filter((x) => !x.hint)).toEqual([]);
+  });
+
   it('names an unknown action with the nearest valid one', () => {
     const [m] = messages('version: 1\nmappings:\n  - name: a\n    action: upsertContacts\n');
     expect(m).toBe('m.yaml:4:13: mapping "a": unknown action "upsertContacts"\n  hint: did you mean "upsertContact"? Valid keys: sendCustomBehavioralEvent, upsertContact, upsertCompany, upsertCustomObjectRecord');

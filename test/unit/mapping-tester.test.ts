@@ -40,3 +40,12 @@ describe('mayBeMissing: can a mapped value come out empty for some event', () =>
     expect(mayBeMissing(value)).toBe(expected);
   });
 });
+
+describe('lintTrigger: single-quoted FQL strings', () => {
+  it('rewrites only the single-quoted strings, leaving an apostrophe inside a double-quoted one', async () => {
+    const { lintTrigger } = await import('../../src/mapping/trigger-lint.js');
+    const [w] = lintTrigger(`traits.name = "O'Brien" and type = 'identify'`);
+    expect(w!.column).toBe(35);
+    expect(w!.hint).toBe(`strings take double quotes: trigger: 'traits.name = "O''Brien" and type = "identify"'`);
+  });
+});

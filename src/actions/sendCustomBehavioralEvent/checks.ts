@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../types.js';
-import { transformEventName } from '../shared/flatten.js';
+import { transformEventName } from './event-name.js';
 
 /**
  * Segment's rule for event names (sendCustomBehavioralEvent's perform): the transformed name must

@@ -2,6 +2,7 @@ import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import type { PerformContext } from '../types.js';
 import { errorIds, hubspotFailure, isOk } from './hubspot-answers.js';
+import { objectName } from './keys.js';
 
 export interface ContactsByEmail {
   /** The contact id for each email (lower-cased) found, as primary or additional email. */
@@ -89,4 +90,4 @@ export async function findContactsByEmail(ctx: PerformContext, emails: string[],
 
 /** True when an association target is a contact found by its email alone. */
 export const byEmailOnly = (objectType: string, fields: Record<string, unknown>): boolean =>
-  (objectType === 'contacts' || objectType === '0-1') && Object.keys(fields).length === 1 && typeof fields.email === 'string';
+  objectName(objectType) === 'contacts' && Object.keys(fields).length === 1 && typeof fields.email === 'string';

@@ -1,5 +1,5 @@
 import type { HubSpotResponse } from '../../hubspot/transport.js';
-import type { FailureDetail } from '../types.js';
+import type { FailureDetail } from '../../model.js';
 import { describeHubSpotError, formatMissingScopes, parsePropertyErrors } from '../../hubspot/hubspot-error.js';
 
 /**

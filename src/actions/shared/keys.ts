@@ -4,7 +4,16 @@
  * without regard to case: `A@x.io` and `a@x.io` are one contact, one search hit.
  */
 export function stateKey(objectType: string, property: string, value: unknown): string {
-  return `${objectType}:${property}=${String(value).toLowerCase()}`;
+  return `${objectName(objectType)}:${property}=${String(value).toLowerCase()}`;
+}
+
+/** HubSpot's type ids for its standard objects name the same records as their names. */
+const STANDARD: Record<string, string> = { '0-1': 'contacts', '0-2': 'companies', '0-3': 'deals', '0-5': 'tickets' };
+
+/** One name per object type: `0-1` and `Contacts` are `contacts`. */
+export function objectName(objectType: string): string {
+  const t = objectType.trim().toLowerCase();
+  return STANDARD[t] ?? t;
 }
 
 /** "The contact of user u": what an upsertContact for u writes and an association to u's contact reads. */

@@ -1,4 +1,4 @@
-import { stateKey } from './keys.js';
+import { objectName, stateKey } from './keys.js';
 
 /** What this run knows of the records holding one value. */
 export interface Known {
@@ -48,7 +48,7 @@ export class RecentRecords {
 
   /** False when this run has since given the record another value of the property (a lagging search may still show the old one). */
   stillHolds(objectType: string, id: string, property: string, value: unknown): boolean {
-    const now = this.held.get(`${objectType}\n${id}\n${property}`);
+    const now = this.held.get(`${objectName(objectType)}\n${id}\n${property}`);
     return now === undefined || now === stateKey(objectType, property, value);
   }
 
@@ -58,7 +58,7 @@ export class RecentRecords {
   }
 
   private hold(objectType: string, id: string, property: string, k: string): void {
-    const h = `${objectType}\n${id}\n${property}`;
+    const h = `${objectName(objectType)}\n${id}\n${property}`;
     const before = this.held.get(h);
     if (before !== undefined && before !== k) {
       const old = this.byValue.get(before);

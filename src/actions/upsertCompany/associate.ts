@@ -1,6 +1,7 @@
 import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { readContactsByEmail } from '../shared/contacts-by-email.js';
+import { refusedPairs } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { contactIdFor } from '../shared/identities.js';
 import type { Outcomes } from '../shared/outcomes.js';
@@ -8,38 +9,66 @@ import type { PerformContext } from '../types.js';
 import { MISSING_IDENTITY } from './messages.js';
 import type { CompanyOp, ContactRef } from './types.js';
 
-type Pair = { op: OpHandle<CompanyOp>; companyId: string; contactId: string };
+type Op = OpHandle<CompanyOp>;
 
-/** The first failure of each op: an op with several contacts fails with the first that went wrong. */
-class Failures extends Map<OpHandle<CompanyOp>, FailureDetail> {
-  add(op: OpHandle<CompanyOp>, failure: FailureDetail): void {
-    if (!this.has(op)) this.set(op, failure);
+/** The contact ids each company is to be associated with, found before anything is written. */
+export type ContactIds = Map<Op, string[]>;
+
+/**
+ * Finds the contact of every company that associates one, before any company is written: Segment's
+ * rule is "If no contact is found in HubSpot, an error is thrown and the company is not
+ * created/updated". Fails those whose contact failed, is unknown or could not be read; gives the
+ * others with their contact ids.
+ */
+export async function resolveContacts(ops: Op[], ctx: PerformContext, out: Outcomes): Promise<{ live: Op[]; contactIds: ContactIds }> {
+  const contactIds: ContactIds = new Map();
+  const byEmail: Array<{ op: Op; email: string }> = [];
+  const failed = new Set<Op>();
+  const fail = (op: Op, failure: FailureDetail) => {
+    if (failed.has(op)) return;
+    failed.add(op);
+    out.fail(op, failure);
+  };
+  for (const op of ops) {
+    contactIds.set(op, []);
+    for (const ref of op.data.contacts) {
+      const id = knownContact(ref, ctx);
+      if (typeof id === 'object') fail(op, id);
+      else if (id) contactIds.get(op)!.push(id);
+      else if (ref.emailKey) byEmail.push({ op, email: ref.emailKey });
+      else fail(op, { kind: 'dependency', message: MISSING_IDENTITY, field: 'associateContact' });
+    }
   }
+  const wanted = byEmail.filter((w) => !failed.has(w.op));
+  if (wanted.length) {
+    const read = await readContactsByEmail(ctx, wanted.map((w) => w.email), () => [...new Set(wanted.map((w) => w.op))], { context: 'reading the contact to associate by email' });
+    for (const { op, email } of wanted) {
+      const id = read.ids.get(email);
+      const failure = read.failures.get(email);
+      if (failure) fail(op, failure);
+      else if (id) contactIds.get(op)!.push(id);
+      else fail(op, { kind: 'dependency', message: `${MISSING_IDENTITY} (no contact has the email ${email})`, field: 'associateContact' });
+    }
+  }
+  return { live: ops.filter((op) => !failed.has(op)), contactIds };
 }
+
+/** The same event's contact once upserted, else the contact this run knows for the user or email; a failure when that contact failed. */
+function knownContact(ref: ContactRef, ctx: PerformContext): string | undefined | FailureDetail {
+  const outcome = ref.op?.outcome;
+  if (outcome?.kind === 'failed') return { kind: 'dependency', message: `the company was not upserted: its contact failed (${outcome.error.message})` };
+  return ref.op?.recordId ?? contactIdFor(ctx.run, ref);
+}
+
+type Pair = { op: Op; companyId: string; contactId: string };
 
 /**
  * Associates upserted companies with their contacts, 100 pairs a request (HubSpot's default
- * company-to-contact association, what Segment's v3 PUT creates), once the contact ids are known,
- * and settles every one of the companies.
+ * company-to-contact association, what Segment's v3 PUT creates), and settles every one of them.
  */
-export async function associateContacts(upserted: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outcomes): Promise<void> {
-  const failures = new Failures();
-  const pairs: Pair[] = [];
-  const unresolved: Array<{ op: OpHandle<CompanyOp>; ref: ContactRef }> = [];
-  for (const op of upserted) {
-    const failedContact = op.data.contacts.find((ref) => ref.op?.outcome?.kind === 'failed')?.op?.outcome;
-    if (failedContact?.kind === 'failed') {
-      failures.add(op, { kind: 'dependency', message: `the company was upserted but not associated: its contact failed (${failedContact.error.message})` });
-      continue;
-    }
-    for (const ref of op.data.contacts) {
-      const contactId = ref.op?.recordId ?? contactIdFor(ctx.run, ref);
-      if (contactId) pairs.push({ op, companyId: op.recordId!, contactId });
-      else unresolved.push({ op, ref });
-    }
-  }
-  pairs.push(...(await resolveByEmail(unresolved, ctx, failures)));
-  await sendAssociations(pairs.filter((p) => !failures.has(p.op)), ctx, failures);
+export async function associateContacts(upserted: Op[], contactIds: ContactIds, ctx: PerformContext, out: Outcomes): Promise<void> {
+  const pairs = upserted.flatMap((op) => (contactIds.get(op) ?? []).map((contactId) => ({ op, companyId: op.recordId!, contactId })));
+  const failures = await sendAssociations(pairs, ctx);
   for (const op of upserted) {
     const failure = failures.get(op);
     if (failure) out.fail(op, failure);
@@ -47,7 +76,12 @@ export async function associateContacts(upserted: OpHandle<CompanyOp>[], ctx: Pe
   }
 }
 
-async function sendAssociations(pairs: Pair[], ctx: PerformContext, failures: Failures): Promise<void> {
+/** The first failure of each op whose association HubSpot refused. */
+async function sendAssociations(pairs: Pair[], ctx: PerformContext): Promise<Map<Op, FailureDetail>> {
+  const failures = new Map<Op, FailureDetail>();
+  const add = (op: Op, f: FailureDetail) => {
+    if (!failures.has(op)) failures.set(op, f);
+  };
   const list = [...new Map(pairs.map((p) => [`${p.companyId}>${p.contactId}`, p])).values()];
   for (let i = 0; i < list.length; i += MAX_CRM_BATCH) {
     const chunk = list.slice(i, i + MAX_CRM_BATCH);
@@ -60,28 +94,11 @@ async function sendAssociations(pairs: Pair[], ctx: PerformContext, failures: Fa
       chunk.map((p) => p.op),
     );
     if (!isOk(res)) {
-      for (const p of chunk) failures.add(p.op, hubspotFailure(res, 'associating the company with its contact'));
+      for (const p of chunk) add(p.op, hubspotFailure(res, 'associating the company with its contact'));
       continue;
     }
-    for (const err of res.body?.errors ?? []) {
-      const ids: string[] = [...(err?.context?.fromObjectId ?? []), ...(err?.context?.toObjectId ?? []), ...(err?.context?.ids ?? [])].map(String);
-      const failure = hubspotFailure({ status: 400, body: err, headers: res.headers }, 'associating the company with its contact');
-      for (const p of chunk) if (ids.includes(p.companyId) || ids.includes(p.contactId)) failures.add(p.op, failure);
-    }
+    const refused = refusedPairs(res, chunk.map((p) => ({ from: p.companyId, to: p.contactId, op: p.op })), 'associating the company with its contact');
+    for (const [p, failure] of refused) add(p.op, failure);
   }
-}
-
-/** Contacts known only by the event's email (not upserted in this run): one batch read finds their ids. */
-async function resolveByEmail(unresolved: Array<{ op: OpHandle<CompanyOp>; ref: ContactRef }>, ctx: PerformContext, failures: Failures): Promise<Pair[]> {
-  const withEmail = unresolved.filter((u) => u.ref.emailKey);
-  for (const u of unresolved) if (!u.ref.emailKey) failures.add(u.op, { kind: 'dependency', message: MISSING_IDENTITY, field: 'associateContact' });
-  if (!withEmail.length) return [];
-  const read = await readContactsByEmail(ctx, withEmail.map((u) => u.ref.emailKey!), () => withEmail.map((u) => u.op), { context: 'reading contacts by email' });
-  const pairs: Pair[] = [];
-  for (const u of withEmail) {
-    const contactId = read.ids.get(u.ref.emailKey!);
-    if (contactId) pairs.push({ op: u.op, companyId: u.op.recordId!, contactId });
-    else failures.add(u.op, { kind: 'dependency', message: `${MISSING_IDENTITY} (no contact has the email ${u.ref.emailKey})`, field: 'associateContact' });
-  }
-  return pairs;
+  return failures;
 }

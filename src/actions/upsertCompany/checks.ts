@@ -1,5 +1,5 @@
 import type { ActionDefinition } from '../types.js';
-import { SEGMENT_GROUP_ID } from './errors.js';
+import { SEGMENT_GROUP_ID } from './group-id-property.js';
 
 /** The company key is Segment's own property: a mapping that sets it would fail every event. */
 export const checkMapping: NonNullable<ActionDefinition['checkMapping']> = (fields, report) => {

@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { OpHandle } from '../../model.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
-import { hasFields } from '../shared/search.js';
+import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
 import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import { Outcomes } from '../shared/outcomes.js';
@@ -12,7 +12,7 @@ import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY } from './messages.js';
 import { ensureGroupIdProperty, readByGroupId, searchCompanies } from './lookups.js';
 import { writeCompanies } from './write.js';
-import { associateContacts } from './associate.js';
+import { associateContacts, resolveContacts } from './associate.js';
 import type { CompanyOp, CompanyPayload, ContactRef } from './types.js';
 
 const TRIMMED = ['name', 'description', 'address', 'city', 'state', 'zip', 'domain', 'phone'] as const;
@@ -41,6 +41,9 @@ function contactRef(ctx: PlanContext): ContactRef | undefined {
   if (!op && identities.length === 0 && !emailKey) return undefined;
   return { op, identities, emailKey };
 }
+
+const contactsKey = (refs: ContactRef[]) =>
+  JSON.stringify(refs.map((r) => [r.op?.id ?? null, r.identities, r.emailKey ?? null]));
 
 /** What finding the contact looks at: the contact of each user, else the one with the email. */
 const contactKeys = (ref: ContactRef) => [...ref.identities.map(userKey), ...(ref.emailKey ? [stateKey('contacts', 'email', ref.emailKey)] : [])];
@@ -73,8 +76,13 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
       lane: `upsertCompany:${ctx.mappingName}`,
     };
   },
+  // The merged upsert must find the same company and associate the same contacts as the two in
+  // order: a search dropped, a different createNewCompany or another contact would change that.
   merge(into, later) {
-    return { ...later, properties: { ...into.properties, ...later.properties }, contacts: [...into.contacts, ...later.contacts] };
+    const sameLookup = into.groupid === later.groupid && into.createNew === later.createNew &&
+      stableKey(into.searchFields ?? {}) === stableKey(later.searchFields ?? {});
+    if (!sameLookup || contactsKey(into.contacts) !== contactsKey(later.contacts)) return undefined;
+    return { ...later, properties: { ...into.properties, ...later.properties }, contacts: into.contacts };
   },
   async perform(ops, ctx) {
     const out = new Outcomes(ops);
@@ -83,9 +91,10 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
       out.failAll(ops, noProperty);
       return out.list();
     }
-    const { creates, updates } = await locate(ops, ctx, out);
+    const { live, contactIds } = await resolveContacts(ops, ctx, out);
+    const { creates, updates } = await locate(live, ctx, out);
     const written = await writeCompanies(creates, updates, ctx, out);
-    await associateContacts(written, ctx, out);
+    await associateContacts(written, contactIds, ctx, out);
     return out.list();
   },
 };
@@ -116,5 +125,8 @@ async function locate(ops: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outc
     else if (op.data.createNew) creates.push(op);
     else out.skip(op, 'no company matched and createNewCompany is false');
   }
+  // Found by segment_group_id or by search, updates of one company must land in input order.
+  const order = new Map(ops.map((op, i) => [op, i]));
+  updates.sort((a, b) => order.get(a.op)! - order.get(b.op)!);
   return { creates, updates };
 }

@@ -31,6 +31,24 @@ export async function writeCompanies(creates: OpHandle<CompanyOp>[], updates: Ar
     }
   };
   await write('upsert', creates.map((op) => ({ op })), (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
-  await write('update', updates, (i) => ({ id: i.id, properties: i.op.data.properties }), 'a company was found by segment_group_id or by the search fields');
+  for (const round of byOccurrence(updates)) {
+    await write('update', round, (i) => ({ id: i.id, properties: i.op.data.properties }), 'a company was found by segment_group_id or by the search fields');
+  }
   return written;
+}
+
+/**
+ * HubSpot answers 400 to a batch/update naming one id twice, and two groups may find the same
+ * company by search: the n-th update of each id goes in the n-th request, so they land in input
+ * order.
+ */
+function byOccurrence<T extends { id: string }>(updates: T[]): T[][] {
+  const rounds: T[][] = [];
+  const seen = new Map<string, number>();
+  for (const u of updates) {
+    const n = seen.get(u.id) ?? 0;
+    seen.set(u.id, n + 1);
+    (rounds[n] ??= []).push(u);
+  }
+  return rounds;
 }

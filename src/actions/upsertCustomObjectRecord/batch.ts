@@ -3,6 +3,7 @@ import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
 import { searchByValues, singleField } from '../shared/search.js';
 import { writeRecords } from '../shared/batch-write.js';
+import { refusedPairs } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, type Created, type Found } from '../shared/lost-answer.js';
 import { Outcomes } from '../shared/outcomes.js';
@@ -170,7 +171,7 @@ async function updateRecords(updates: Array<{ op: Op; id: string }>, b: Batch): 
 
 type Pair = { op: Op; from: string; to: string };
 
-/** Associates updated records with their targets, 100 a request; fails and gives the ops whose association failed. */
+/** Associates updated records with their targets, 100 a request; fails and gives the ops whose association HubSpot refused. */
 async function associate(pairs: Pair[], b: Batch): Promise<Set<Op>> {
   const failed = new Set<Op>();
   for (const group of groupBy(pairs, (p) => p.op.data.target!.objectType)) {
@@ -186,11 +187,11 @@ async function associate(pairs: Pair[], b: Batch): Promise<Set<Op>> {
         },
         chunk.map((p) => p.op),
       );
-      if (isOk(res)) continue;
-      for (const p of chunk) {
+      const refused = isOk(res) ? refusedPairs(res, chunk, 'associating the record') : new Map(chunk.map((p) => [p, hubspotFailure(res, 'associating the record')]));
+      for (const [p, failure] of refused) {
         if (failed.has(p.op)) continue;
         failed.add(p.op);
-        b.out.fail(p.op, hubspotFailure(res, 'associating the record'));
+        b.out.fail(p.op, failure);
       }
     }
   }

@@ -18,6 +18,7 @@ export interface SendFlags {
   concurrency?: string;
   quiet?: boolean;
   json?: boolean;
+  summaryFile?: string;
 }
 
 export function positive(value: string | undefined, flag: string, opts: { whole?: boolean } = {}): number | undefined {

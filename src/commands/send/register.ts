@@ -23,7 +23,8 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--rate <n>', `requests per 10 seconds at most; HubSpot's rate headers lower it when needed (default: ${DEFAULTS.ratePer10s}; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
     .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)
     .option('-q, --quiet', 'no progress line and no summary on stderr')
-    .option('--json', 'print the final summary as JSON on stdout')
+    .option('--json', 'the final summary as JSON: on stdout, or with --dry-run on stderr (stdout holds only the request lines)')
+    .option('--summary-file <file>', 'also write the final summary as JSON to this file')
     .addHelpText('after', EXAMPLES)
     .action(async (files: string[], flags: SendFlags) => {
       const { runSend } = await import('./run.js');

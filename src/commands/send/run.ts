@@ -1,5 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
-import { HubSpotRunError, Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
+import { Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
 import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
 import { DryRunTransport } from '../../hubspot/dry-run-transport.js';
 import type { Transport } from '../../hubspot/transport.js';
@@ -35,6 +36,7 @@ interface SendPlan {
   baseUrl: string;
   rate?: number;
   concurrency?: number;
+  maxLineBytes?: number;
 }
 
 export async function runSend(o: SendOptions): Promise<void> {
@@ -51,13 +53,34 @@ export async function runSend(o: SendOptions): Promise<void> {
   try {
     const { result, readerGone } = await execute(plan, o.flags, transport, io);
     const elapsedMs = Date.now() - started;
-    if (o.flags.json) io.stdout.write(JSON.stringify({ ...result, stoppedBy: result.stoppedBy?.message, elapsedMs }) + '\n');
-    const summarised = !o.flags.quiet && !readerGone;
-    if (summarised) io.stderr.write(formatSummary(result, { dryRun: plan.dryRun, elapsedMs, checkpoint: !!o.flags.checkpoint }));
+    const summarised = report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
     const outcome = outcomeOf(result, readerGone);
-    if (outcome) throw summarised || !(outcome instanceof HubSpotRunError) ? new Reported(outcome) : outcome;
+    // The summary said why the run stopped; without it (--quiet) cli.ts must say it.
+    if (outcome) throw summarised || outcome instanceof SomeEventsFailed || outcome instanceof Interrupted ? new Reported(outcome) : outcome;
   } finally {
     transport.close?.();
+  }
+}
+
+/**
+ * The end-of-run summary: JSON for --json and --summary-file, text on stderr for people. A
+ * dry-run's stdout is its request lines only, so there --json goes to stderr instead of the text.
+ * Returns whether a person was told how the run ended.
+ */
+function report(result: RunResult, elapsedMs: number, flags: SendFlags, dryRun: boolean, readerGone: boolean, io: IOStreams): boolean {
+  const json = JSON.stringify({ ...result, stoppedBy: result.stoppedBy?.message, elapsedMs }) + '\n';
+  if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
+  if (flags.json && !dryRun) io.stdout.write(json);
+  if (flags.quiet || readerGone) return false;
+  io.stderr.write(flags.json && dryRun ? json : formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint }));
+  return true;
+}
+
+function writeSummaryFile(file: string, json: string): void {
+  try {
+    writeFileSync(file, json);
+  } catch (err) {
+    throw new UserError(`cannot write the summary to ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'the run itself is over; its failed events and checkpoint were written as usual');
   }
 }
 
@@ -79,7 +102,9 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
   if (!dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
   const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
   if (failedPath) checkWritableFolder(failedPath, '--failed');
-  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency };
+  if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
+  const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
+  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency, maxLineBytes };
 }
 
 async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {
@@ -111,9 +136,9 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
       forceResume: flags.forceResume,
       outcomesPath: flags.outcomes,
       oneAtATime: flags.oneAtATime,
-      maxLineBytes: positive(flags.maxLineBytes, '--max-line-bytes', { whole: true }),
+      maxLineBytes: plan.maxLineBytes,
       indexLagMs: indexLagMs(io.env),
-      onNotice: flags.quiet ? undefined : (text) => io.say(text),
+      onNotice: flags.quiet ? undefined : io.say,
       partialAfterMs: plan.dryRun && !plan.inputs.includes(STDIN) ? undefined : 300,
       stdin: io.stdin,
       onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
@@ -145,7 +170,7 @@ function failureReporter(flags: SendFlags, dryRun: boolean, io: IOStreams): (rec
 }
 
 /** How the run ended, for the exit status: a stop outranks an interruption, which outranks failures. */
-function outcomeOf(result: RunResult, readerGone: boolean): HubSpotRunError | UserError | Interrupted | SomeEventsFailed | undefined {
+function outcomeOf(result: RunResult, readerGone: boolean): Error | undefined {
   if (result.stoppedBy) return result.stoppedBy;
   // A dry-run whose reader went away (`| head`) was not interrupted by anyone.
   if (result.interrupted && !readerGone) return new Interrupted();

@@ -1,0 +1,20 @@
+import type { HubSpotResponse } from '../../hubspot/transport.js';
+import type { FailureDetail } from '../../model.js';
+import { hubspotFailure } from './hubspot-answers.js';
+
+/**
+ * The pairs a v4 batch association answer (207) says failed, with their failure. An error that
+ * names no ids fails every pair of the request: a pair is delivered only when HubSpot said so.
+ */
+export function refusedPairs<P extends { from: string; to: string }>(res: HubSpotResponse, pairs: P[], context: string): Map<P, FailureDetail> {
+  const refused = new Map<P, FailureDetail>();
+  for (const err of res.body?.errors ?? []) {
+    const c = err?.context ?? {};
+    const ids = new Set([...(c.fromObjectId ?? []), ...(c.toObjectId ?? []), ...(c.ids ?? []), ...(c.id ?? [])].map(String));
+    const failure = hubspotFailure({ status: 400, body: err, headers: res.headers }, context);
+    for (const p of pairs) {
+      if (!refused.has(p) && (ids.size === 0 || ids.has(p.from) || ids.has(p.to))) refused.set(p, failure);
+    }
+  }
+  return refused;
+}

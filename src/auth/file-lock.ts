@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 export interface LockOptions {
   /** A lock older than this is taken to be left behind by a crashed run. */
@@ -98,15 +99,6 @@ export async function isStale(held: HeldLock, staleMs: number, now = Date.now())
   if (now - held.owner.createdAt > staleMs) return true;
   if (held.owner.host === hostname() && held.owner.pid !== process.pid) return !processAlive(held.owner.pid);
   return false;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -14,6 +14,8 @@ export interface KeeperOptions {
   startedAt?: ReadAt;
   /** A save that failed mid-run: the run must stop, since its progress can no longer be kept. */
   onFailure(err: unknown): void;
+  /** After each save, with the mark it wrote (the journal is compacted to it). */
+  afterSave?(mark: ReadAt | undefined): void;
 }
 
 /**
@@ -74,6 +76,7 @@ export class CheckpointKeeper {
       updatedAt: new Date().toISOString(),
     };
     writeCheckpoint(this.opts.path, cp);
+    this.opts.afterSave?.(cp.resumeAt);
     this.lastSave = Date.now();
     this.saveCost = this.lastSave - began;
   }

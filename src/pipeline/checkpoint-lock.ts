@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { UserError } from '../errors.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * One run per checkpoint: two runs resuming from one checkpoint would both send the same events.
@@ -23,7 +24,7 @@ export class CheckpointLock {
         }
       }
       const holder = readHolder(file);
-      if (holder && holder.host === hostname() && alive(holder.pid)) {
+      if (holder && holder.host === hostname() && processAlive(holder.pid)) {
         throw new UserError(
           `the checkpoint ${checkpoint} is in use by another run (process ${holder.pid}, started ${holder.startedAt})`,
           'wait for that run to finish or stop it; two runs on one checkpoint would send the same events twice',
@@ -51,14 +52,5 @@ function readHolder(file: string): { pid: number; host: string; startedAt: strin
     return typeof h?.pid === 'number' ? h : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunMemory } from '../actions/types.js';
 import { RecentRecords } from '../actions/shared/recent-records.js';
@@ -11,6 +11,7 @@ import { checkResumable, fingerprint, readCheckpoint, type Checkpoint } from './
 import type { ReadAt } from './event-log-file.js';
 import { FailedEventsFile } from './failed-events.js';
 import { EventLedger, type Counts, type EventRecord } from './ledger.js';
+import { OpJournal, positionKey, type JournalEntry } from './op-journal.js';
 import { OutcomesFile } from './outcomes-file.js';
 import { isBlank, parseEvent } from './parse-event.js';
 import { performer } from './perform.js';
@@ -18,7 +19,7 @@ import { planEvent, type PlanStage } from './plan.js';
 import { inputName, readLines, STDIN, type ReadOptions, type ReadProgress } from './read-lines.js';
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
-import { Scheduler } from './schedule.js';
+import { Scheduler, type SchedulerOptions } from './schedule.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -98,23 +99,18 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const stop = new RunStop(opts.stopSignal);
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
+  const { journaled, journal } = openJournal(opts, checkpoint, resumeAt);
   const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest });
-  const scheduler = new Scheduler({
-    maxInFlight: opts.maxInFlight ?? 8,
-    partialAfterMs: opts.partialAfterMs,
-    oneAtATime: opts.oneAtATime,
-    isFatal: (err) => err instanceof HubSpotRunError,
-    onSettled: (op) => ledger.opSettled(op, op.events),
-    perform: send.perform,
-  });
-  const keeper = keeperFor(opts, memory, ledger, checkpoint, stop);
+  const scheduler = schedulerFor(opts, ledger, send.perform, journal, stop);
+
+  const keeper = keeperFor(opts, memory, ledger, checkpoint, stop, journal);
   keeper?.start(!!checkpoint?.complete);
   const input: ReadProgress = { bytesRead: 0 };
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: ledger.counts, requests: send.counts.total, input }), 250) : undefined;
   progressTimer?.unref();
   try {
     if (checkpoint && !checkpoint.complete && !checkpoint.clean) await waitOutIndexLag(opts, stop.signal);
-    const readError = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal);
+    const readError = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal, journaled);
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
     if (readError) stop.with(readError);
     // Stopped early (Ctrl-C, daily limit, a file that cannot be written): the requests in flight finish first.
@@ -133,6 +129,8 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
     stop.with(err);
   }
   files.close();
+  journal?.close();
+  if (finished && opts.checkpointPath) rmSync(journalPath(opts.checkpointPath), { force: true });
   const at = (p: ReadAt) => ({ file: inputName(opts.inputs[p.input] ?? ''), line: p.line });
   const stopAt = finished ? undefined : ledger.resumePoint();
   return {
@@ -149,8 +147,36 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   };
 }
 
+function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resumeAt: ReadAt | undefined) {
+  if (!opts.checkpointPath || opts.transport.readOnly) return { journaled: new Map<string, JournalEntry[]>(), journal: undefined };
+  const path = journalPath(opts.checkpointPath);
+  const journaled = checkpoint && !checkpoint.complete ? OpJournal.load(path, resumeAt) : new Map<string, JournalEntry[]>();
+  // What the earlier run finished beyond the mark stays journaled until this run passes it.
+  return { journaled, journal: new OpJournal(path, [...journaled.values()].flat()) };
+}
+
+/** The scheduler of a run: a settled op is journaled (with a checkpoint) before the ledger counts it. */
+function schedulerFor(opts: RunOptions, ledger: EventLedger, perform: SchedulerOptions['perform'], journal: OpJournal | undefined, stop: RunStop): Scheduler {
+  return new Scheduler({
+    maxInFlight: opts.maxInFlight ?? 8,
+    partialAfterMs: opts.partialAfterMs,
+    oneAtATime: opts.oneAtATime,
+    isFatal: (err) => err instanceof HubSpotRunError,
+    onSettled: (op) => {
+      try {
+        journal?.record(op, op.events);
+      } catch (err) {
+        // Not journaled, so not counted: its events stay unfinished and the run stops before them.
+        return stop.with(err);
+      }
+      ledger.opSettled(op, op.events);
+    },
+    perform,
+  });
+}
+
 /** Live runs with --checkpoint keep it current; a dry-run writes none. */
-function keeperFor(opts: RunOptions, memory: RunMemory, ledger: EventLedger, checkpoint: Checkpoint | undefined, stop: RunStop): CheckpointKeeper | undefined {
+function keeperFor(opts: RunOptions, memory: RunMemory, ledger: EventLedger, checkpoint: Checkpoint | undefined, stop: RunStop, journal?: OpJournal): CheckpointKeeper | undefined {
   if (!opts.checkpointPath || opts.transport.readOnly) return undefined;
   return new CheckpointKeeper({
     path: opts.checkpointPath,
@@ -161,8 +187,11 @@ function keeperFor(opts: RunOptions, memory: RunMemory, ledger: EventLedger, che
     resumePoint: () => ledger.resumePoint(),
     startedAt: checkpoint?.resumeAt,
     onFailure: (err) => stop.with(err),
+    afterSave: (mark) => journal?.compact(mark),
   });
 }
+
+const journalPath = (checkpoint: string) => `${checkpoint}.journal`;
 
 /** How a run is stopped: by the caller's signal (Ctrl-C), or from within with a reason. */
 class RunStop {
@@ -231,7 +260,14 @@ class EventFiles {
  * waits while too many events are unfinished or the output lags. A read that fails (a truncated
  * .gz) ends reading, not the run: the events already read are finished first.
  */
-async function readAll(opts: RunOptions, resumeAt: ReadAt | undefined, progress: ReadProgress, stage: PlanStage, stop: AbortSignal): Promise<UserError | undefined> {
+async function readAll(
+  opts: RunOptions,
+  resumeAt: ReadAt | undefined,
+  progress: ReadProgress,
+  stage: PlanStage,
+  stop: AbortSignal,
+  journaled: ReadonlyMap<string, JournalEntry[]>,
+): Promise<UserError | undefined> {
   const { ledger, scheduler } = stage;
   const maxPending = opts.oneAtATime ? 1 : opts.maxPendingEvents ?? 20_000;
   try {
@@ -249,9 +285,11 @@ async function readAll(opts: RunOptions, resumeAt: ReadAt | undefined, progress:
         rec.event = parsed.event;
         rec.messageId = parsed.messageId;
         rec.onlyMappings = parsed.onlyMappings;
-        const mappings = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings);
+        const done = journaled.get(positionKey(line)) ?? [];
+        for (const e of done) restore(ledger, rec, e);
+        const mappings = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings).filter((m) => !done.some((e) => e.mapping === m.name));
         if (mappings.length) planEvent(rec, parsed.event, parsed.stableId, mappings, stage);
-        else ledger.skip(rec, noRouteReason(parsed.onlyMappings));
+        else if (!done.length) ledger.skip(rec, noRouteReason(parsed.onlyMappings));
       }
       ledger.seal(rec);
       if (ledger.unfinished >= maxPending) await scheduler.room(() => ledger.unfinished < Math.max(1, maxPending / 2));
@@ -263,6 +301,13 @@ async function readAll(opts: RunOptions, resumeAt: ReadAt | undefined, progress:
     throw err;
   }
   return undefined;
+}
+
+/** A mapping the interrupted run finished for this event: its outcome is taken, not made again. */
+function restore(ledger: EventLedger, rec: EventRecord, e: JournalEntry): void {
+  ledger.matched(e.mapping);
+  ledger.attach(rec);
+  ledger.opSettled({ mappingName: e.mapping, action: e.action, outcome: e.outcome }, [rec]);
 }
 
 function resumeFrom(opts: RunOptions, memory: RunMemory): Checkpoint | undefined {

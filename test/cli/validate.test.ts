@@ -51,7 +51,7 @@ describe('validate: how it is called and what it prints', () => {
   it('recognises an events file given as the mapping and says which argument is which', async () => {
     const r = await runCli(['validate', 'examples/events.ndjson']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^examples\/events\.ndjson:1:1: this is a file of Segment events \(NDJSON\), not a mapping file\n  hint: the mapping file is the YAML one: `hubspot-actions validate mappings.yaml`; events go to `hubspot-actions send events.ndjson -m mappings.yaml --dry-run`\n/);
+    expect(r.stderr).toMatch(/^examples\/events\.ndjson:1:1: this is a file of Segment events \(NDJSON\), not a mapping file\n {2}hint: the mapping file is the YAML one: `hubspot-actions validate mappings.yaml`; events go to `hubspot-actions send events.ndjson -m mappings.yaml --dry-run`\n/);
     expect(r.stderr).toContain('1 problem in examples/events.ndjson');
   });
 });

@@ -28,7 +28,7 @@ describe('upsertContact against the emulator', () => {
 
   it('moves a lifecycle stage backwards by clearing it first, as Segment does', async () => {
     p = await portal();
-    const m = p.file('m.yaml', single.replace(/      properties:\n.*\n/, ''));
+    const m = p.file('m.yaml', single.replace(/ {6}properties:\n.*\n/, ''));
     const events = [
       { type: 'identify', messageId: '1', traits: { email: 'a@x.io', stage: 'customer' } },
       { type: 'identify', messageId: '2', traits: { email: 'a@x.io', stage: 'Lead' } },
@@ -62,7 +62,7 @@ describe('upsertContact against the emulator', () => {
   it('updates the contact whose additional email matches, creating no duplicate', async () => {
     p = await portal();
     await p.seed({ records: { contacts: [{ properties: { email: 'primary@x.io', hs_additional_emails: 'second@x.io;third@x.io' } }] } });
-    const m = p.file('m.yaml', batched.replace(/      properties:\n.*\n/, ''));
+    const m = p.file('m.yaml', batched.replace(/ {6}properties:\n.*\n/, ''));
     const r = await p.send([p.file('e.ndjson', ndjson([{ type: 'identify', messageId: '1', traits: { email: 'Second@x.io', first_name: 'Sec' } }])), '-m', m]);
     expect(r.code).toBe(0);
     const contacts = recordsOf(await p.dump(), 'contacts');

@@ -74,6 +74,47 @@ describe('the checkpoint', () => {
   });
 });
 
+describe('resuming', () => {
+  it('does not apply again what the stopped run finished beyond the mark: a deal is not associated with a buyer identified after it', async () => {
+    p = await portal();
+    // The portal as the stopped run left it: the deal (line 2) and its buyer's later identify (line 3) done,
+    // line 1 unfinished, so the checkpoint's mark is at line 1.
+    await p.seed({ records: { contacts: [{ properties: { email: 'b@x.io' } }], deals: [{ properties: { dealname: 'Order D1', amount: '5' } }] } });
+    const m = p.file('m.yaml', `${contacts}  - name: deals
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track"'
+    fields:
+      objectType: deals
+      customObjectSearchFields:
+        dealname: { "@template": "Order {{properties.id}}" }
+      properties:
+        dealname: { "@template": "Order {{properties.id}}" }
+        amount: { "@path": "$.properties.total" }
+      toObjectType: contacts
+      searchFieldsToAssociateCustomObjects:
+        email: { "@path": "$.properties.buyer" }
+      associationLabel: "HUBSPOT_DEFINED:3"
+`);
+    const file = p.file('e.ndjson', ndjson([
+      { type: 'identify', messageId: 'a', traits: { email: 'a@x.io' } },
+      { type: 'track', messageId: 'd', event: 'Deal', properties: { id: 'D1', total: 5, buyer: 'b@x.io' } },
+      { type: 'identify', messageId: 'b', traits: { email: 'b@x.io' } },
+    ]));
+    const ck = path.join(p.dir, 'ck.json');
+    writeFileSync(ck, JSON.stringify({ version: 1, inputs: [file], mapping: m, resumeAt: { input: 0, line: 1 }, complete: false, ids: [], flags: [], updatedAt: '' }));
+    const done = (line: number, mapping: string, action: string) => JSON.stringify({ input: 0, line, mapping, action, outcome: { kind: 'delivered' } });
+    writeFileSync(`${ck}.journal`, [done(2, 'deals', 'upsertCustomObjectRecord'), done(3, 'c', 'upsertContact')].join('\n') + '\n');
+    const r = await p.send([file, '-m', m, '--checkpoint', ck, '--outcomes', 'o.ndjson'], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
+    expect(r.code).toBe(0);
+    const dump = await p.dump();
+    expect(dump.associations.filter((a: string[]) => a[0] === 'deals')).toEqual([]);
+    expect(recordsOf(dump, 'contacts').map((c) => c.email).sort()).toEqual(['a@x.io', 'b@x.io']);
+    expect(lines(path.join(p.dir, 'o.ndjson')).map((o) => [o.line, o.outcome]).sort()).toEqual([[1, 'delivered'], [2, 'delivered'], [3, 'delivered']]);
+    expect(Object.keys((await p.requests()).counts).filter((k) => k.includes('deals'))).toEqual([]);
+    expect(existsSync(`${ck}.journal`)).toBe(false);
+  });
+});
+
 describe('the failed-events and outcomes files', () => {
   const mixed = () => [
     ...identifies(2),

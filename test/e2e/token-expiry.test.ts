@@ -12,12 +12,13 @@ import { workload, workloadMapping, workloadSeed } from '../helpers/workload.js'
 let emu: RunningEmulator | undefined;
 afterEach(async () => emu?.stop());
 
-it('a send longer than the access-token lifetime keeps going on refreshed tokens, none of them printed', async () => {
+/** An emulated portal whose access tokens live 2 s, and an OAuth login to it in a scratch config folder. */
+async function loggedIn(slowMs: number): Promise<{ dir: string; env: Record<string, string> }> {
   const port = await freePort();
   emu = await startEmulator({
     quiet: true,
     accessTokenLifetimeSeconds: 2,
-    faults: { slowMs: 150 },
+    faults: { slowMs },
     oauthApps: [{ clientId: 'cid', clientSecret: 'csecret-7e1', redirectUris: [`http://localhost:${port}/oauth-callback`] }],
   });
   const dir = mkdtempSync(path.join(tmpdir(), 'ha-expiry-'));
@@ -25,8 +26,13 @@ it('a send longer than the access-token lifetime keeps going on refreshed tokens
   const login = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], { ...env, HUBSPOT_CLIENT_SECRET: 'csecret-7e1' });
   await playBrowser(await login.authorizeUrl);
   expect((await login.done).code).toBe(0);
+  return { dir, env };
+}
 
-  await fetch(`${emu.url}/__emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(workloadSeed) });
+it('a send longer than the access-token lifetime keeps going on refreshed tokens, none of them printed', async () => {
+  const { dir, env } = await loggedIn(150);
+
+  await fetch(`${emu!.url}/__emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(workloadSeed) });
   const events = path.join(dir, 'e.ndjson');
   const mapping = path.join(dir, 'm.yaml');
   const { writeFileSync } = await import('node:fs');
@@ -39,7 +45,7 @@ it('a send longer than the access-token lifetime keeps going on refreshed tokens
   expect(r.code).toBe(0);
   expect(elapsed).toBeGreaterThan(4000); // the run outlived two token lifetimes
 
-  const log = await (await fetch(`${emu.url}/__emulator/requests?last=2000`)).json();
+  const log = await (await fetch(`${emu!.url}/__emulator/requests?last=2000`)).json();
   expect(log.counts['POST /oauth/v1/token']).toBeGreaterThanOrEqual(3); // the code exchange, then refreshes
   expect(log.log.filter((e: any) => e.status === 401)).toHaveLength(0); // refreshed ahead of expiry
 
@@ -53,30 +59,19 @@ it('a send longer than the access-token lifetime keeps going on refreshed tokens
 });
 
 it('rides out a token endpoint answering 5xx for a while: the refresh backs off, the run goes on', async () => {
-  const port = await freePort();
-  emu = await startEmulator({
-    quiet: true,
-    accessTokenLifetimeSeconds: 2,
-    faults: { slowMs: 100 },
-    oauthApps: [{ clientId: 'cid', clientSecret: 'csecret-7e1', redirectUris: [`http://localhost:${port}/oauth-callback`] }],
-  });
-  const dir = mkdtempSync(path.join(tmpdir(), 'ha-expiry-'));
-  const env = { HUBSPOT_ACTIONS_CONFIG_DIR: path.join(dir, 'config'), HUBSPOT_API_BASE_URL: emu.url, HUBSPOT_APP_BASE_URL: emu.url, BROWSER: 'none' };
-  const login = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], { ...env, HUBSPOT_CLIENT_SECRET: 'csecret-7e1' });
-  await playBrowser(await login.authorizeUrl);
-  expect((await login.done).code).toBe(0);
-  await fetch(`${emu.url}/__emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(workloadSeed) });
+  const { dir, env } = await loggedIn(100);
+  await fetch(`${emu!.url}/__emulator/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(workloadSeed) });
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path.join(dir, 'e.ndjson'), ndjson(workload(30)));
   writeFileSync(path.join(dir, 'm.yaml'), workloadMapping.replace('      enable_batching: true\n', '      enable_batching: false\n'));
   // Every refresh answers 5xx for the first seconds of the run, past several token lifetimes' worth of tries.
-  await emu.setFaults({ errorRate: 1, routes: '^POST /oauth/v1/token', slowMs: 100 });
+  await emu!.setFaults({ errorRate: 1, routes: '^POST /oauth/v1/token', slowMs: 100 });
   const run = runCli(['send', 'e.ndjson', '-m', 'm.yaml', '--concurrency', '1', '--failed', 'f.ndjson'], { env, cwd: dir });
   await new Promise((r) => setTimeout(r, 6000));
-  await emu.setFaults({ slowMs: 100 });
+  await emu!.setFaults({ slowMs: 100 });
   const r = await run;
   expect(r.stderr).toMatch(/failed:\s+0/);
   expect(r.code).toBe(0);
-  const log = await (await fetch(`${emu.url}/__emulator/requests?last=5000`)).json();
+  const log = await (await fetch(`${emu!.url}/__emulator/requests?last=5000`)).json();
   expect(log.log.filter((e: any) => e.path === '/oauth/v1/token' && e.status >= 500).length).toBeGreaterThanOrEqual(3);
 });

@@ -54,7 +54,7 @@ describe('mapping file validation', () => {
 
   it('names an unknown field key where it stands', () => {
     const [m] = messages('version: 1\nmappings:\n  - name: a\n    action: upsertContact\n    fields:\n      emial: { "@path": "$.traits.email" }\n');
-    expect(m).toMatch(/^m\.yaml:6:7: mapping "a": unknown field "emial" for upsertContact\n  hint: did you mean "email"\?/);
+    expect(m).toMatch(/^m\.yaml:6:7: mapping "a": unknown field "emial" for upsertContact\n {2}hint: did you mean "email"\?/);
   });
 
   it('reports a required field with no value or default', () => {
@@ -125,7 +125,7 @@ describe('mapping file validation', () => {
 
   it('requires version 1 and rejects unknown top-level keys', () => {
     const ms = messages('mapings: []\n');
-    expect(ms.join('\n')).toMatch(/unknown top-level key "mapings"\n  hint: did you mean "mappings"\?/);
+    expect(ms.join('\n')).toMatch(/unknown top-level key "mapings"\n {2}hint: did you mean "mappings"\?/);
     expect(ms.join('\n')).toMatch(/missing `version: 1`/);
   });
 });

@@ -44,4 +44,20 @@ describe('RecentRecords', () => {
     expect(resumed.lookup('deals', 'dealname', 'none yet')).toBeUndefined();
     expect(resumed.lookup('deals', 'dealname', 'one')).toEqual({ ids: ['4'], complete: false });
   });
+
+  it('a value every record holds keeps only the recent ones, and no longer claims to be complete', () => {
+    const m = new RecentRecords(3);
+    m.found('deals', 'pipeline', 'default', []);
+    for (let i = 1; i <= 5; i++) m.remember('deals', String(i), { pipeline: 'default' });
+    expect(m.lookup('deals', 'pipeline', 'default')).toEqual({ ids: ['3', '4', '5'], complete: false });
+  });
+
+  it('what lookup gave is a copy: later writes do not change it', () => {
+    const m = new RecentRecords();
+    m.remember('deals', '1', { dealname: 'x' });
+    const seen = m.lookup('deals', 'dealname', 'x')!;
+    m.remember('deals', '2', { dealname: 'x' });
+    expect(seen.ids).toEqual(['1']);
+    expect(m.lookup('deals', 'dealname', 'x')!.ids).toEqual(['1', '2']);
+  });
 });

@@ -24,7 +24,7 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--profile <name>', 'stored login to use (default: HUBSPOT_ACTIONS_PROFILE, else the one `auth switch` chose, else "default")')
     .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else the stored login\'s, else https://api.hubapi.com)')
     .option('--insecure-http', 'allow a plain http:// base URL to another machine (token and data unencrypted on the network)')
-    .option('--rate <n>', `requests per 10 seconds at most; HubSpot's rate headers lower it when needed (default: ${DEFAULTS.ratePer10s}; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
+    .option('--rate <n>', `requests per 10 seconds at most (default: follow the limit HubSpot's rate headers announce, ${DEFAULTS.ratePer10s} until they do; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
     .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'the final summary as JSON: on stdout, or with --dry-run on stderr (stdout holds only the request lines)')

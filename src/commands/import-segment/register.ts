@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import type { Factory } from '../factory.js';
+import type { ImportSegmentFlags } from './flags.js';
 
-export interface ImportSegmentFlags {
-  output?: string;
-  hubId?: string;
-  force?: boolean;
-}
 
 export function registerImportSegment(program: Command, factory: Factory): void {
   program

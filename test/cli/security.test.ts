@@ -56,7 +56,8 @@ describe('secrets never leave, whatever a server echoes', () => {
       res.end(JSON.stringify({ status: 'error', category: 'VALIDATION_ERROR', message: `bad request, you sent ${req.headers.authorization} with ${body}`, correlationId: `${req.headers.authorization}` }));
     });
     const s = scratch();
-    const r = await runCli(['send', s.events, '-m', s.mapping, '--failed', s.failed, '--json', '--summary-file', s.summary, '--verbose=2'], { env: { HUBSPOT_API_BASE_URL: echo.url, HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_ACTIONS_CONFIG_DIR: s.dir } });
+    // These servers stand for a gateway in front of HubSpot, not a portal: the preflight's reads are left out.
+    const r = await runCli(['send', s.events, '-m', s.mapping, '--no-preflight', '--failed', s.failed, '--json', '--summary-file', s.summary, '--verbose=2'], { env: { HUBSPOT_API_BASE_URL: echo.url, HUBSPOT_ACCESS_TOKEN: TOKEN, HUBSPOT_ACTIONS_CONFIG_DIR: s.dir } });
     expect(echo.seen.length).toBeGreaterThan(0);
     expect(echo.seen[0]!.auth).toBe(`Bearer ${TOKEN}`);
     const out = everything(r, s.dir);
@@ -77,7 +78,8 @@ describe('secrets never leave, whatever a server echoes', () => {
     mkdirSync(config, { mode: 0o700 });
     const profile = { kind: 'oauth', accessToken: 'CO-expired-access-0000-0000-0000', refreshToken, expiresAt: new Date(Date.now() - 1000).toISOString(), lifetimeSeconds: 1800, clientId: 'cid', clientSecret, apiBaseUrl: echo.url, savedAt: new Date().toISOString() };
     writeFileSync(path.join(config, 'credentials.json'), JSON.stringify({ version: 1, profiles: { default: profile } }), { mode: 0o600 });
-    const r = await runCli(['send', s.events, '-m', s.mapping, '--failed', s.failed, '--json'], { env: { HUBSPOT_ACTIONS_CONFIG_DIR: config } });
+    // These servers stand for a gateway in front of HubSpot, not a portal: the preflight's reads are left out.
+    const r = await runCli(['send', s.events, '-m', s.mapping, '--no-preflight', '--failed', s.failed, '--json'], { env: { HUBSPOT_ACTIONS_CONFIG_DIR: config } });
     expect(r.code).toBe(3);
     expect(echo.seen[0]!.body).toContain(encodeURIComponent(clientSecret));
     const out = [r.stdout, r.stderr].join('\n');
@@ -94,7 +96,7 @@ describe('redirects are refused on API calls', () => {
       res.end();
     });
     const s = scratch();
-    const r = await runCli(['send', s.events, '-m', s.mapping, '--failed', s.failed], { env: { HUBSPOT_API_BASE_URL: redirecting.url, HUBSPOT_ACCESS_TOKEN: TOKEN } });
+    const r = await runCli(['send', s.events, '-m', s.mapping, '--no-preflight', '--failed', s.failed], { env: { HUBSPOT_API_BASE_URL: redirecting.url, HUBSPOT_ACCESS_TOKEN: TOKEN } });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${redirecting.url} answered PATCH /crm/v3/objects/contacts/secret-test%40x.io with a redirect (${status}) to ${elsewhere.url}/crm/v3/objects/contacts/`);
     expect(r.stderr).toContain('it was not followed');
@@ -147,9 +149,9 @@ describe('the token given other ways than --token', () => {
     const s = scratch();
     const file = path.join(s.dir, 'token.txt');
     writeFileSync(file, `${TOKEN}\n`, { mode: 0o600 });
-    const viaFile = await runCli(['send', s.events, '-m', s.mapping, '--failed', s.failed, '--token-file', file], { env: { HUBSPOT_API_BASE_URL: server.url } });
+    const viaFile = await runCli(['send', s.events, '-m', s.mapping, '--no-preflight', '--failed', s.failed, '--token-file', file], { env: { HUBSPOT_API_BASE_URL: server.url } });
     expect(viaFile.code, viaFile.stderr).toBe(0);
-    const viaStdin = await runCli(['send', s.events, '-m', s.mapping, '--failed', s.failed, '--token', '-'], { env: { HUBSPOT_API_BASE_URL: server.url }, stdin: `${TOKEN}\n` });
+    const viaStdin = await runCli(['send', s.events, '-m', s.mapping, '--no-preflight', '--failed', s.failed, '--token', '-'], { env: { HUBSPOT_API_BASE_URL: server.url }, stdin: `${TOKEN}\n` });
     expect(viaStdin.code, viaStdin.stderr).toBe(0);
     expect(server.seen.map((x) => x.auth)).toEqual([`Bearer ${TOKEN}`, `Bearer ${TOKEN}`]);
     const clash = await runCli(['send', '-m', s.mapping, '--token', '-'], { env: { HUBSPOT_API_BASE_URL: server.url }, stdin: events });

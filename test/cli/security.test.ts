@@ -190,3 +190,20 @@ describe('hostile input lines', () => {
     expect(r.stderr).not.toContain('\x1b');
   });
 });
+
+describe('a stored OAuth login refreshes only where it was issued', () => {
+  it('a --base-url naming another host gets neither the refresh token nor the client secret', async () => {
+    const issuer = await serve((_req, _body, res) => res.end('{}'));
+    const other = await serve((_req, _body, res) => res.end('{}'));
+    const s = scratch();
+    const config = path.join(s.dir, 'config');
+    mkdirSync(config, { mode: 0o700 });
+    const profile = { kind: 'oauth', accessToken: 'CO-expired-access-1111-1111-1111', refreshToken: 'na1-refresh-1111-1111', expiresAt: new Date(Date.now() - 1000).toISOString(), lifetimeSeconds: 1800, clientId: 'cid', clientSecret: 'client-secret-1111-2222', apiBaseUrl: issuer.url, savedAt: new Date().toISOString() };
+    writeFileSync(path.join(config, 'credentials.json'), JSON.stringify({ version: 1, profiles: { default: profile } }), { mode: 0o600 });
+    const r = await runCli(['send', s.events, '-m', s.mapping, '--failed', s.failed, '--base-url', other.url], { env: { HUBSPOT_ACTIONS_CONFIG_DIR: config } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`The saved login "default" was issued by ${issuer.url}`);
+    expect(other.seen).toHaveLength(0);
+    expect(issuer.seen).toHaveLength(0);
+  });
+});

@@ -7,6 +7,7 @@ import { registerAuth, registerLogin, registerLogout } from './commands/auth/reg
 import { createFactory, type Factory } from './commands/factory.js';
 import { systemIO, type IOStreams } from './commands/io.js';
 import { registerSend } from './commands/send/register.js';
+import { registerImportSegment } from './commands/import-segment/register.js';
 import { registerValidate } from './commands/validate.js';
 
 /**
@@ -38,6 +39,7 @@ export function buildProgram(factory: Factory): Command {
   registerLogin(program, factory);
   registerLogout(program, factory);
   registerAuth(program, factory);
+  registerImportSegment(program, factory);
   return program;
 }
 

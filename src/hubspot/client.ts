@@ -24,7 +24,7 @@ import { DEFAULTS } from './client-defaults.js';
 export interface ClientOptions {
   baseUrl: string;
   tokens: AccessTokenProvider;
-  /** Standard requests per 10 s (`--rate`). 100 fits OAuth apps' 110 and private apps' 100. */
+  /** Standard requests per 10 s at most (`--rate`); when absent, 100 until HubSpot's headers announce its limit, then that. */
   ratePer10s?: number;
   /** CRM search is limited to 5 per second per account, separately from everything else. */
   searchPerSecond?: number;
@@ -126,7 +126,8 @@ class LiveClient implements HubSpotClient {
   constructor(private readonly opts: ClientOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     const maxConcurrency = positive(opts.maxConcurrency, DEFAULTS.maxConcurrency);
-    this.standard = new RollingBudget(positive(opts.ratePer10s, DEFAULTS.ratePer10s), TEN_SECONDS);
+    // No --rate: the default holds until HubSpot announces its own maximum, which the budget then follows.
+    this.standard = new RollingBudget(positive(opts.ratePer10s, DEFAULTS.ratePer10s), TEN_SECONDS, TEN_SECONDS, opts.ratePer10s === undefined);
     this.search = new RollingBudget(positive(opts.searchPerSecond, DEFAULTS.searchPerSecond), 1_000);
     this.queue = new RequestQueue(maxConcurrency, { standard: this.standard, search: this.search }, this.now);
     this.agents = createKeepAliveAgents(maxConcurrency);

@@ -4,6 +4,10 @@ import { UserError } from '../../errors.js';
 export interface SendFlags {
   mapping: string;
   dryRun?: boolean;
+  /** `--plan`: reads only; prints the writes a live run would make. */
+  plan?: boolean;
+  /** False with `--no-preflight`. */
+  preflight?: boolean;
   pretty?: boolean;
   failed?: string;
   checkpoint?: string;

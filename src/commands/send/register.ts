@@ -10,6 +10,8 @@ export function registerSend(program: Command, factory: Factory): void {
     .argument('[files...]', 'NDJSON files in order; none or "-" reads stdin')
     .requiredOption('-m, --mapping <file>', 'the mapping file (YAML)')
     .option('--dry-run', 'print the HubSpot requests as JSON lines instead of sending them; needs no login or network')
+    .option('--plan', 'needs a login: read what HubSpot holds and print the writes a live run would make (creates, updates old → new, associations, events) and the preflight problems; writes nothing')
+    .option('--no-preflight', 'live runs: skip the checks against the portal (properties, types, scopes, event definitions, object types, labels, Hub ID) made before the first write')
     .option('--pretty', 'with --dry-run: print requests for people, coloured')
     .option('--failed <file>', 'where failed events go (NDJSON); default hubspot-actions-failed-<time>.ndjson when any fail')
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
@@ -22,7 +24,7 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--profile <name>', 'stored login to use (default: HUBSPOT_ACTIONS_PROFILE, else the one `auth switch` chose, else "default")')
     .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else the stored login\'s, else https://api.hubapi.com)')
     .option('--insecure-http', 'allow a plain http:// base URL to another machine (token and data unencrypted on the network)')
-    .option('--rate <n>', `requests per 10 seconds at most; HubSpot's rate headers lower it when needed (default: ${DEFAULTS.ratePer10s}; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
+    .option('--rate <n>', `requests per 10 seconds at most (default: follow the limit HubSpot's rate headers announce, ${DEFAULTS.ratePer10s} until they do; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
     .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'the final summary as JSON: on stdout, or with --dry-run on stderr (stdout holds only the request lines)')
@@ -38,6 +40,7 @@ export function registerSend(program: Command, factory: Factory): void {
 const EXAMPLES = `
 Examples:
   hubspot-actions send events.ndjson -m mappings.yaml --dry-run --pretty    # look before sending
+  hubspot-actions send events.ndjson -m mappings.yaml --plan                # what it would change in the portal
   hubspot-actions send export/*.json.gz -m mappings.yaml --checkpoint backfill.ckpt --failed backfill.failed.ndjson
   hubspot-actions send backfill.failed.ndjson -m mappings.yaml              # retry what failed
   my-exporter | hubspot-actions send -m mappings.yaml --quiet --json > summary.json`;

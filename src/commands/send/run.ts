@@ -17,6 +17,7 @@ import { prettyRequest } from '../../pipeline/request-log.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { formatSummary } from '../../pipeline/summary.js';
 import type { Factory } from '../factory.js';
+import type { PlanMode } from '../plan/plan-mode.js';
 import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
 import { describeExchange, verbosity } from './verbose.js';
@@ -44,6 +45,8 @@ interface SendPlan {
   maxLineBytes?: number;
   /** --verbose: 1 every HTTP exchange, 2 with bodies. */
   verbose?: 1 | 2;
+  /** `--plan`: the read-only transport and its report. */
+  planMode?: PlanMode;
 }
 
 export async function runSend(o: SendOptions): Promise<void> {
@@ -51,19 +54,48 @@ export async function runSend(o: SendOptions): Promise<void> {
   const { io } = o.factory;
   let plan = planSend(o.files, o.flags, io);
   const live = plan.dryRun ? undefined : await openClient(o, plan);
-  // A stored login sends to the host it was issued by, which may not be the default.
-  if (live) plan = { ...plan, baseUrl: live.client.baseUrl };
-  const transport: Transport & { close?(): void } = live?.client ?? new DryRunTransport();
+  let transport: Transport & { close?(): void } = new DryRunTransport();
+  if (live) {
+    // A stored login sends to the host it was issued by, which may not be the default.
+    plan = { ...plan, baseUrl: live.client.baseUrl };
+    ({ plan, transport } = await checkPortal(plan, o, live.client));
+  }
   try {
     const { result, readerGone } = await execute(plan, o.flags, transport, io, live?.waits);
     const elapsedMs = Date.now() - started;
-    const summarised = report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
+    const summarised = plan.planMode ? await reportPlan(plan.planMode, result, o.flags, io) : report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
     const outcome = outcomeOf(result, readerGone);
     // The summary said why the run stopped; without it (--quiet) cli.ts must say it.
     if (outcome) throw summarised || outcome instanceof SomeEventsFailed || outcome instanceof Interrupted ? new Reported(outcome) : outcome;
   } finally {
     transport.close?.();
   }
+}
+
+/**
+ * The preflight checks (unless --no-preflight), made before the first request of a live run; for
+ * --plan at once, with the read-only transport over the client.
+ */
+async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & { close?(): void }): Promise<{ plan: SendPlan; transport: Transport & { close?(): void } }> {
+  if (!o.flags.plan && o.flags.preflight === false) return { plan, transport: client };
+  const { runPreflight, stopOrWarn } = await import('../plan/preflight.js');
+  const credential = () => o.factory.credential({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, o.factory.io.env), token: o.flags.token, profile: o.flags.profile });
+  const preflight = async () => runPreflight({ mapping: plan.mapping, inputs: plan.inputs, transport: client, credential: await credential() });
+  if (!o.flags.plan) {
+    const { PreflightGate } = await import('../plan/preflight-gate.js');
+    return { plan, transport: new PreflightGate(client, async () => stopOrWarn(await preflight(), o.factory.io.say, !!o.flags.quiet, o.flags.mapping)) };
+  }
+  const { PlanMode } = await import('../plan/plan-mode.js');
+  const planMode = new PlanMode(client, await preflight());
+  return { plan: { ...plan, planMode }, transport: planMode.transport };
+}
+
+/** --plan prints the plan on stdout (JSON with --json); the summary file gets the JSON too. */
+async function reportPlan(mode: PlanMode, result: RunResult, flags: SendFlags, io: IOStreams): Promise<boolean> {
+  const { json, text } = await mode.report(result);
+  if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
+  io.stdout.write(flags.json ? json : text);
+  return !flags.quiet;
 }
 
 /**
@@ -140,16 +172,24 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
     throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
   }
   const dryRun = !!flags.dryRun;
+  checkPlanFlags(flags);
   // Checked in dry-runs too: a dry-run is how a command line is tried before it goes live.
   const rate = positive(flags.rate, '--rate');
   const concurrency = flags.oneAtATime ? 1 : positive(flags.concurrency, '--concurrency', { whole: true });
   if (!dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
-  const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
+  const failedPath = flags.failed ?? (dryRun || flags.plan ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
   if (failedPath) checkWritableFolder(failedPath, '--failed');
   if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
   const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
   const baseUrl = apiBaseUrl(flags.baseUrl, io.env, { insecureHttp: flags.insecureHttp });
   return { inputs, mapping, dryRun, failedPath, baseUrl, rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
+}
+
+/** --plan writes nothing: flags about what a live run writes make no sense with it. */
+function checkPlanFlags(flags: SendFlags): void {
+  if (!flags.plan) return;
+  const clash = [flags.dryRun && '--dry-run', flags.checkpoint && '--checkpoint', flags.failed && '--failed', flags.outcomes && '--outcomes', flags.pretty && '--pretty', flags.preflight === false && '--no-preflight'].filter(Boolean);
+  if (clash.length) throw new UserError(`--plan does not go with ${clash.join(', ')}`, '--plan writes nothing to HubSpot or to files and always runs the preflight checks; drop the other flag (or drop --plan)');
 }
 
 async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams, waits?: WaitWatch): Promise<{ result: RunResult; readerGone: boolean }> {
@@ -185,9 +225,9 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
       maxLineBytes: plan.maxLineBytes,
       indexLagMs: indexLagMs(io.env),
       onNotice: flags.quiet ? undefined : io.say,
-      partialAfterMs: plan.dryRun && !plan.inputs.includes(STDIN) ? undefined : 300,
+      partialAfterMs: (plan.dryRun || plan.planMode) && !plan.inputs.includes(STDIN) ? undefined : 300,
       stdin: io.stdin,
-      onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
+      onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : plan.planMode?.onRequest,
       onFailed: failureReporter(flags, plan.dryRun, io),
       outputBackpressure: () => out.backpressure(),
       stopSignal: stop.signal,

@@ -26,6 +26,10 @@ export function buildProgram(factory: Factory): Command {
     // Before the commands are added, which copy it: commander would otherwise process.exit() on
     // their --help, and the run would look unfinished.
     .exitOverride()
+    .addHelpText(
+      'after',
+      `\nExit status: ${EXIT.ok} done · ${EXIT.cannotRun} could not run · ${EXIT.someFailed} some events failed · ${EXIT.loginNeeded} log in again · ${EXIT.dailyLimit} HubSpot's daily limit · ${EXIT.interrupted} interrupted (run again to resume)`,
+    )
     .configureOutput({
       writeOut: (s) => void factory.io.stdout.write(s),
       writeErr: (s) => void factory.io.stderr.write(s),

@@ -148,6 +148,32 @@ describe('a resumed run sees what the stopped run saw (found by the harness)', (
   });
 });
 
+describe('a resumed run still knows the contacts of userIds the stopped run upserted', () => {
+  it('a group after a daily-limit stop associates with the contact an identify before the stop upserted for its userId', async () => {
+    const events: unknown[] = [{ type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'known@x.io' } }];
+    for (let i = 0; i < 4; i++) events.push({ type: 'identify', messageId: `f${i}`, userId: `f${i}`, traits: { email: `f${i}@x.io` } });
+    events.push({ type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-known', traits: { name: 'Known Co' } });
+    const mapping = `version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n    fields:\n      enable_batching: false\n  - name: companies\n    action: upsertCompany\n`;
+    const wrong: string[] = [];
+    for (let limit = 1; limit <= 6; limit++) {
+      p = await portal({ dailyLimit: limit });
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', mapping);
+      const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST });
+      await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });
+      const second = first.code !== 0 && first.code !== 2 ? await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST }) : first;
+      if (!/failed:\s+0/.test(second.stderr)) wrong.push(`limit ${limit}: ${second.stderr.split('\n').filter((l) => /failed|must be called/.test(l)).join(' / ')}`);
+      const dump = await p.dump();
+      const [co] = recordsOf(dump, 'companies');
+      const known = recordsOf(dump, 'contacts').find((c) => c.email === 'known@x.io');
+      if (!co || !dump.associations.some((a: string[]) => a[0] === 'companies' && a[1] === co.id && a[3] === known?.id)) wrong.push(`limit ${limit}: the company is not associated with known@x.io`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('a later operation never overtakes an earlier one on the same record (found by the harness)', () => {
   it('an update-only deal mapping with two search fields finds the deal an earlier line creates in a batch', async () => {
     p = await portal();

@@ -155,7 +155,7 @@ describe('a resumed run still knows the contacts of userIds the stopped run upse
     events.push({ type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-known', traits: { name: 'Known Co' } });
     const mapping = `version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n    fields:\n      enable_batching: false\n  - name: companies\n    action: upsertCompany\n`;
     const wrong: string[] = [];
-    for (let limit = 1; limit <= 6; limit++) {
+    for (let limit = 1; limit <= 8; limit++) {
       p = await portal({ dailyLimit: limit });
       const file = p.file('e.ndjson', ndjson(events));
       const m = p.file('m.yaml', mapping);
@@ -167,6 +167,30 @@ describe('a resumed run still knows the contacts of userIds the stopped run upse
       const [co] = recordsOf(dump, 'companies');
       const known = recordsOf(dump, 'contacts').find((c) => c.email === 'known@x.io');
       if (!co || !dump.associations.some((a: string[]) => a[0] === 'companies' && a[1] === co.id && a[3] === known?.id)) wrong.push(`limit ${limit}: the company is not associated with known@x.io`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('a resumed run learns from what the stopped run finished beyond the mark', () => {
+  it("a group after a stop associates with the contact of an identify that finished beyond the checkpoint mark", async () => {
+    const events: unknown[] = [
+      { type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'M1', total: 1, buyer: 'nobody@x.io' } },
+      { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'beyond@x.io' } },
+      { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-beyond', traits: { name: 'Beyond Co' } },
+    ];
+    const mapping = `version: 1\nmappings:\n${contactsBatched}${deals(TWO_FIELDS)}  - name: companies\n    action: upsertCompany\n`;
+    const wrong: string[] = [];
+    for (let limit = 1; limit <= 8; limit++) {
+      p = await portal({ dailyLimit: limit });
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', mapping);
+      const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST });
+      await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });
+      const second = first.code !== 0 && first.code !== 2 ? await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST }) : first;
+      if (!/failed:\s+0/.test(second.stderr)) wrong.push(`limit ${limit}: ${second.stderr.split('\n').filter((l) => /failed:|must be called/.test(l)).join(' / ')}`);
       await p.stop();
       p = undefined;
     }

@@ -198,6 +198,44 @@ describe('a resumed run learns from what the stopped run finished beyond the mar
   });
 });
 
+describe('SIGKILL right after a write, then resume', () => {
+  it('a group killed while its company request is in flight still associates, on resume, with the contact the killed run upserted for its userId', async () => {
+    const wrong: string[] = [];
+    for (const delay of [0, 150]) {
+      p = await portal({ faults: { slowAfterWriteRate: 1, slowAfterWriteMs: 4000, routes: '^[A-Z]+ /crm/v3/objects/companies' } });
+      const events = [
+        { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'killed@x.io' } },
+        { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-killed', traits: { name: 'Killed Co' } },
+      ];
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', `version: 1\nmappings:\n${contactsBatched}  - name: companies\n    action: upsertCompany\n`);
+      const ck = path.join(p.dir, 'ck.json');
+      const env = { ...process.env, NO_COLOR: '1', HUBSPOT_API_BASE_URL: p.emu.url, HUBSPOT_ACCESS_TOKEN: p.emu.accessToken, ...FAST };
+      const child = spawn(process.execPath, [BIN, 'send', file, '-m', m, '--checkpoint', ck, '--quiet'], { cwd: p.dir, env, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      // Kill once the contact is written (and `delay` ms later), while the company answer is held.
+      for (let i = 0; i < 200; i++) {
+        const log = await (await fetch(`${p.emu.url}/__emulator/requests?last=50`)).json();
+        if (Object.keys(log.counts).some((k) => k.includes('/crm/v3/objects/companies'))) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      p.emu.setFaults({});
+      const again = await p.send([file, '-m', m, '--checkpoint', ck], { env: FAST });
+      if (!/failed:\s+0/.test(again.stderr)) wrong.push(`delay ${delay}: ${again.stderr.split('\n').filter((l) => /failed:|must be called/.test(l)).join(' / ')}`);
+      const dump = await p.dump();
+      const [co] = recordsOf(dump, 'companies');
+      const [contact] = recordsOf(dump, 'contacts');
+      if (!co || !dump.associations.some((a: string[]) => a[0] === 'companies' && a[1] === co.id && a[3] === contact?.id)) wrong.push(`delay ${delay}: the company is not associated with killed@x.io`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('a later operation never overtakes an earlier one on the same record (found by the harness)', () => {
   it('an update-only deal mapping with two search fields finds the deal an earlier line creates in a batch', async () => {
     p = await portal();

@@ -18,6 +18,7 @@ export interface PortalProperty {
   calculated: boolean;
   hasUniqueValue: boolean;
   hubspotDefined: boolean;
+  groupName: string;
 }
 
 export interface PortalSchema {
@@ -79,6 +80,7 @@ export async function listProperties(t: Transport, objectType: string): Promise<
     calculated: p.calculated === true || p.fieldType === 'calculation_equation',
     hasUniqueValue: p.hasUniqueValue === true,
     hubspotDefined: p.hubspotDefined === true,
+    groupName: String(p.groupName ?? ''),
   }));
 }
 

@@ -7,6 +7,7 @@ import { systemIO, type IOStreams } from './commands/io.js';
 import { registerSend } from './commands/send/register.js';
 import { registerImportSegment } from './commands/import-segment/register.js';
 import { registerPortal } from './commands/portal/register.js';
+import { registerInit } from './commands/init/register.js';
 import { registerValidate } from './commands/validate.js';
 
 /**
@@ -36,6 +37,7 @@ export function buildProgram(factory: Factory): Command {
   registerAuth(program, factory);
   registerImportSegment(program, factory);
   registerPortal(program, factory);
+  registerInit(program, factory);
   return program;
 }
 

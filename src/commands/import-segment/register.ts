@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import type { Factory } from '../factory.js';
-
-export interface ImportSegmentFlags {
-  output?: string;
-  hubId?: string;
-  force?: boolean;
-}
+import type { ImportSegmentFlags } from './flags.js';
 
 export function registerImportSegment(program: Command, factory: Factory): void {
   program

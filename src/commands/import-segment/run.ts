@@ -4,7 +4,7 @@ import { parseMappingText } from '../../mapping/mapping-file.js';
 import { formatProblem } from '../../mapping/problems.js';
 import type { IOStreams } from '../io.js';
 import { convertSubscriptions, ImportError } from './convert.js';
-import type { ImportSegmentFlags } from './register.js';
+import type { ImportSegmentFlags } from './flags.js';
 
 export interface ImportSegmentOptions {
   file: string;

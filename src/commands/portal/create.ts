@@ -6,7 +6,7 @@ import { formatProblem } from '../../mapping/problems.js';
 import type { Factory } from '../factory.js';
 import { confirm } from './confirm.js';
 import { portalClient } from './read.js';
-import type { CreatePropertiesFlags } from './register.js';
+import type { CreatePropertiesFlags } from './flags.js';
 import { table } from './table.js';
 import { missingFromPortal, type Wanted } from './wanted.js';
 import { readSamples } from '../../preflight/samples.js';

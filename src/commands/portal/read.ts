@@ -3,7 +3,7 @@ import { requestedApiBaseUrl } from '../../hubspot/api.js';
 import type { HubSpotClient } from '../../hubspot/client.js';
 import { listAssociationLabels, listEventDefinitions, listProperties, listSchemas, PortalReadError, type AssociationLabel } from '../../hubspot/portal.js';
 import type { Factory } from '../factory.js';
-import type { PortalFlags } from './register.js';
+import type { PortalFlags } from './flags.js';
 import { table } from './table.js';
 
 export async function portalClient(factory: Factory, flags: PortalFlags): Promise<HubSpotClient> {

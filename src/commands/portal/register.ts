@@ -1,18 +1,6 @@
 import type { Command } from 'commander';
 import type { Factory } from '../factory.js';
-
-export interface PortalFlags {
-  token?: string;
-  profile?: string;
-  baseUrl?: string;
-  json?: boolean;
-}
-
-export interface CreatePropertiesFlags extends PortalFlags {
-  mapping: string;
-  events?: string;
-  yes?: boolean;
-}
+import type { PortalFlags, CreatePropertiesFlags } from './flags.js';
 
 const login = (c: Command) =>
   c

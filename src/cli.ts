@@ -1,6 +1,8 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, formatError, Interrupted, Reported } from './errors.js';
+import { forPeople } from './for-people.js';
+import { redactText } from './hubspot/redact.js';
 import { registerAuth, registerLogin, registerLogout } from './commands/auth/register.js';
 import { createFactory, type Factory } from './commands/factory.js';
 import { systemIO, type IOStreams } from './commands/io.js';
@@ -53,7 +55,8 @@ function finish(io: IOStreams, err: unknown): number {
     return err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.cannotRun;
   }
   const message = formatError(err);
-  if (message !== undefined) io.stderr.write(`error: ${message}\n`);
+  // Once more here, whatever the message came from: a secret or an escape sequence never reaches the terminal.
+  if (message !== undefined) io.stderr.write(`error: ${forPeople(redactText(message))}\n`);
   return exitCodeFor(err);
 }
 

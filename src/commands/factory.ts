@@ -1,5 +1,5 @@
 import type { TokenStore } from '../auth/token-store.js';
-import type { HubSpotClient } from '../hubspot/client.js';
+import type { ClientOptions, HubSpotClient } from '../hubspot/client.js';
 import type { AccessTokenProvider } from '../hubspot/token-provider.js';
 import type { IOStreams } from './io.js';
 
@@ -11,6 +11,8 @@ export interface HttpClientOptions {
   profile?: string;
   rate?: number;
   concurrency?: number;
+  onRetry?: ClientOptions['onRetry'];
+  onExchange?: ClientOptions['onExchange'];
 }
 
 /**
@@ -35,7 +37,7 @@ export function createFactory(io: IOStreams): Factory {
     tokenStore() {
       store ??= (async () => {
         const [{ TokenStore }, { configDir }] = await Promise.all([import('../auth/token-store.js'), import('../auth/config-dir.js')]);
-        return new TokenStore(configDir(io.env));
+        return new TokenStore(configDir(io.env), { onWait: io.say });
       })();
       return store;
     },
@@ -52,7 +54,7 @@ export function createFactory(io: IOStreams): Factory {
     async httpClient(o) {
       const { createHubSpotClient } = await import('../hubspot/client.js');
       const { tokens, apiBaseUrl } = await factory.credential(o);
-      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency });
+      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency, onRetry: o.onRetry, onExchange: o.onExchange });
     },
   };
   return factory;

@@ -49,11 +49,15 @@ export class RollingBudget {
   /**
    * @param configured requests the user allows per `configuredIntervalMs` (`--rate` per 10 s). When the
    * server announces another interval (an emulator may), the same rate is rescaled to it.
+   * @param followServer the rate is only a default (no `--rate` given): once the server announces its
+   * maximum, the budget follows it, up as well as down (a private app's 190 or 250 per 10 s).
+   * Otherwise the configured rate caps it.
    */
   constructor(
     private readonly configured: number,
     private readonly configuredIntervalMs: number,
     private intervalMs: number = configuredIntervalMs,
+    private readonly followServer = false,
   ) {
     this.limit = this.computeLimit();
   }
@@ -120,7 +124,8 @@ export class RollingBudget {
   private computeLimit(): number {
     const ours = Math.max(1, Math.floor((this.configured * this.intervalMs) / this.configuredIntervalMs));
     if (this.serverMax === undefined) return ours;
-    return Math.max(1, Math.min(ours, Math.floor(this.serverMax * SERVER_MAX_SHARE)));
+    const server = Math.max(1, Math.floor(this.serverMax * SERVER_MAX_SHARE));
+    return this.followServer ? server : Math.min(ours, server);
   }
 
   private count(): number {

@@ -1,5 +1,6 @@
 import type { Mapping } from './types.js';
 import { segmentCore } from './segment-libs.js';
+import { type CompiledFields, compileFields } from './compile.js';
 
 /** One thing wrong with a mapped payload, at its field when known. */
 export interface PayloadProblem {
@@ -18,7 +19,8 @@ export function mapEvent(mapping: Mapping, event: unknown): Mapped {
   const core = segmentCore();
   let payload: Record<string, unknown>;
   try {
-    payload = core.transform(mapping.fields, event);
+    const compiled = compiledFor(mapping);
+    payload = compiled ? compiled(event) : core.transform(mapping.fields, event);
   } catch (err) {
     const message = `mapping failed: ${err instanceof Error ? err.message : String(err)}`;
     return { ok: false, message, problems: [{ message }] };
@@ -34,6 +36,18 @@ export function mapEvent(mapping: Mapping, event: unknown): Mapped {
     return { ok: false, message, field, problems: problems.length ? problems : [{ field, message }] };
   }
   return { ok: true, payload };
+}
+
+const compiledMappings = new WeakMap<Mapping, CompiledFields | null>();
+
+/** The mapping's fields compiled once (src/mapping/compile.ts), or null where mapping-kit runs them. */
+function compiledFor(mapping: Mapping): CompiledFields | null {
+  let c = compiledMappings.get(mapping);
+  if (c === undefined) {
+    c = compileFields(mapping.fields) ?? null;
+    compiledMappings.set(mapping, c);
+  }
+  return c;
 }
 
 function missingField(message: string | undefined): string | undefined {

@@ -16,6 +16,19 @@ export interface SegmentCore {
   removeEmptyValues(obj: unknown, schema: JsonSchema, isRoot: boolean): any;
   /** mapping-kit's own Liquid engine, with Segment's disabled tags and filters and its limits. */
   liquid: { parse(template: string): void; render(template: string): string };
+  /** mapping-kit's own helpers, which its directives call: the compiled mapping calls the same ones. */
+  kit: MappingKitHelpers;
+}
+
+export interface MappingKitHelpers {
+  get(obj: unknown, path: string | string[]): unknown;
+  render(template: string, data: unknown): string;
+  realTypeOf(v: unknown): string;
+  arrify(v: unknown): unknown[];
+  flattenObject(input: unknown, prefix: string, separator: string, ignoreArrays: boolean): Record<string, unknown>;
+  evaluateLiquid(template: unknown, event: unknown, statsContext?: unknown): unknown;
+  removeUndefined<T>(v: T): T;
+  isDirective(v: unknown): boolean;
 }
 
 export type JsonSchema = Record<string, any>;
@@ -41,6 +54,7 @@ export function segmentCore(): SegmentCore {
     const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
     const rev = require(path.join(cjsDir, 'remove-empty-values.js'));
     const liquid = require('@segment/actions-core/mapping-kit/liquid-directive');
+    const inDist = (f: string) => require(path.join(cjsDir, f));
     core = {
       transform: mk.transform,
       validateMapping: mkValidate.default,
@@ -48,6 +62,16 @@ export function segmentCore(): SegmentCore {
       validateSchema: ac.validateSchema,
       removeEmptyValues: rev.removeEmptyValues,
       liquid: { parse: (t) => void liquid.getLiquidKeys(t), render: (t) => liquid.evaluateLiquid(t, {}) },
+      kit: {
+        get: inDist('get.js').get,
+        render: inDist('mapping-kit/placeholders.js').render,
+        realTypeOf: inDist('real-type-of.js').realTypeOf,
+        arrify: inDist('arrify.js').arrify,
+        flattenObject: inDist('mapping-kit/flatten.js').flattenObject,
+        evaluateLiquid: liquid.evaluateLiquid,
+        removeUndefined: inDist('remove-undefined.js').removeUndefined,
+        isDirective: inDist('mapping-kit/is-directive.js').isDirective,
+      },
     };
   }
   return core;

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { OpOutcome } from '../model.js';
 import { before, replaceFile, type ReadAt } from './event-log-file.js';
-import type { EventRecord } from './ledger.js';
+import { partOutcome, type EventRecord } from './ledger.js';
 
 /** One mapping of one event that has finished: what a resumed run must not do again. */
 export interface JournalEntry {
@@ -48,12 +48,12 @@ export class OpJournal {
   }
 
   record(op: { mappingName: string; action: string; outcome?: OpOutcome }, events: readonly EventRecord[]): void {
-    for (const rec of events) {
-      const e: JournalEntry = { input: rec.input, line: rec.source.line, mapping: op.mappingName, action: op.action, outcome: op.outcome! };
+    events.forEach((rec, i) => {
+      const e: JournalEntry = { input: rec.input, line: rec.source.line, mapping: op.mappingName, action: op.action, outcome: partOutcome(op.outcome!, i) };
       this.fd ??= openSync(this.path, 'a', 0o600);
       writeSync(this.fd, JSON.stringify(e) + '\n');
       this.entries.push(e);
-    }
+    });
   }
 
   /** Keeps only what a resume from `mark` needs; the checkpoint holding `mark` is already on disk. */

@@ -27,14 +27,37 @@ describe('RecentRecords', () => {
     expect(m.stillHolds('deals', '8', 'dealname', 'old')).toBe(true);
   });
 
-  it('comes back whole from its checkpoint entries, and stays bounded', () => {
+  it('stays bounded, oldest forgotten first', () => {
     const m = new RecentRecords(2);
     m.found('deals', 'a', '1', ['1']);
     m.remember('deals', '2', { b: 2 });
     m.remember('deals', '3', { c: 3 });
-    const again = new RecentRecords(2, m.entries());
-    expect(again.lookup('deals', 'a', '1')).toBeUndefined();
-    expect(again.lookup('deals', 'b', '2')).toEqual({ ids: ['2'], complete: false });
-    expect(again.lookup('deals', 'c', '3')).toEqual({ ids: ['3'], complete: false });
+    expect(m.lookup('deals', 'a', '1')).toBeUndefined();
+    expect(m.lookup('deals', 'c', '3')).toEqual({ ids: ['3'], complete: false });
+  });
+
+  it('a resumed run keeps the records its checkpoint names but asks HubSpot again: writes after the save are not in it', () => {
+    const m = new RecentRecords();
+    m.found('deals', 'dealname', 'none yet', []);
+    m.found('deals', 'dealname', 'one', ['4']);
+    const resumed = new RecentRecords(undefined, m.entries());
+    expect(resumed.lookup('deals', 'dealname', 'none yet')).toBeUndefined();
+    expect(resumed.lookup('deals', 'dealname', 'one')).toEqual({ ids: ['4'], complete: false });
+  });
+
+  it('a value every record holds keeps only the recent ones, and no longer claims to be complete', () => {
+    const m = new RecentRecords(3);
+    m.found('deals', 'pipeline', 'default', []);
+    for (let i = 1; i <= 5; i++) m.remember('deals', String(i), { pipeline: 'default' });
+    expect(m.lookup('deals', 'pipeline', 'default')).toEqual({ ids: ['3', '4', '5'], complete: false });
+  });
+
+  it('what lookup gave is a copy: later writes do not change it', () => {
+    const m = new RecentRecords();
+    m.remember('deals', '1', { dealname: 'x' });
+    const seen = m.lookup('deals', 'dealname', 'x')!;
+    m.remember('deals', '2', { dealname: 'x' });
+    expect(seen.ids).toEqual(['1']);
+    expect(m.lookup('deals', 'dealname', 'x')!.ids).toEqual(['1', '2']);
   });
 });

@@ -8,7 +8,7 @@ describe('send --help', () => {
     const r = await runCli(['send', '--help']);
     expect(r.code).toBe(0);
     const help = r.stdout.replace(/\s+/g, ' ');
-    expect(help).toMatch(/--rate <n> requests per 10 seconds at most.*\(default: 100;/);
+    expect(help).toMatch(/--rate <n> requests per 10 seconds at most \(default: follow the limit HubSpot's rate headers announce, 100 until they do;/);
     expect(help).toMatch(/--concurrency <n> requests in flight at once \(default: 6\)/);
     expect(r.stdout).toContain('Examples:\n  hubspot-actions send events.ndjson -m mappings.yaml --dry-run --pretty');
   });

@@ -218,3 +218,20 @@ describe('reading', () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe('merged operations', () => {
+  it('give each merged event its own outcome when HubSpot refuses the merge: the good one delivered, the bad one failed', async () => {
+    p = await portal();
+    const m = p.file('m.yaml', 'version: 1\nmappings:\n  - name: c\n    action: upsertContact\n    fields:\n      enable_batching: true\n      lifecyclestage: { "@path": "$.traits.lifecyclestage" }\n');
+    const events = [
+      { type: 'identify', messageId: 'good', traits: { email: 'p@x.io', firstName: 'Pat' } },
+      { type: 'identify', messageId: 'bad', traits: { email: 'p@x.io', lifecyclestage: 'bogus' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m, '--outcomes', 'o.ndjson', '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    const outcomes = lines(path.join(p.dir, 'o.ndjson'));
+    expect(Object.fromEntries(outcomes.map((o) => [o.messageId, o.outcome]))).toEqual({ good: 'delivered', bad: 'failed' });
+    expect(lines(path.join(p.dir, 'f.ndjson')).map((l) => l.failure.messageId)).toEqual(['bad']);
+    expect(recordsOf(await p.dump(), 'contacts')).toMatchObject([{ email: 'p@x.io', firstname: 'Pat' }]);
+  });
+});

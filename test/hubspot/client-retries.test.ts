@@ -222,7 +222,8 @@ describe('429s', () => {
     expect(retries[0].delayMs).toBeLessThanOrEqual(1_000);
     const stats = client.stats();
     expect(stats.rateLimited).toBe(1);
-    expect(stats.limits.standard).toMatchObject({ limit: 10, intervalMs: 1_000, serverMax: 100 });
+    // No --rate given: the budget follows the announced 100 per 1 s (90 % of it), not 100 per 10 s rescaled.
+    expect(stats.limits.standard).toMatchObject({ limit: 90, intervalMs: 1_000, serverMax: 100 });
   });
 
   it('pauses only the search budget on a SECONDLY 429', async () => {

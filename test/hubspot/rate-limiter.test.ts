@@ -43,6 +43,22 @@ describe('RollingBudget', () => {
     expect(e.snapshot(0)).toMatchObject({ limit: 20, intervalMs: 2_000 });
   });
 
+  it('with no --rate, follows the announced maximum up and down; a --rate given caps it', () => {
+    const followed = new RollingBudget(100, 10_000, 10_000, true);
+    expect(followed.snapshot(0).limit).toBe(100);
+    followed.observe({ max: 190, intervalMs: 10_000 }, 0);
+    expect(followed.snapshot(0).limit).toBe(171);
+    followed.observe({ max: 110 }, 0);
+    expect(followed.snapshot(0).limit).toBe(99);
+    followed.observe({ max: 250 }, 0);
+    expect(followed.snapshot(0).limit).toBe(225);
+    const capped = new RollingBudget(150, 10_000);
+    capped.observe({ max: 250 }, 0);
+    expect(capped.snapshot(0).limit).toBe(150);
+    capped.observe({ max: 110 }, 0);
+    expect(capped.snapshot(0).limit).toBe(99);
+  });
+
   it('never sends more than the server says is left, counting requests still in flight', () => {
     const b = new RollingBudget(100, 10_000);
     for (let i = 0; i < 5; i++) b.take();

@@ -15,23 +15,32 @@ export interface Known {
  * records flat in memory and its checkpoint small.
  */
 export class RecentRecords {
-  private byValue = new Map<string, Known>();
+  /** Per value, its ids in the order learned (a Set: adding and dropping one is O(1), not a copy of all). */
+  private byValue: Recency<Entry>;
   /** The value of each property this run last gave a record, to forget the value it replaced. */
-  private held = new Map<string, string>();
+  private held: Recency<string>;
 
-  constructor(private readonly capacity = 50_000, entries: Iterable<[string, string]> = []) {
-    for (const [k, v] of entries) this.byValue.set(k, decode(v));
+  /**
+   * Entries from a checkpoint say which records held a value, not that no other did: writes made
+   * after the checkpoint was saved (a run killed mid-way) are not in it, so a resumed run still asks
+   * HubSpot, and adds these.
+   */
+  constructor(capacity = 50_000, entries: Iterable<[string, string]> = []) {
+    this.byValue = new Recency<Entry>(capacity);
+    this.held = new Recency<string>(capacity, (h, k) => this.forgotten(h, k));
+    for (const [k, v] of entries) if (v) this.byValue.put(k, { ids: new Set(v.replace(/^~/, '').split(',')), complete: false });
   }
 
   lookup(objectType: string, property: string, value: unknown): Known | undefined {
-    return this.byValue.get(stateKey(objectType, property, value));
+    const e = this.byValue.get(stateKey(objectType, property, value));
+    return e && { ids: [...e.ids], complete: e.complete };
   }
 
   /** A search (or a read by a unique property) found exactly these records holding the value, perhaps none. */
   found(objectType: string, property: string, value: unknown, ids: string[]): void {
     const k = stateKey(objectType, property, value);
     const written = this.byValue.get(k)?.ids ?? [];
-    bump(this.byValue, k, { ids: [...new Set([...ids, ...written])], complete: true }, this.capacity);
+    this.byValue.put(k, { ids: new Set([...ids, ...written]), complete: true });
     for (const id of ids) this.hold(objectType, id, property, k);
   }
 
@@ -41,7 +50,11 @@ export class RecentRecords {
       if (value === undefined || value === null) continue;
       const k = stateKey(objectType, property, value);
       const before = this.byValue.get(k);
-      if (!before?.ids.includes(id)) bump(this.byValue, k, { ids: [...(before?.ids ?? []), id], complete: before?.complete ?? false }, this.capacity);
+      if (!before) this.byValue.put(k, { ids: new Set([id]), complete: false });
+      else if (!before.ids.has(id)) {
+        before.ids.add(id);
+        this.byValue.put(k, before);
+      }
       this.hold(objectType, id, property, k);
     }
   }
@@ -52,30 +65,85 @@ export class RecentRecords {
     return now === undefined || now === stateKey(objectType, property, value);
   }
 
-  /** For the checkpoint: `ids` comma-separated, `~` first when others may hold the value too. */
+  /** For the checkpoint: `ids` comma-separated (a resumed run takes none of them as complete). */
   entries(): Array<[string, string]> {
-    return [...this.byValue].map(([k, v]) => [k, `${v.complete ? '' : '~'}${v.ids.join(',')}`]);
+    return [...this.byValue.entries()].filter(([, v]) => v.ids.size > 0).map(([k, v]) => [k, [...v.ids].join(',')]);
   }
 
   private hold(objectType: string, id: string, property: string, k: string): void {
     const h = `${objectName(objectType)}\n${id}\n${property}`;
     const before = this.held.get(h);
-    if (before !== undefined && before !== k) {
-      const old = this.byValue.get(before);
-      if (old) this.byValue.set(before, { ...old, ids: old.ids.filter((i) => i !== id) });
-    }
-    bump(this.held, h, k, this.capacity);
+    if (before !== undefined && before !== k) this.byValue.get(before)?.ids.delete(id);
+    this.held.put(h, k);
+  }
+
+  /**
+   * The oldest (record, property) is forgotten: its id leaves the value's list, which then no longer
+   * claims to be complete (a search is asked again; the record is old enough for HubSpot's index).
+   * So no value's list outgrows the memory's capacity (a `pipeline: default` every deal holds).
+   */
+  private forgotten(h: string, k: string): void {
+    const e = this.byValue.get(k);
+    if (!e) return;
+    const id = h.slice(h.indexOf('\n') + 1, h.lastIndexOf('\n'));
+    if (e.ids.delete(id)) e.complete = false;
   }
 }
 
-function decode(v: string): Known {
-  const complete = !v.startsWith('~');
-  const list = complete ? v : v.slice(1);
-  return { ids: list ? list.split(',') : [], complete };
+interface Entry {
+  ids: Set<string>;
+  complete: boolean;
 }
 
-function bump<V>(map: Map<string, V>, k: string, v: V, capacity: number): void {
-  map.delete(k);
-  map.set(k, v);
-  if (map.size > capacity) map.delete(map.keys().next().value as string);
+/**
+ * A map that forgets its least recently put entries beyond `capacity` (second-chance order: an
+ * entry put again since it was inserted goes round once more). A Map re-inserted on every put
+ * (delete then set) of a hot key is quadratic in V8, and restarting an iterator at each eviction
+ * skips the same tombstones again; this keeps one live iterator and moves an entry only when it
+ * reaches the front.
+ */
+class Recency<V> {
+  private map = new Map<string, { v: V; again: boolean }>();
+  private cursor: Iterator<[string, { v: V; again: boolean }]> | undefined;
+
+  constructor(
+    private readonly capacity: number,
+    private readonly onForget?: (k: string, v: V) => void,
+  ) {}
+
+  get(k: string): V | undefined {
+    return this.map.get(k)?.v;
+  }
+
+  put(k: string, v: V): void {
+    const e = this.map.get(k);
+    if (e) {
+      e.v = v;
+      e.again = true;
+    } else this.map.set(k, { v, again: false });
+    while (this.map.size > this.capacity) this.forgetOne();
+  }
+
+  *entries(): Generator<[string, V]> {
+    for (const [k, e] of this.map) yield [k, e.v];
+  }
+
+  private forgetOne(): void {
+    for (;;) {
+      let next = this.cursor?.next();
+      if (!next || next.done) {
+        this.cursor = this.map.entries();
+        next = this.cursor.next();
+      }
+      const [k, e] = next.value as [string, { v: V; again: boolean }];
+      this.map.delete(k);
+      if (e.again) {
+        e.again = false;
+        this.map.set(k, e);
+        continue;
+      }
+      this.onForget?.(k, e.v);
+      return;
+    }
+  }
 }

@@ -23,6 +23,10 @@ export interface SendFlags {
   quiet?: boolean;
   json?: boolean;
   summaryFile?: string;
+  insecureHttp?: boolean;
+  tokenFile?: string;
+  /** `--verbose` alone is true; `--verbose=2` is "2". */
+  verbose?: boolean | string;
 }
 
 export function positive(value: string | undefined, flag: string, opts: { whole?: boolean } = {}): number | undefined {

@@ -1,8 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readSecretFromStdin } from '../../auth/prompt.js';
+import { forPeople } from '../../for-people.js';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
 import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
 import { DryRunTransport } from '../../hubspot/dry-run-transport.js';
+import type { HubSpotClient } from '../../hubspot/client.js';
 import type { Transport } from '../../hubspot/transport.js';
 import { loadMappingFile, type MappingFile } from '../../mapping/mapping-file.js';
 import { formatProblem } from '../../mapping/problems.js';
@@ -17,6 +20,8 @@ import type { Factory } from '../factory.js';
 import type { PlanMode } from '../plan/plan-mode.js';
 import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
+import { describeExchange, verbosity } from './verbose.js';
+import { WaitWatch } from './waiting.js';
 import { positive, type SendFlags } from './flags.js';
 
 /** Failed events reported one by one on stderr before the rest are only counted. */
@@ -38,6 +43,8 @@ interface SendPlan {
   rate?: number;
   concurrency?: number;
   maxLineBytes?: number;
+  /** --verbose: 1 every HTTP exchange, 2 with bodies. */
+  verbose?: 1 | 2;
   /** `--plan`: the read-only transport and its report. */
   planMode?: PlanMode;
 }
@@ -46,15 +53,15 @@ export async function runSend(o: SendOptions): Promise<void> {
   const started = Date.now();
   const { io } = o.factory;
   let plan = planSend(o.files, o.flags, io);
+  const live = plan.dryRun ? undefined : await openClient(o, plan);
   let transport: Transport & { close?(): void } = new DryRunTransport();
-  if (!plan.dryRun) {
-    const client = await o.factory.httpClient({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env), token: o.flags.token, profile: o.flags.profile, rate: plan.rate, concurrency: plan.concurrency });
+  if (live) {
     // A stored login sends to the host it was issued by, which may not be the default.
-    plan = { ...plan, baseUrl: client.baseUrl };
-    ({ plan, transport } = await checkPortal(plan, o, client));
+    plan = { ...plan, baseUrl: live.client.baseUrl };
+    ({ plan, transport } = await checkPortal(plan, o, live.client));
   }
   try {
-    const { result, readerGone } = await execute(plan, o.flags, transport, io);
+    const { result, readerGone } = await execute(plan, o.flags, transport, io, live?.waits);
     const elapsedMs = Date.now() - started;
     const summarised = plan.planMode ? await reportPlan(plan.planMode, result, o.flags, io) : report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
     const outcome = outcomeOf(result, readerGone);
@@ -101,7 +108,7 @@ function report(result: RunResult, elapsedMs: number, flags: SendFlags, dryRun: 
   if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
   if (flags.json && !dryRun) io.stdout.write(json);
   if (flags.quiet || readerGone) return false;
-  io.stderr.write(flags.json && dryRun ? json : formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint }));
+  io.stderr.write(flags.json && dryRun ? json : forPeople(formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint })));
   return true;
 }
 
@@ -111,6 +118,46 @@ function writeSummaryFile(file: string, json: string): void {
   } catch (err) {
     throw new UserError(`cannot write the summary to ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'the run itself is over; its failed events and checkpoint were written as usual');
   }
+}
+
+async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
+  const { io } = o.factory;
+  // The watch is handed to the client it watches: it reads the stats only once the run goes.
+  const opened: { client?: HubSpotClient } = {};
+  const waits = new WaitWatch(() => opened.client!.stats());
+  const client = await o.factory.httpClient({
+    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
+    token: await givenToken(o.flags, plan.inputs, io),
+    profile: o.flags.profile,
+    rate: plan.rate,
+    concurrency: plan.concurrency,
+    onRetry: waits.onRetry,
+    onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
+  });
+  opened.client = client;
+  return { client, waits };
+}
+
+/** --token, --token - (stdin) or --token-file: the last two keep the token out of `ps` and shell history. */
+async function givenToken(flags: SendFlags, inputs: string[], io: IOStreams): Promise<string | undefined> {
+  if (flags.token !== undefined && flags.tokenFile !== undefined) throw new UserError('give the token once: --token or --token-file, not both');
+  if (flags.tokenFile !== undefined) return readTokenFile(flags.tokenFile);
+  if (flags.token !== '-') return flags.token;
+  if (inputs.includes(STDIN)) {
+    throw new UserError('--token - reads the token from stdin, which also carries the events here', 'give the events as files, or put the token in a file and use --token-file <file>');
+  }
+  return readSecretFromStdin(io.stdin, 'token', 'echo "$TOKEN" | hubspot-actions send events.ndjson -m m.yaml --token -');
+}
+
+function readTokenFile(file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UserError(`cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'give --token-file a file holding the access token alone');
+  }
+  if (!token || /\s/.test(token)) throw new UserError(`the token file ${file} ${token ? 'holds more than one word' : 'is empty'}`, 'it must hold the access token alone, on one line');
+  return token;
 }
 
 function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
@@ -134,7 +181,8 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
   if (failedPath) checkWritableFolder(failedPath, '--failed');
   if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
   const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
-  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency, maxLineBytes };
+  const baseUrl = apiBaseUrl(flags.baseUrl, io.env, { insecureHttp: flags.insecureHttp });
+  return { inputs, mapping, dryRun, failedPath, baseUrl, rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
 }
 
 /** --plan writes nothing: flags about what a live run writes make no sense with it. */
@@ -144,7 +192,7 @@ function checkPlanFlags(flags: SendFlags): void {
   if (clash.length) throw new UserError(`--plan does not go with ${clash.join(', ')}`, '--plan writes nothing to HubSpot or to files and always runs the preflight checks; drop the other flag (or drop --plan)');
 }
 
-async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {
+async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams, waits?: WaitWatch): Promise<{ result: RunResult; readerGone: boolean }> {
   // An empty stdin is a run of 0 events; the read stage would wait on it for an end already past.
   if (plan.inputs.includes(STDIN) && (await stdinIsEmpty(io.stdin))) plan = { ...plan, inputs: plan.inputs.filter((i) => i !== STDIN) };
   const out = new LineWriter(io.stdout);
@@ -161,7 +209,8 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
   );
   // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
   out.onClosed = () => stop.abort();
-  const progress = !flags.quiet && !plan.dryRun && io.stderrIsTTY ? new ProgressLine(io.stderr) : undefined;
+  // --verbose writes whole lines to stderr, which a line rewritten in place would garble.
+  const progress = !flags.quiet && !plan.dryRun && !plan.verbose && io.stderrIsTTY ? new ProgressLine(io.stderr, waits?.describe) : undefined;
   try {
     const result = await runPipeline({
       inputs: plan.inputs,

@@ -1,0 +1,254 @@
+import { type MappingKitHelpers, segmentCore } from './segment-libs.js';
+
+/**
+ * A mapping's fields compiled once into a function of the event, giving what mapping-kit's
+ * `transform` gives: `transform` validates the whole mapping on every call and dispatches each
+ * directive by name, which dominated the dry-run profile. Each directive below does what
+ * mapping-kit 3.170's own does, in the same order, through mapping-kit's own helpers (`get`,
+ * `render`, `flattenObject`, `evaluateLiquid`, `removeUndefined`), with the checks that depend only
+ * on the mapping made here, once. A directive or shape not handled here (`@transform`,
+ * `@excludeWhenNull`, the root directive, a directive mapping-kit would reject) makes the whole
+ * mapping fall back to `transform`: `compileFields` then returns undefined.
+ * test/unit/compile-mapping.test.ts runs both over generated events and compares.
+ */
+export type CompiledFields = (event: unknown) => Record<string, unknown>;
+
+type Fn = (payload: any) => unknown;
+
+class Unsupported extends Error {}
+
+const ROOT_MAPPING_FIELD_KEY = '__segment_internal_directive';
+
+export function compileFields(fields: Record<string, unknown>): CompiledFields | undefined {
+  const core = segmentCore();
+  const kit = core.kit;
+  if (Object.keys(fields).includes(ROOT_MAPPING_FIELD_KEY)) return undefined;
+  const copy = { ...fields };
+  let resolve: Fn;
+  try {
+    core.validateMapping(copy);
+    resolve = new Compiler(kit).node(copy);
+  } catch {
+    return undefined;
+  }
+  return (event) => {
+    const t = kit.realTypeOf(event);
+    if (t !== 'object') throw new Error(`data must be an object, got ${t}`);
+    return kit.removeUndefined(resolve(event)) as Record<string, unknown>;
+  };
+}
+
+const isObject = (kit: MappingKitHelpers, v: unknown): v is Record<string, any> => kit.realTypeOf(v) === 'object';
+
+// mapping-kit's get.js splits paths with this (or the fallback where lookbehind is missing).
+let arrayRe: RegExp;
+try {
+  arrayRe = new RegExp(`\\[(?="|'|\\d)|\\.|(?<="|'|\\d)]+`, 'g');
+} catch {
+  arrayRe = /\[|\.|]+/g;
+}
+
+class Compiler {
+  constructor(private readonly kit: MappingKitHelpers) {}
+
+  node(m: unknown): Fn {
+    if (!isObject(this.kit, m) && !Array.isArray(m)) return () => m;
+    if (this.kit.isDirective(m)) return this.directive(m as Record<string, unknown>);
+    if (Array.isArray(m)) {
+      const items = m.map((v) => this.node(v));
+      return (p) => items.map((f) => f(p));
+    }
+    const keys = Object.keys(m);
+    const values = keys.map((k) => this.node((m as Record<string, unknown>)[k]));
+    return (p) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!(p);
+      return out;
+    };
+  }
+
+  /** `get(payload, path)` with the path split once, as get.js would split it on each call. */
+  getter(path: string): Fn {
+    const p = path.replace('$.', '');
+    if (p === '' || p === '.') return (payload) => payload;
+    const parts = p
+      .split(arrayRe)
+      .filter((f) => f)
+      .map((s) => s.replace(/'|"/g, ''));
+    const get = this.kit.get;
+    return (payload) => get(payload, parts);
+  }
+
+  directive(m: Record<string, unknown>): Fn {
+    const name = Object.keys(m).find((k) => k.startsWith('@'))!;
+    const v = m[name];
+    switch (name) {
+      case '@path':
+        return this.stringDirective(name, v, (path) => this.getter(path), (s, p) => this.kit.get(p, s.replace('$.', '')));
+      case '@template': {
+        const render = this.kit.render;
+        return this.stringDirective(name, v, (t) => (p) => render(t, p), (t, p) => render(t, p));
+      }
+      case '@literal':
+        return this.node(v);
+      case '@if':
+        return this.ifDirective(v);
+      case '@case':
+        return this.caseDirective(v);
+      case '@replace':
+        return this.replaceDirective(v);
+      case '@arrayPath':
+        return this.arrayPath(v);
+      case '@json':
+        return this.json(v);
+      case '@flatten':
+        return this.flatten(v);
+      case '@merge':
+        return this.merge(v);
+      case '@liquid': {
+        const evaluate = this.kit.evaluateLiquid;
+        return (p) => evaluate(v, p, undefined);
+      }
+      default:
+        throw new Unsupported(name);
+    }
+  }
+
+  /** mapping-kit's registerStringDirective: the value resolved must be a string. */
+  stringDirective(name: string, v: unknown, constant: (s: string) => Fn, run: (s: string, p: any) => unknown): Fn {
+    if (typeof v === 'string') return constant(v);
+    const f = this.node(v);
+    const kit = this.kit;
+    return (p) => {
+      const s = f(p);
+      if (typeof s !== 'string') throw new Error(`${name}: expected string, got ${kit.realTypeOf(s)}`);
+      return run(s, p);
+    };
+  }
+
+  ifDirective(opts: any): Fn {
+    if (!isObject(this.kit, opts) || (!opts.exists && !opts.blank)) throw new Unsupported('@if');
+    let condition: (p: any) => boolean = () => false;
+    if (opts.exists !== undefined) {
+      const f = this.node(opts.exists);
+      condition = (p) => {
+        const value = f(p);
+        return value !== undefined && value !== null;
+      };
+    } else if (opts.blank !== undefined) {
+      const f = this.node(opts.blank);
+      condition = (p) => {
+        const value = f(p);
+        return value !== undefined && value !== null && value != ''; // mapping-kit's loose comparison: [] and 0 are blank too
+      };
+    }
+    const then = opts.then !== undefined ? this.node(opts.then) : undefined;
+    const otherwise = opts.else ? this.node(opts.else) : undefined;
+    return (p) => {
+      const c = condition(p);
+      if (c && then) return then(p);
+      else if (!c && otherwise) return otherwise(p);
+      return undefined;
+    };
+  }
+
+  caseDirective(opts: any): Fn {
+    if (!isObject(this.kit, opts) || !opts.operator) throw new Unsupported('@case');
+    if (!opts.value) return () => undefined;
+    const f = this.node(opts.value);
+    const operator = opts.operator;
+    return (p) => {
+      const value = f(p);
+      if (typeof value !== 'string') return value;
+      if (operator === 'lower') return value.toLowerCase();
+      if (operator === 'upper') return value.toUpperCase();
+      throw new Error('operator key should have a value of "lower" or "upper"');
+    };
+  }
+
+  replaceDirective(opts: any): Fn {
+    if (!isObject(this.kit, opts) || !opts.pattern) throw new Unsupported('@replace');
+    const replacement = opts.replacement == null ? '' : opts.replacement;
+    const replacement2 = opts.pattern2 && opts.replacement2 == null ? '' : opts.replacement2;
+    const ignorecase = opts.ignorecase == null ? false : opts.ignorecase;
+    const isGlobal = opts.global == null ? true : opts.global;
+    if (!opts.value) return () => undefined;
+    const f = this.node(opts.value);
+    const typed = typeof opts.pattern === 'string' && typeof replacement === 'string' && typeof ignorecase === 'boolean' && typeof isGlobal === 'boolean';
+    const flags = `${isGlobal === true ? 'g' : ''}${ignorecase === true ? 'i' : ''}`;
+    const first = typed ? replacer(opts.pattern, replacement, flags) : undefined;
+    const second = typed && opts.pattern2 && typeof opts.pattern2 === 'string' && typeof replacement2 === 'string' ? replacer(opts.pattern2, replacement2, flags) : undefined;
+    return (p) => {
+      let value = f(p);
+      if (typeof value === 'boolean' || typeof value === 'number') value = String(value);
+      if (typeof value !== 'string' || !first) return '';
+      const once = first(value);
+      return second ? second(once) : once;
+    };
+  }
+
+  arrayPath(data: unknown): Fn {
+    if (!Array.isArray(data)) throw new Unsupported('@arrayPath');
+    const [path, itemShape] = data;
+    const root = typeof path === 'string' ? this.getter(path) : this.node(path);
+    const kit = this.kit;
+    const shaped = isObject(kit, itemShape) && Object.keys(itemShape).length > 0;
+    const item = shaped ? this.node(itemShape) : undefined;
+    return (p) => {
+      const r = root(p);
+      const t = kit.realTypeOf(r);
+      if ((t === 'object' || t === 'array') && item) return kit.arrify(r).map((i) => item(i));
+      return r;
+    };
+  }
+
+  json(opts: any): Fn {
+    if (!isObject(this.kit, opts) || !opts.mode || !opts.value) throw new Unsupported('@json');
+    const f = this.node(opts.value);
+    const mode = opts.mode;
+    return (p) => {
+      const value = f(p);
+      if (mode === 'encode') return JSON.stringify(value);
+      if (mode !== 'decode') return undefined;
+      if (typeof value !== 'string') return value;
+      try {
+        return JSON.parse(value);
+      } catch {
+        return value;
+      }
+    };
+  }
+
+  flatten(opts: any): Fn {
+    if (!isObject(this.kit, opts) || !opts.separator) throw new Unsupported('@flatten');
+    const sep = this.node(opts.separator);
+    const f = this.node(opts.value);
+    const omitArrays = Boolean(opts.omitArrays);
+    const flattenObject = this.kit.flattenObject;
+    return (p) => {
+      const separator = sep(p);
+      if (typeof separator !== 'string') throw new Error('@flatten requires a string separator');
+      return flattenObject(f(p), '', separator, omitArrays);
+    };
+  }
+
+  merge(opts: any): Fn {
+    if (!isObject(this.kit, opts) || !opts.direction || !opts.objects || !Array.isArray(opts.objects)) throw new Unsupported('@merge');
+    const direction = this.node(opts.direction);
+    const objects = (opts.objects as unknown[]).map((o) => this.node(o));
+    return (p) => {
+      const d = direction(p);
+      const all = objects.map((o) => o(p));
+      if (d === 'left') all.reverse();
+      return Object.assign({}, ...all);
+    };
+  }
+}
+
+/** mapping-kit's performReplace with its pattern escaped and compiled once; too long a pattern is not compiled. */
+function replacer(pattern: string, replacement: string, flags: string): (s: string) => string {
+  const MAX = 10; // mapping-kit's MAX_PATTERN_LENGTH and MAX_REPLACEMENT_LENGTH
+  if (pattern.length > MAX || replacement.length > MAX) throw new Unsupported('@replace');
+  const re = new RegExp(pattern.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&'), flags);
+  return (s) => s.replace(re, replacement);
+}

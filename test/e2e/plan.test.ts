@@ -105,6 +105,10 @@ describe('send --plan', () => {
     expect(r.stdout).toMatch(/^unchanged contacts \d+/m);
     expect(r.stdout).toMatch(/^event pe1234567_order_completed for email new@x.io/m);
     expect(r.stdout).toMatch(/Plan \(nothing was written\): 2 creates, 1 update, 1 unchanged, 0 associations, 2 events; problems: none/);
+    // The preflight asks HubSpot about the token the client sends, however it was given.
+    const viaStdin = await p.send([e, '-m', m, '--plan', '--token', '-'], { stdin: `${p.emu.accessToken}\n`, env: { HUBSPOT_ACCESS_TOKEN: undefined } });
+    expect(viaStdin.stderr).toBe('');
+    expect(viaStdin.stdout).toContain('problems: none');
     const clash = await p.send([e, '-m', m, '--plan', '--checkpoint', 'c.ckpt']);
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain('--plan does not go with --checkpoint');

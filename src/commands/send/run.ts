@@ -16,7 +16,7 @@ import { STDIN } from '../../pipeline/read-lines.js';
 import { prettyRequest } from '../../pipeline/request-log.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { formatSummary } from '../../pipeline/summary.js';
-import type { Factory } from '../factory.js';
+import type { Factory, HttpClientOptions } from '../factory.js';
 import type { PlanMode } from '../plan/plan-mode.js';
 import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
@@ -58,7 +58,7 @@ export async function runSend(o: SendOptions): Promise<void> {
   if (live) {
     // A stored login sends to the host it was issued by, which may not be the default.
     plan = { ...plan, baseUrl: live.client.baseUrl };
-    ({ plan, transport } = await checkPortal(plan, o, live.client));
+    ({ plan, transport } = await checkPortal(plan, o, live.client, live.credential));
   }
   try {
     const { result, readerGone } = await execute(plan, o.flags, transport, io, live?.waits);
@@ -76,10 +76,9 @@ export async function runSend(o: SendOptions): Promise<void> {
  * The preflight checks (unless --no-preflight), made before the first request of a live run; for
  * --plan at once, with the read-only transport over the client.
  */
-async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & { close?(): void }): Promise<{ plan: SendPlan; transport: Transport & { close?(): void } }> {
+async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & { close?(): void }, credential: () => ReturnType<Factory['credential']>): Promise<{ plan: SendPlan; transport: Transport & { close?(): void } }> {
   if (!o.flags.plan && o.flags.preflight === false) return { plan, transport: client };
   const { runPreflight, stopOrWarn } = await import('../plan/preflight.js');
-  const credential = () => o.factory.credential({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, o.factory.io.env), token: o.flags.token, profile: o.flags.profile });
   const preflight = async () => runPreflight({ mapping: plan.mapping, inputs: plan.inputs, transport: client, credential: await credential() });
   if (!o.flags.plan) {
     const { PreflightGate } = await import('../plan/preflight-gate.js');
@@ -120,12 +119,12 @@ function writeSummaryFile(file: string, json: string): void {
   }
 }
 
-async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
+async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch; credential: () => ReturnType<Factory['credential']> }> {
   const { io } = o.factory;
   // The watch is handed to the client it watches: it reads the stats only once the run goes.
   const opened: { client?: HubSpotClient } = {};
   const waits = new WaitWatch(() => opened.client!.stats());
-  const client = await o.factory.httpClient({
+  const opts: HttpClientOptions = {
     requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
     token: await givenToken(o.flags, plan.inputs, io),
     profile: o.flags.profile,
@@ -133,9 +132,11 @@ async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: Hub
     concurrency: plan.concurrency,
     onRetry: waits.onRetry,
     onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
-  });
+  };
+  const client = await o.factory.httpClient(opts);
   opened.client = client;
-  return { client, waits };
+  // The preflight asks HubSpot about the very credential the client sends.
+  return { client, waits, credential: () => o.factory.credential(opts) };
 }
 
 /** --token, --token - (stdin) or --token-file: the last two keep the token out of `ps` and shell history. */

@@ -1,8 +1,35 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ndjson, portal, recordsOf, type Portal } from '../helpers/live.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
+
+/** util-linux `script` gives the wizard a terminal; each answer is typed once its question shows. */
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+function wizard(cwd: string, args: string[], answers: Array<[question: string, keys: string]>): Promise<{ code: number | null; screen: string }> {
+  return new Promise((resolve, reject) => {
+    const cmd = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', HUBSPOT_ACCESS_TOKEN: undefined }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let next = 0;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdout.on('data', (d) => {
+      screen += String(d);
+      while (next < answers.length && screen.includes(answers[next]![0])) {
+        child.stdin.write(answers[next]![1]);
+        screen = screen.slice(screen.indexOf(answers[next]![0]) + answers[next]![0].length);
+        next++;
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
 
 let p: Portal;
 afterEach(async () => p?.stop());
@@ -26,6 +53,25 @@ describe('init', () => {
     expect(noTty.stderr).toContain('add --yes');
     const bad = await runCli(['init', '--yes', '--offline', '-o', 'x.yaml', '--actions', 'contacts,deals'], { cwd: p.dir });
     expect(bad.stderr).toContain('--actions: unknown "deals"');
+  });
+
+  it.skipIf(!hasScript)('asks its questions in a terminal (inquirer) and writes what was answered', async () => {
+    p = await portal();
+    const DOWN = '\x1b[B';
+    const r = await wizard(p.dir, ['init', '--offline', '-o', 'w.yaml'], [
+      // contacts and companies come checked: uncheck companies, check events.
+      ['Which actions?', `${DOWN} ${DOWN}${DOWN} \r`],
+      ['Hub ID of the portal', '1234567\r'],
+      ['Batch contacts', 'n\r'],
+      ['Which Segment track event?', '\x15Signed Up\r'],
+      ['HubSpot event name', '\r'],
+    ]);
+    expect(r.code).toBe(0);
+    const file = parse(readFileSync(`${p.dir}/w.yaml`, 'utf8'));
+    expect(file.settings).toEqual({ hubId: '1234567' });
+    expect(file.mappings.map((m: any) => m.action)).toEqual(['upsertContact', 'sendCustomBehavioralEvent']);
+    expect(file.mappings[0].fields.enable_batching).toBe(false);
+    expect(file.mappings[1]).toMatchObject({ trigger: 'type = "track" and event = "Signed Up"', fields: { eventName: 'pe1234567_signed_up' } });
   });
 
   it('with a login, takes the Hub ID, the custom object and the event definition from the portal, and the file sends', async () => {

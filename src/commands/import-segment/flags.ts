@@ -1,4 +1,4 @@
-/** The command's flags as commander hands them over. */
+/** `import-segment`'s flags as commander hands them over. */
 export interface ImportSegmentFlags {
   output?: string;
   hubId?: string;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Factory } from '../factory.js';
 import type { ImportSegmentFlags } from './flags.js';
 
+
 export function registerImportSegment(program: Command, factory: Factory): void {
   program
     .command('import-segment')

@@ -8,6 +8,8 @@ import { createFactory, type Factory } from './commands/factory.js';
 import { systemIO, type IOStreams } from './commands/io.js';
 import { registerSend } from './commands/send/register.js';
 import { registerImportSegment } from './commands/import-segment/register.js';
+import { registerPortal } from './commands/portal/register.js';
+import { registerInit } from './commands/init/register.js';
 import { registerValidate } from './commands/validate.js';
 
 /**
@@ -40,6 +42,8 @@ export function buildProgram(factory: Factory): Command {
   registerLogout(program, factory);
   registerAuth(program, factory);
   registerImportSegment(program, factory);
+  registerPortal(program, factory);
+  registerInit(program, factory);
   return program;
 }
 

@@ -104,7 +104,8 @@ describe('resuming', () => {
     writeFileSync(ck, JSON.stringify({ version: 1, inputs: [file], mapping: m, resumeAt: { input: 0, line: 1 }, complete: false, ids: [], flags: [], updatedAt: '' }));
     const done = (line: number, mapping: string, action: string) => JSON.stringify({ input: 0, line, mapping, action, outcome: { kind: 'delivered' } });
     writeFileSync(`${ck}.journal`, [done(2, 'deals', 'upsertCustomObjectRecord'), done(3, 'c', 'upsertContact')].join('\n') + '\n');
-    const r = await p.send([file, '-m', m, '--checkpoint', ck, '--outcomes', 'o.ndjson'], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
+    // --no-preflight: no request naming deals at all is the proof, and the preflight reads the deals properties.
+    const r = await p.send([file, '-m', m, '--checkpoint', ck, '--outcomes', 'o.ndjson', '--no-preflight'], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
     expect(r.code).toBe(0);
     const dump = await p.dump();
     expect(dump.associations.filter((a: string[]) => a[0] === 'deals')).toEqual([]);

@@ -13,7 +13,8 @@ const layers = {
   'src/auth/**': ['mapping', 'actions', 'pipeline', 'commands', 'cli'],
   'src/actions/**': ['mapping', 'pipeline', 'commands', 'cli', 'auth'],
   'src/mapping/**': ['pipeline', 'commands', 'cli', 'auth', 'hubspot'],
-  'src/pipeline/**': ['commands', 'cli', 'auth'],
+  'src/pipeline/**': ['commands', 'cli', 'auth', 'preflight'],
+  'src/preflight/**': ['pipeline', 'commands', 'cli', 'auth'],
   'src/commands/**': ['cli'],
 };
 

@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, formatError, Interrupted, Reported } from './errors.js';
+import { forPeople } from './for-people.js';
+import { redactText } from './hubspot/redact.js';
 import { registerAuth, registerLogin, registerLogout } from './commands/auth/register.js';
 import { createFactory, type Factory } from './commands/factory.js';
 import { systemIO, type IOStreams } from './commands/io.js';
 import { registerSend } from './commands/send/register.js';
+import { registerImportSegment } from './commands/import-segment/register.js';
 import { registerValidate } from './commands/validate.js';
 
 /**
@@ -32,6 +35,7 @@ export function buildProgram(factory: Factory): Command {
   registerLogin(program, factory);
   registerLogout(program, factory);
   registerAuth(program, factory);
+  registerImportSegment(program, factory);
   return program;
 }
 
@@ -47,7 +51,8 @@ function finish(io: IOStreams, err: unknown): number {
     return err.exitCode === 0 || err.code === 'commander.help' || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.cannotRun;
   }
   const message = formatError(err);
-  if (message !== undefined) io.stderr.write(`error: ${message}\n`);
+  // Once more here, whatever the message came from: a secret or an escape sequence never reaches the terminal.
+  if (message !== undefined) io.stderr.write(`error: ${forPeople(redactText(message))}\n`);
   return exitCodeFor(err);
 }
 

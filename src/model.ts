@@ -40,7 +40,15 @@ export interface OpHandle<D = any> {
 export type OpOutcome =
   | { kind: 'delivered' }
   | { kind: 'skipped'; reason: string }
-  | { kind: 'failed'; error: FailureDetail };
+  | {
+      kind: 'failed';
+      error: FailureDetail;
+      /**
+       * When the op carried several merged events and was applied again part by part: each
+       * event's own outcome, in the order they were merged (see actions/shared/merged-parts.ts).
+       */
+      parts?: OpOutcome[];
+    };
 
 /** How a failure is reported: HubSpot's answer kept whole where there was one. */
 export interface FailureDetail {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { sleep } from '../hubspot/http-attempt.js';
 import { processAlive } from '../process-alive.js';
 
 export interface LockOptions {
@@ -11,6 +12,8 @@ export interface LockOptions {
   timeoutMs?: number;
   /** Poll interval while waiting (jittered so waiters do not move in step). */
   retryMs?: number;
+  /** Told once when the wait gets long enough for a person to wonder (a second): who holds the lock. */
+  onWait?: (message: string) => void;
 }
 
 interface LockOwner {
@@ -22,7 +25,8 @@ interface LockOwner {
 
 // The store lock is held across a token refresh (at most three tries of 20 s each), so a lock is
 // called stale by age only well after that, and waiters are patient for longer still.
-const DEFAULTS: Required<LockOptions> = { staleMs: 120_000, timeoutMs: 150_000, retryMs: 40 };
+const DEFAULTS: Required<Omit<LockOptions, 'onWait'>> = { staleMs: 120_000, timeoutMs: 150_000, retryMs: 40 };
+const TELL_AFTER_MS = 1_000;
 
 /**
  * Runs `fn` while holding `lockPath`, a file created with O_EXCL so only one process on this
@@ -38,8 +42,10 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, op
   }
 }
 
-async function acquire(lockPath: string, opts: Required<LockOptions>): Promise<LockOwner> {
-  const deadline = Date.now() + opts.timeoutMs;
+async function acquire(lockPath: string, opts: LockOptions & typeof DEFAULTS): Promise<LockOwner> {
+  const started = Date.now();
+  const deadline = started + opts.timeoutMs;
+  let told = false;
   for (;;) {
     const owner: LockOwner = { pid: process.pid, host: hostname(), nonce: randomBytes(8).toString('hex'), createdAt: Date.now() };
     try {
@@ -59,13 +65,27 @@ async function acquire(lockPath: string, opts: Required<LockOptions>): Promise<L
       continue;
     }
     if (Date.now() > deadline) {
-      throw new UserError(
-        `Another hubspot-actions run has held the credentials lock ${lockPath} for too long.`,
-        `If no other hubspot-actions is running, delete ${lockPath} and try again.`,
-      );
+      throw new UserError(`${describeHolder(held)} has held the credentials lock ${lockPath} for too long; gave up waiting.`, whatToDo(held, lockPath));
+    }
+    if (!told && Date.now() - started >= TELL_AFTER_MS) {
+      told = true;
+      opts.onWait?.(`Waiting for ${describeHolder(held)}, which holds the credentials lock ${lockPath} (a login or token refresh takes seconds). ${whatToDo(held, lockPath)}`);
     }
     await sleep(opts.retryMs / 2 + Math.random() * opts.retryMs);
   }
+}
+
+function describeHolder(held: HeldLock | undefined): string {
+  const o = held?.owner;
+  if (!o) return 'another hubspot-actions run';
+  const where = o.host === hostname() ? '' : ` on ${o.host}`;
+  return `another hubspot-actions run (pid ${o.pid}${where}, since ${new Date(o.createdAt).toISOString()})`;
+}
+
+function whatToDo(held: HeldLock | undefined, lockPath: string): string {
+  const o = held?.owner;
+  if (o && o.host === hostname()) return `If process ${o.pid} is stuck, stop it (\`kill ${o.pid}\`); it releases the lock as it ends.`;
+  return `If no hubspot-actions is running${o ? ` on ${o.host}` : ''}, delete ${lockPath} and try again.`;
 }
 
 interface HeldLock {
@@ -125,8 +145,4 @@ async function release(lockPath: string, owner: LockOwner): Promise<void> {
   const held = await readLock(lockPath).catch(() => undefined);
   // Only remove our own lock: if ours was broken as stale, the file now belongs to someone else.
   if (held?.owner?.nonce === owner.nonce) await unlink(lockPath).catch(() => undefined);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

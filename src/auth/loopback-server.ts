@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { UserError } from '../errors.js';
+import { forPeople } from '../for-people.js';
 
 export const CALLBACK_PATH = '/oauth-callback';
 
@@ -12,22 +13,12 @@ export type CallbackOutcome = { ok: true; code: string } | { ok: false; error: U
 
 const RETRY_HINT = 'Run `hubspot-actions login` again.';
 
-/** Judges the query of a callback request against the state this login sent. */
+/**
+ * Judges the query of a callback request against the state this login sent. The state first:
+ * until it matches, the request may come from any page the browser has open, and nothing else in
+ * it (an `error` text included) is worth reading, let alone printing.
+ */
 export function checkCallback(query: URLSearchParams, expectedState: string): CallbackOutcome {
-  const error = query.get('error');
-  if (error) {
-    const detail = query.get('error_description');
-    const denied = error === 'access_denied';
-    return {
-      ok: false,
-      error: new UserError(
-        denied
-          ? 'HubSpot login was cancelled: access to the account was denied on the consent page.'
-          : `HubSpot refused the login: ${error}${detail ? ` (${detail})` : ''}.`,
-        denied ? 'Run `hubspot-actions login` again and choose "Connect app" on the consent page.' : RETRY_HINT,
-      ),
-    };
-  }
   const state = query.get('state');
   if (!state || !constantTimeEqual(state, expectedState)) {
     return {
@@ -37,6 +28,20 @@ export function checkCallback(query: URLSearchParams, expectedState: string): Ca
           ? 'The login callback carried a state that this login did not send; it was refused (it may come from another login or another site).'
           : 'The login callback carried no state; it was refused (it did not come from the link this login opened).',
         `${RETRY_HINT} Use only the link it prints.`,
+      ),
+    };
+  }
+  const error = query.get('error');
+  if (error) {
+    const detail = query.get('error_description');
+    const denied = error === 'access_denied';
+    return {
+      ok: false,
+      error: new UserError(
+        denied
+          ? 'HubSpot login was cancelled: access to the account was denied on the consent page.'
+          : `HubSpot refused the login: ${forPeople(error)}${detail ? ` (${forPeople(detail)})` : ''}.`,
+        denied ? 'Run `hubspot-actions login` again and choose "Connect app" on the consent page.' : RETRY_HINT,
       ),
     };
   }

@@ -79,7 +79,7 @@ export async function runOAuthLogin(o: OAuthLoginOptions): Promise<OAuthLoginRes
     }
     try {
       const grant = await exchangeAuthorizationCode(o.apiBaseUrl, o.client, redirectUri, callback.outcome.code);
-      const info = await introspectAccessToken(o.apiBaseUrl, grant.accessToken).catch((err) => {
+      const info = await introspectAccessToken(o.apiBaseUrl, o.client, grant.accessToken).catch((err) => {
         throw err instanceof TokenEndpointError
           ? new UserError(`HubSpot issued a token but would not describe it (${err.message}).`, 'Run `hubspot-actions login` again; if it keeps failing, check HUBSPOT_API_BASE_URL / --base-url.')
           : err;

@@ -1,5 +1,7 @@
 import { AuthRequired, HubSpotRunError } from '../errors.js';
 import { backoffMs } from '../hubspot/retry-policy.js';
+import { sleep } from '../hubspot/http-attempt.js';
+import { rememberSecret } from '../hubspot/redact.js';
 import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
 import type { OAuthProfile, TokenStore } from './token-store.js';
 import type { AccessTokenProvider } from './types.js';
@@ -60,7 +62,9 @@ export class OAuthTokenProvider implements AccessTokenProvider {
     readonly profileName: string,
     private current: OAuthProfile,
     private readonly apiBaseUrl: string,
-  ) {}
+  ) {
+    rememberProfileSecrets(current);
+  }
 
   async getAccessToken(): Promise<string> {
     if (!this.inflight && !needsRefresh(this.current)) return this.current.accessToken;
@@ -97,7 +101,7 @@ export class OAuthTokenProvider implements AccessTokenProvider {
         return await this.renewUnderLock(replacing);
       } catch (err) {
         if (!(err instanceof RefreshUnavailable) || attempt >= REFRESH_TRIES) throw err;
-        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, Math.random)));
+        await sleep(backoffMs(attempt, Math.random));
       }
     }
   }
@@ -129,6 +133,7 @@ export class OAuthTokenProvider implements AccessTokenProvider {
       };
       data.profiles[this.profileName] = next;
       this.current = next;
+      rememberProfileSecrets(next);
       return { value: { token: next.accessToken, how: 'refreshed' as const }, write: true };
     });
   }
@@ -150,4 +155,10 @@ export class OAuthTokenProvider implements AccessTokenProvider {
       ),
     };
   }
+}
+
+function rememberProfileSecrets(p: OAuthProfile): void {
+  rememberSecret(p.accessToken);
+  rememberSecret(p.refreshToken);
+  rememberSecret(p.clientSecret);
 }

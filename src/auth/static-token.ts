@@ -1,6 +1,7 @@
 import { paths } from '../hubspot/api.js';
 import { UserError } from '../errors.js';
 import { plainRequest } from '../hubspot/plain-request.js';
+import { rememberSecret } from '../hubspot/redact.js';
 import type { AccessTokenProvider, CredentialSource } from './types.js';
 
 /** A service key, private-app token or any token given with --token / HUBSPOT_ACCESS_TOKEN: used as is. */
@@ -9,7 +10,9 @@ export class StaticTokenProvider implements AccessTokenProvider {
   constructor(
     private readonly token: string,
     readonly source: CredentialSource,
-  ) {}
+  ) {
+    rememberSecret(token);
+  }
 
   async getAccessToken(): Promise<string> {
     return this.token;
@@ -30,6 +33,7 @@ export interface StaticTokenCheck {
  * details (which also name the hub), else one contact (all a token scoped for contacts can read).
  */
 export async function verifyStaticToken(apiBaseUrl: string, token: string): Promise<StaticTokenCheck> {
+  rememberSecret(token);
   const headers = { authorization: `Bearer ${token}` };
   const account = await plainRequest(apiBaseUrl, paths.accountInfo(), { method: 'GET', headers });
   if (account.status === 401) throw rejected(account.body);

@@ -1,7 +1,7 @@
 import { paths } from '../hubspot/api.js';
-import { plainRequest } from '../hubspot/plain-request.js';
+import { plainRequest, type PlainRequest } from '../hubspot/plain-request.js';
 import type { HubSpotResponse } from '../hubspot/transport.js';
-import { redactText } from '../hubspot/redact.js';
+import { redactText, rememberSecret } from '../hubspot/redact.js';
 
 export interface TokenGrant {
   accessToken: string;
@@ -61,6 +61,7 @@ export async function refreshAccessToken(
 
 async function tokenRequest(apiBaseUrl: string, client: ClientCredentials, params: Record<string, string>): Promise<TokenGrant> {
   const requestedAt = Date.now();
+  for (const s of [client.clientSecret, params.code, params.refresh_token]) rememberSecret(s);
   const form = new URLSearchParams({ ...params, client_id: client.clientId, client_secret: client.clientSecret });
   const res = await plainRequest(apiBaseUrl, paths.oauthToken(), {
     method: 'POST',
@@ -73,6 +74,8 @@ async function tokenRequest(apiBaseUrl: string, client: ClientCredentials, param
   if (typeof b.access_token !== 'string' || typeof b.expires_in !== 'number') {
     throw new TokenEndpointError(res.status, 'MALFORMED_RESPONSE', 'HubSpot answered the token request without an access token and expiry.');
   }
+  rememberSecret(b.access_token);
+  if (typeof b.refresh_token === 'string') rememberSecret(b.refresh_token);
   return {
     accessToken: b.access_token,
     refreshToken: typeof b.refresh_token === 'string' ? b.refresh_token : '',
@@ -81,10 +84,22 @@ async function tokenRequest(apiBaseUrl: string, client: ClientCredentials, param
   };
 }
 
-export async function introspectAccessToken(apiBaseUrl: string, accessToken: string): Promise<AccessTokenInfo> {
-  const res = await plainRequest(apiBaseUrl, paths.oauthAccessToken(accessToken), { method: 'GET' });
+/** The token goes in the form body, never in the path, where proxies and logs would keep it. */
+function tokenForm(client: ClientCredentials, token: string): PlainRequest {
+  rememberSecret(token);
+  rememberSecret(client.clientSecret);
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded;charset=utf-8' },
+    body: new URLSearchParams({ token, client_id: client.clientId, client_secret: client.clientSecret }).toString(),
+  };
+}
+
+export async function introspectAccessToken(apiBaseUrl: string, client: ClientCredentials, accessToken: string): Promise<AccessTokenInfo> {
+  const res = await plainRequest(apiBaseUrl, paths.oauthIntrospect(), tokenForm(client, accessToken));
   if (res.status !== 200) throw endpointError(res, [accessToken]);
   const b = res.body ?? {};
+  if (b.active === false) throw new TokenEndpointError(res.status, 'INACTIVE_TOKEN', 'HubSpot says the token it has just issued is not active.');
   return {
     hubId: typeof b.hub_id === 'number' ? b.hub_id : undefined,
     user: typeof b.user === 'string' ? b.user : undefined,
@@ -98,8 +113,8 @@ export async function introspectAccessToken(apiBaseUrl: string, accessToken: str
  * Deletes the refresh token at HubSpot. A token HubSpot no longer knows (404, or a 400 naming it
  * bad) counts as revoked: the goal, that it can no longer be used, is met.
  */
-export async function revokeRefreshToken(apiBaseUrl: string, refreshToken: string): Promise<void> {
-  const res = await plainRequest(apiBaseUrl, paths.oauthRefreshToken(refreshToken), { method: 'DELETE' });
+export async function revokeRefreshToken(apiBaseUrl: string, client: ClientCredentials, refreshToken: string): Promise<void> {
+  const res = await plainRequest(apiBaseUrl, paths.oauthRevoke(), tokenForm(client, refreshToken));
   if (res.status >= 200 && res.status < 300) return;
   if (res.status === 404 || (res.status === 400 && res.body?.status === 'BAD_REFRESH_TOKEN')) return;
   throw endpointError(res, [refreshToken]);
@@ -110,7 +125,8 @@ function endpointError(res: HubSpotResponse, secrets: Array<string | undefined>)
   const b = res.body ?? {};
   const code = typeof b.status === 'string' && b.status !== 'error' ? b.status : typeof b.category === 'string' ? b.category : `HTTP_${res.status}`;
   let text = `HTTP ${res.status} ${code}`;
-  if (typeof b.message === 'string' && b.message) text += `: ${redactText(b.message, secrets)}`;
+  if (typeof b.message === 'string' && b.message) text += `: ${b.message}`;
   if (typeof b.correlationId === 'string') text += ` (correlationId ${b.correlationId})`;
-  return new TokenEndpointError(res.status, code, text);
+  // Every field: a gateway in front of the token endpoint may echo the form into any of them.
+  return new TokenEndpointError(res.status, redactText(code, secrets), redactText(text, secrets));
 }

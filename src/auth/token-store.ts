@@ -150,9 +150,33 @@ export class TokenStore {
     if (st.mode & 0o077 && st.uid === process.getuid?.()) await chmod(this.dir, 0o700).catch(() => undefined);
   }
 
+  /**
+   * On every read, not only on write: a folder others can write to lets them swap the file for
+   * theirs, and a file or folder owned by someone else is theirs to read and change.
+   */
   private async checkPermissions(): Promise<void> {
     if (process.platform === 'win32') return;
+    const me = process.getuid?.();
+    const dir = await stat(this.dir);
+    if (me !== undefined && dir.uid !== me) {
+      throw new UserError(
+        `The credentials directory ${this.dir} belongs to another user (uid ${dir.uid}); refusing to use it.`,
+        `Point HUBSPOT_ACTIONS_CONFIG_DIR at a directory of your own, or, if it is yours, run \`chown -R $(id -u) ${this.dir} && chmod 700 ${this.dir}\`.`,
+      );
+    }
+    if (dir.mode & 0o022) {
+      throw new UserError(
+        `The credentials directory ${this.dir} can be changed by other users (mode ${octal(dir.mode)}); refusing to use it.`,
+        `Run \`chmod 700 ${this.dir}\` to fix it. If others may have changed it, log out and log in again.`,
+      );
+    }
     const st = await stat(this.path);
+    if (me !== undefined && st.uid !== me) {
+      throw new UserError(
+        `The credentials file ${this.path} belongs to another user (uid ${st.uid}); refusing to use it.`,
+        `If it is yours, run \`chown $(id -u) ${this.path} && chmod 600 ${this.path}\`; otherwise log in again to replace it.`,
+      );
+    }
     if (st.mode & 0o077) {
       throw new UserError(
         `The credentials file ${this.path} can be read or changed by other users (mode ${octal(st.mode)}); refusing to use it.`,

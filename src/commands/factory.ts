@@ -1,5 +1,6 @@
 import type { TokenStore } from '../auth/token-store.js';
-import type { HubSpotClient } from '../hubspot/client.js';
+import type { ClientOptions, HubSpotClient } from '../hubspot/client.js';
+import type { AccessTokenProvider } from '../hubspot/token-provider.js';
 import type { IOStreams } from './io.js';
 
 export interface HttpClientOptions {
@@ -10,6 +11,8 @@ export interface HttpClientOptions {
   profile?: string;
   rate?: number;
   concurrency?: number;
+  onRetry?: ClientOptions['onRetry'];
+  onExchange?: ClientOptions['onExchange'];
 }
 
 /**
@@ -22,23 +25,36 @@ export interface Factory {
   tokenStore(): Promise<TokenStore>;
   /** The live API client, sending with the credential in effect to its host (`baseUrl`). */
   httpClient(opts: HttpClientOptions): Promise<HubSpotClient>;
+  /** The credential in effect and its host, the one httpClient sends with (the preflight asks it for its scopes). */
+  credential(opts: HttpClientOptions): Promise<{ tokens: AccessTokenProvider; apiBaseUrl: string }>;
 }
 
 export function createFactory(io: IOStreams): Factory {
   let store: Promise<TokenStore> | undefined;
+  const credentials = new Map<string, Promise<{ tokens: AccessTokenProvider; apiBaseUrl: string }>>();
   const factory: Factory = {
     io,
     tokenStore() {
       store ??= (async () => {
         const [{ TokenStore }, { configDir }] = await Promise.all([import('../auth/token-store.js'), import('../auth/config-dir.js')]);
-        return new TokenStore(configDir(io.env));
+        return new TokenStore(configDir(io.env), { onWait: io.say });
       })();
       return store;
     },
+    credential(o) {
+      // One provider per credential: an OAuth token is then refreshed once for all its users.
+      const key = JSON.stringify([o.requestedBaseUrl, o.token, o.profile]);
+      let c = credentials.get(key);
+      if (!c) {
+        c = import('../auth/credentials.js').then(({ resolveCredential }) => resolveCredential({ ...o, env: io.env, store: () => factory.tokenStore() }));
+        credentials.set(key, c);
+      }
+      return c;
+    },
     async httpClient(o) {
-      const [{ resolveCredential }, { createHubSpotClient }] = await Promise.all([import('../auth/credentials.js'), import('../hubspot/client.js')]);
-      const { tokens, apiBaseUrl } = await resolveCredential({ ...o, env: io.env, store: () => factory.tokenStore() });
-      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency });
+      const { createHubSpotClient } = await import('../hubspot/client.js');
+      const { tokens, apiBaseUrl } = await factory.credential(o);
+      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency, onRetry: o.onRetry, onExchange: o.onExchange });
     },
   };
   return factory;

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { forPeople } from '../for-people.js';
 
 type Out = Writable & { isTTY?: boolean; columns?: number };
 
@@ -17,7 +18,7 @@ export interface IOStreams {
   readonly stderrIsTTY: boolean;
   /** Colour on stdout: a terminal, and NO_COLOR unset. */
   colorEnabled(): boolean;
-  /** A line for the person at the terminal, on stderr. */
+  /** A line for the person at the terminal, on stderr, control characters escaped. */
   say(text: string): void;
   /**
    * Ctrl-C and SIGTERM: the first calls `first`; the next prints `atOnceMessage` and ends the process
@@ -52,7 +53,7 @@ export function systemIO(proc: ProcessLike, stopNow: () => never): IOStreams {
       return !!proc.stderr.isTTY;
     },
     colorEnabled: () => !!proc.stdout.isTTY && !proc.env.NO_COLOR,
-    say: (text) => void proc.stderr.write(`${text}\n`),
+    say: (text) => void proc.stderr.write(`${forPeople(text)}\n`),
     trapInterrupts(first, atOnceMessage) {
       let seen = false;
       const onSignal = () => {

@@ -1,3 +1,5 @@
+import { UserError } from '../errors.js';
+
 /**
  * HubSpot API paths and versions, in one place. Segment's destination uses the v3 CRM and events
  * paths and v4 associations; HubSpot's date-versioned paths (/crm/objects/2026-03/...) take the
@@ -39,8 +41,9 @@ export const paths = {
   eventDefinitions: () => `/events/${EVENTS_VERSION}/event-definitions`,
   accountInfo: () => `/account-info/v3/details`,
   oauthToken: () => `/oauth/${OAUTH_VERSION}/token`,
-  oauthAccessToken: (token: string) => `/oauth/${OAUTH_VERSION}/access-tokens/${seg(token)}`,
-  oauthRefreshToken: (token: string) => `/oauth/${OAUTH_VERSION}/refresh-tokens/${seg(token)}`,
+  /** HubSpot's current token endpoints: the token travels in the form body, not the path. */
+  oauthIntrospect: () => `/oauth/v3/token/introspect`,
+  oauthRevoke: () => `/oauth/v3/token/revoke`,
 } as const;
 
 /** Batch limits HubSpot enforces. */
@@ -49,18 +52,52 @@ export const MAX_EVENT_BATCH = 500;
 
 export const normalizeBaseUrl = (url: string): string => url.replace(/\/+$/, '');
 
+export interface BaseUrlOptions {
+  /** `--insecure-http`: plain http to a host other than this machine is allowed. */
+  insecureHttp?: boolean;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * A base URL the token may be sent to: https, or plain http to this machine (the emulator, a local
+ * proxy); plain http elsewhere only with --insecure-http, since the token and the customer data
+ * would cross the network readable by anyone on the way. Checked before anything is sent.
+ */
+export function checkBaseUrl(url: string, source: string, opts: BaseUrlOptions = {}): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UserError(`${source} "${url}" is not a URL.`, 'Give it as https://host[:port], e.g. https://api.hubapi.com.');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new UserError(`${source} "${url}" uses ${parsed.protocol.slice(0, -1)}://; HubSpot is reached over https only.`, 'Give it as https://host[:port], e.g. https://api.hubapi.com.');
+  }
+  if (parsed.protocol === 'http:' && !LOOPBACK.test(parsed.hostname) && !opts.insecureHttp) {
+    throw new UserError(
+      `${source} "${url}" is plain http to another machine: the token and the customer data would cross the network unencrypted.`,
+      'Use https://, or add --insecure-http if this really is a trusted proxy on a trusted network.',
+    );
+  }
+  return normalizeBaseUrl(url);
+}
+
 /** The API base URL asked for: the flag, else HUBSPOT_API_BASE_URL; undefined when neither says. */
-export function requestedApiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  const url = flag || env.HUBSPOT_API_BASE_URL;
-  return url ? normalizeBaseUrl(url) : undefined;
+export function requestedApiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv, opts: BaseUrlOptions = {}): string | undefined {
+  if (flag) return checkBaseUrl(flag, '--base-url', opts);
+  if (env.HUBSPOT_API_BASE_URL) return checkBaseUrl(env.HUBSPOT_API_BASE_URL, 'HUBSPOT_API_BASE_URL', opts);
+  return undefined;
 }
 
 /** API base URL: flag, then HUBSPOT_API_BASE_URL, then HubSpot's global host. */
-export function apiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return requestedApiBaseUrl(flag, env) ?? DEFAULT_API_BASE_URL;
+export function apiBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv, opts: BaseUrlOptions = {}): string {
+  return requestedApiBaseUrl(flag, env, opts) ?? DEFAULT_API_BASE_URL;
 }
 
 /** Authorize (consent page) host: flag, then HUBSPOT_APP_BASE_URL, then HubSpot's. */
-export function appBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return normalizeBaseUrl(flag || env.HUBSPOT_APP_BASE_URL || DEFAULT_APP_BASE_URL);
+export function appBaseUrl(flag: string | undefined, env: NodeJS.ProcessEnv, opts: BaseUrlOptions = {}): string {
+  if (flag) return checkBaseUrl(flag, '--app-url', opts);
+  if (env.HUBSPOT_APP_BASE_URL) return checkBaseUrl(env.HUBSPOT_APP_BASE_URL, 'HUBSPOT_APP_BASE_URL', opts);
+  return DEFAULT_APP_BASE_URL;
 }

@@ -2,10 +2,10 @@ import type http from 'node:http';
 import type { AccessTokenProvider } from './token-provider.js';
 import { AuthRequired, DailyLimit, HubSpotRunError } from '../errors.js';
 import { describeHubSpotError } from './hubspot-error.js';
-import { attempt, NetworkFailure, sleep, type Attempt } from './http-attempt.js';
+import { attempt, NetworkFailure, redirectRefused, redirectTarget, sleep, type Attempt } from './http-attempt.js';
 import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
-import { describeRequest, redactRequest, redactText } from './redact.js';
+import { describeRequest, redactRequest, redactText, redactValue, rememberSecret } from './redact.js';
 import { RequestQueue } from './request-queue.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse, outcomeUnknown, type RetryCause, type Verdict } from './retry-policy.js';
 import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
@@ -35,7 +35,21 @@ export interface ClientOptions {
   userAgent?: string;
   /** `attempt` is the number of the retry about to be made (1 for the first retry). */
   onRetry?: (info: RetryInfo) => void;
+  /** Every attempt as it ends (`--verbose`), with the token already taken out of every field. */
+  onExchange?: (x: Exchange) => void;
   random?: () => number;
+}
+
+export interface Exchange {
+  method: string;
+  url: string;
+  /** HTTP status; absent when the attempt got no answer (`failure` says why). */
+  status?: number;
+  failure?: string;
+  ms: number;
+  correlationId?: string;
+  requestBody?: unknown;
+  responseBody?: unknown;
 }
 
 export interface RetryInfo {
@@ -169,6 +183,7 @@ class LiveClient implements HubSpotClient {
           ? judgeNetworkFailure(outcome)
           : judgeResponse(outcome, { budget, standardRemainderMs: () => this.standard.windowRemainderMs(this.now()) });
 
+      if (!(outcome instanceof NetworkFailure) && redirectTarget(outcome) !== undefined) throw redirectRefused(this.baseUrl, req, outcome);
       if (verdict.kind === 'done') return outcome as HubSpotResponse;
       if (req.idempotent === false && outcomeUnknown(outcome)) return answerLost(outcome);
       const res = outcome as HubSpotResponse;
@@ -218,14 +233,18 @@ class LiveClient implements HubSpotClient {
     const limiter = budget === 'standard' ? this.standard : budget === 'search' ? this.search : undefined;
     try {
       const token = renewed ?? (await this.opts.tokens.getAccessToken());
+      // Whatever answers may echo it; from now on no message, file or summary can show it.
+      rememberSecret(token);
       this.counts.requests[budget]++;
       let outcome: HubSpotResponse | NetworkFailure;
+      const began = this.now();
       try {
         outcome = await attempt({ url, ...jsonRequest(req, token), userAgent: this.userAgent, agent, timeoutMs: this.timeoutMs });
       } catch (err) {
         if (!(err instanceof NetworkFailure)) throw err;
         outcome = err;
       }
+      this.noteExchange(req, url, outcome, this.now() - began, token);
       if (!(outcome instanceof NetworkFailure)) this.takeInHeaders(outcome, budget);
       return { token, outcome };
     } finally {
@@ -241,6 +260,21 @@ class LiveClient implements HubSpotClient {
     // Only a standard answer's Remaining counts our standard requests; on a 429 the pause governs instead.
     if (budget !== 'standard' || res.status === 429) delete h.remaining;
     this.standard.observe(h, this.now());
+  }
+
+  private noteExchange(req: HubSpotRequest, url: string, outcome: HubSpotResponse | NetworkFailure, ms: number, token: string): void {
+    if (!this.opts.onExchange) return;
+    const secrets = [token];
+    const x: Exchange = { method: req.method, url: redactText(url, secrets), ms: Math.round(ms) };
+    if (req.body !== undefined) x.requestBody = redactValue(req.body, secrets);
+    if (outcome instanceof NetworkFailure) x.failure = outcome.message;
+    else {
+      x.status = outcome.status;
+      const correlationId = describeHubSpotError(outcome).correlationId;
+      if (correlationId) x.correlationId = redactText(correlationId, secrets);
+      if (outcome.body !== undefined) x.responseBody = redactValue(outcome.body, secrets);
+    }
+    this.opts.onExchange(x);
   }
 
   private noteRetry(req: HubSpotRequest, secrets: string[], info: Omit<RetryInfo, 'req'>): void {

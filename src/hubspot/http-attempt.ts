@@ -1,6 +1,8 @@
 import type http from 'node:http';
 import fetch, { FetchError } from 'node-fetch';
-import type { HttpMethod, HubSpotResponse } from './transport.js';
+import { HubSpotRunError } from '../errors.js';
+import { redactText, redactValue } from './redact.js';
+import type { HttpMethod, HubSpotRequest, HubSpotResponse } from './transport.js';
 
 /**
  * One HTTP exchange, no retries. A failure that says nothing about the request itself (timeout,
@@ -28,6 +30,11 @@ export interface Attempt {
   /** Keep-alive agent of the API client; none for one-off calls (login). */
   agent?: http.Agent;
   timeoutMs: number;
+  /**
+   * False only for the OAuth token endpoint, whose answers carry the new tokens themselves; its
+   * caller redacts what it shows.
+   */
+  redact?: boolean;
 }
 
 export async function attempt(a: Attempt): Promise<HubSpotResponse> {
@@ -43,10 +50,13 @@ export async function attempt(a: Attempt): Promise<HubSpotResponse> {
     const res = await fetch(a.url, { method: a.method, headers, body: a.body, agent: a.agent, signal: controller.signal, redirect: 'manual' });
     const text = await res.text();
     const out: Record<string, string> = {};
+    const redact = a.redact !== false;
     res.headers.forEach((value, name) => {
-      out[name.toLowerCase()] = value;
+      out[name.toLowerCase()] = redact ? redactText(value) : value;
     });
-    return { status: res.status, body: parseBody(text), headers: out };
+    // Redacted as it arrives: an answer echoing the request (a proxy, a fake host) must not carry
+    // the token into error messages, the failed file or the summary.
+    return { status: res.status, body: redact ? redactValue(parseBody(text)) : parseBody(text), headers: out };
   } catch (err) {
     if (timedOut) throw new NetworkFailure('timeout', 'timeout');
     if (err instanceof FetchError) throw new NetworkFailure('network', err.code ?? 'connection closed');
@@ -68,4 +78,24 @@ function parseBody(text: string): unknown {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Where a redirect points; undefined for any other answer. API calls never follow one. */
+export function redirectTarget(res: HubSpotResponse): string | undefined {
+  return REDIRECTS.has(res.status) ? (res.headers.location ?? '(no location)') : undefined;
+}
+
+/**
+ * A redirect would take the bearer token (and, on 307/308, the customer data in the body) to
+ * another host or port; HubSpot's API never redirects, so the base URL is wrong.
+ */
+export function redirectRefused(baseUrl: string, req: Pick<HubSpotRequest, 'method' | 'path'>, res: HubSpotResponse): HubSpotRunError {
+  const target = redactText(redirectTarget(res) ?? '');
+  return new HubSpotRunError(
+    `${baseUrl} answered ${req.method} ${redactText(req.path)} with a redirect (${res.status}) to ${target}; it was not followed, so no token or data went there.`,
+    'other',
+    "Point --base-url / HUBSPOT_API_BASE_URL at HubSpot's API host (https://api.hubapi.com) or at a proxy that answers itself.",
+  );
 }

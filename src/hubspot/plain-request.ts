@@ -1,5 +1,5 @@
 import { HubSpotRunError } from '../errors.js';
-import { attempt, NetworkFailure, sleep } from './http-attempt.js';
+import { attempt, NetworkFailure, redirectRefused, redirectTarget, sleep } from './http-attempt.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse } from './retry-policy.js';
 import type { HttpMethod, HubSpotResponse } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
@@ -18,17 +18,19 @@ const MAX_DELAY_MS = 10_000;
 /**
  * A call outside a run's budgets (the OAuth token endpoint, a token check at login): the API
  * client's retry verdicts and backoff, fewer tries. Any answer resolves, 401 and 4xx included; only
- * a network that stays down rejects, naming the host but never the URL, since paths can carry tokens.
+ * a network that stays down or a redirect rejects, naming the host but never the URL. Answers come
+ * back unredacted (a token grant is made of secrets): callers redact what they show.
  */
 export async function plainRequest(baseUrl: string, path: string, init: PlainRequest): Promise<HubSpotResponse> {
   let last: HubSpotResponse | NetworkFailure | undefined;
   for (let tries = 1; tries <= MAX_ATTEMPTS; tries++) {
     try {
-      last = await attempt({ url: baseUrl + path, ...init, userAgent: defaultUserAgent(), timeoutMs: TIMEOUT_MS });
+      last = await attempt({ url: baseUrl + path, ...init, userAgent: defaultUserAgent(), timeoutMs: TIMEOUT_MS, redact: false });
     } catch (err) {
       if (!(err instanceof NetworkFailure)) throw err;
       last = err;
     }
+    if (!(last instanceof NetworkFailure) && redirectTarget(last) !== undefined) throw redirectRefused(baseUrl, { method: init.method, path }, last);
     const verdict = last instanceof NetworkFailure ? judgeNetworkFailure(last) : judgeResponse(last, { budget: 'standard', standardRemainderMs: () => 0 });
     if (verdict.kind !== 'retry' || tries === MAX_ATTEMPTS) break;
     await sleep(Math.min(MAX_DELAY_MS, Math.max(backoffMs(tries, Math.random), verdict.minDelayMs)));

@@ -102,15 +102,16 @@ export class EventLedger {
     this.maybeFinal(rec);
   }
 
+  /** A merged op's events take each their own part's outcome when the op has them. */
   opSettled(op: SettledOp, events: readonly EventRecord[]): void {
-    const outcome = op.outcome!;
-    for (const rec of events) {
+    events.forEach((rec, i) => {
+      const outcome = partOutcome(op.outcome!, i);
       if (outcome.kind === 'delivered') rec.delivered++;
       else if (outcome.kind === 'skipped') rec.skips.push(outcome.reason);
       else rec.failures.push({ ...outcome.error, mapping: op.mappingName, action: op.action });
       rec.pendingOps--;
       this.maybeFinal(rec);
-    }
+    });
   }
 
   /** Where a resumed run must start: the first event not final, or just past the last line read. */
@@ -154,4 +155,9 @@ function reasonOf(f: EventFailure): string {
   if (f.kind === 'hubspot') return `HubSpot ${f.status ?? ''} ${f.category ?? ''}`.replace(/\s+/g, ' ').trim();
   if (f.kind === 'invalid') return `invalid: ${f.message.replace(/^line \d+ /, '').replace(/ \([^)]*\)$/, '')}`;
   return f.kind;
+}
+
+/** The outcome of the i-th event an op carries: its own part's when a merged op was applied again in parts. */
+export function partOutcome(outcome: OpOutcome, i: number): OpOutcome {
+  return outcome.kind === 'failed' && outcome.parts?.[i] ? outcome.parts[i]! : outcome;
 }

@@ -1,7 +1,7 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import type { OpOutcome } from '../model.js';
 import { before, replaceFile, type ReadAt } from './event-log-file.js';
-import type { EventRecord } from './ledger.js';
+import { partOutcome, type EventRecord } from './ledger.js';
 
 /** One mapping of one event that has finished: what a resumed run must not do again. */
 export interface JournalEntry {
@@ -29,34 +29,51 @@ export class OpJournal {
     this.compact(undefined);
   }
 
-  /** Entries of an earlier run at or beyond `from`, by event position. */
-  static load(path: string, from: ReadAt | undefined): Map<string, JournalEntry[]> {
-    const out = new Map<string, JournalEntry[]>();
-    if (!from || !existsSync(path)) return out;
+  /**
+   * An earlier run's journal: its ops at or beyond `from`, by event position, and the contact ids it
+   * learned since its checkpoint was saved (which no search can give back: a userId is not in HubSpot).
+   */
+  static load(path: string, from: ReadAt | undefined): { done: Map<string, JournalEntry[]>; ids: Array<[string, string]> } {
+    const done = new Map<string, JournalEntry[]>();
+    const ids: Array<[string, string]> = [];
+    if (!from || !existsSync(path)) return { done, ids };
     for (const text of readFileSync(path, 'utf8').split('\n')) {
-      let e: JournalEntry;
+      let e: JournalEntry & { id?: [string, string] };
       try {
         e = JSON.parse(text);
       } catch {
         continue; // a line cut by a kill: its op was not finished for sure
       }
+      if (Array.isArray(e?.id)) ids.push(e.id);
       if (typeof e?.line !== 'number' || before(e, from)) continue;
       const k = positionKey(e);
-      out.set(k, [...(out.get(k) ?? []), e]);
+      done.set(k, [...(done.get(k) ?? []), e]);
     }
-    return out;
+    return { done, ids };
+  }
+
+  /** A contact id learned: on disk before the op that learned it is journaled as settled. */
+  rememberId(key: string, id: string): void {
+    this.write({ id: [key, id] });
   }
 
   record(op: { mappingName: string; action: string; outcome?: OpOutcome }, events: readonly EventRecord[]): void {
-    for (const rec of events) {
-      const e: JournalEntry = { input: rec.input, line: rec.source.line, mapping: op.mappingName, action: op.action, outcome: op.outcome! };
-      this.fd ??= openSync(this.path, 'a', 0o600);
-      writeSync(this.fd, JSON.stringify(e) + '\n');
+    events.forEach((rec, i) => {
+      const e: JournalEntry = { input: rec.input, line: rec.source.line, mapping: op.mappingName, action: op.action, outcome: partOutcome(op.outcome!, i) };
+      this.write(e);
       this.entries.push(e);
-    }
+    });
   }
 
-  /** Keeps only what a resume from `mark` needs; the checkpoint holding `mark` is already on disk. */
+  private write(line: unknown): void {
+    this.fd ??= openSync(this.path, 'a', 0o600);
+    writeSync(this.fd, JSON.stringify(line) + '\n');
+  }
+
+  /**
+   * Keeps only what a resume from `mark` needs; the checkpoint holding `mark`, and the ids learned
+   * so far, is already on disk.
+   */
   compact(mark: ReadAt | undefined): void {
     if (mark) this.entries = this.entries.filter((e) => !before(e, mark));
     this.close();
@@ -70,3 +87,19 @@ export class OpJournal {
 }
 
 export const positionKey = (p: ReadAt) => `${p.input}:${p.line}`;
+
+/** The run's contact ids, each new one journaled as it is learned. */
+export class JournaledIds extends Map<string, string> {
+  constructor(
+    private readonly journal: OpJournal,
+    entries: Iterable<[string, string]>,
+  ) {
+    super(entries);
+  }
+
+  override set(key: string, id: string): this {
+    // Map's constructor calls set before the journal field exists: those are known already.
+    if (this.journal && super.get(key) !== id) this.journal.rememberId(key, id);
+    return super.set(key, id);
+  }
+}

@@ -11,7 +11,7 @@ import { checkResumable, fingerprint, readCheckpoint, type Checkpoint } from './
 import type { ReadAt } from './event-log-file.js';
 import { FailedEventsFile } from './failed-events.js';
 import { EventLedger, type Counts, type EventRecord } from './ledger.js';
-import { OpJournal, positionKey, type JournalEntry } from './op-journal.js';
+import { JournaledIds, OpJournal, positionKey, type JournalEntry } from './op-journal.js';
 import { OutcomesFile } from './outcomes-file.js';
 import { isBlank, parseEvent } from './parse-event.js';
 import { performer } from './perform.js';
@@ -99,7 +99,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const stop = new RunStop(opts.stopSignal);
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
-  const { journaled, journal } = openJournal(opts, checkpoint, resumeAt);
+  const { journaled, journal } = openJournal(opts, checkpoint, resumeAt, memory);
   const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest });
   const scheduler = schedulerFor(opts, ledger, send.perform, journal, stop);
 
@@ -147,12 +147,17 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   };
 }
 
-function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resumeAt: ReadAt | undefined) {
+/** With a checkpoint: what an earlier run journaled (its finished ops, the ids it learned), and this run's journal. */
+function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resumeAt: ReadAt | undefined, memory: RunMemory) {
   if (!opts.checkpointPath || opts.transport.readOnly) return { journaled: new Map<string, JournalEntry[]>(), journal: undefined };
   const path = journalPath(opts.checkpointPath);
-  const journaled = checkpoint && !checkpoint.complete ? OpJournal.load(path, resumeAt) : new Map<string, JournalEntry[]>();
+  const earlier = checkpoint && !checkpoint.complete ? OpJournal.load(path, resumeAt) : { done: new Map<string, JournalEntry[]>(), ids: [] };
   // What the earlier run finished beyond the mark stays journaled until this run passes it.
-  return { journaled, journal: new OpJournal(path, [...journaled.values()].flat()) };
+  const journal = new OpJournal(path, [...earlier.done.values()].flat());
+  memory.ids = new JournaledIds(journal, [...memory.ids, ...earlier.ids]);
+  // Until this run's first checkpoint save holds them, the earlier run's ids stay journaled.
+  for (const [k, v] of earlier.ids) journal.rememberId(k, v);
+  return { journaled: earlier.done, journal };
 }
 
 /** The scheduler of a run: a settled op is journaled (with a checkpoint) before the ledger counts it. */

@@ -106,10 +106,18 @@ export class Scheduler {
     return op;
   }
 
+  /**
+   * Merges into the latest unsent op of the same lane it conflicts with, when the action says the
+   * merge is equivalent and no op in between can tell the difference: every other op it conflicts
+   * with already waits for that earlier op, writes nothing it reads, and reads of its writes only
+   * what the earlier op writes too (keys carry values, so those writes are the same). A company
+   * between a user's two identifies then still sees the contact it would have seen.
+   */
   private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord): Op | undefined {
-    if (this.opts.oneAtATime || deps.size !== 1 || !action.merge) return undefined;
-    const [prev] = deps as unknown as [Op];
-    if ((prev.state !== 'ready' && prev.state !== 'waiting') || prev.lane.id !== planned.lane) return undefined;
+    if (this.opts.oneAtATime || !action.merge) return undefined;
+    let prev: Op | undefined;
+    for (const d of deps) if ((d.state === 'ready' || d.state === 'waiting') && d.lane.id === planned.lane && (!prev || d.id > prev.id)) prev = d;
+    if (!prev || ![...deps].every((z) => z === prev || unaffected(z, prev!, reads, writes))) return undefined;
     const data = action.merge(prev.data, planned.data);
     if (data === undefined) return undefined;
     prev.data = data;
@@ -275,6 +283,14 @@ export class Scheduler {
       this.roomWaiters = this.roomWaiters.filter((w) => (w.enough() ? (w.resolve(), false) : true));
     }
   }
+}
+
+/** Whether `z`, between `prev` and a later op merged into it, sees the same whether the later op ran after it or with `prev`. */
+function unaffected(z: Op, prev: Op, reads: Set<string>, writes: Set<string>): boolean {
+  if (!prev.dependents.includes(z)) return false;
+  for (const k of reads) if (z.writes.has(k)) return false;
+  for (const k of writes) if (z.reads.has(k) && !prev.writes.has(k)) return false;
+  return true;
 }
 
 const NO_OUTCOME: OpOutcome = { kind: 'failed', error: { kind: 'internal', message: 'internal error: the action gave this operation no outcome' } };

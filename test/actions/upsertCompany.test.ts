@@ -128,4 +128,40 @@ describe('upsertCompany perform', () => {
     await upsertCompany.perform(ops, ctx);
     expect(ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs[0].properties.segment_group_id)).toEqual(['g1', 'g2']);
   });
+
+  it('a company this run wrote is found by a later group\'s search while HubSpot\'s index has not caught up', async () => {
+    const first = planned('upsertCompany', noContact, group('g1', { website: 'new.io' }));
+    const ctx = scripted([['POST /crm/v3/objects/companies/batch/upsert', echoBatch(80)]], known);
+    await upsertCompany.perform([first], ctx);
+    const later = planned('upsertCompany', noContact + byDomain, group('g2', { website: 'NEW.io' }));
+    const again = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [] })],
+      // Others may hold the domain too, so HubSpot is asked; its index does not show the new company yet.
+      ['POST /crm/v3/objects/companies/search', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+    ], ctx.run);
+    expect(await upsertCompany.perform([later], again)).toEqual([{ kind: 'delivered' }]);
+    expect(later.recordId).toBe('80');
+  });
+
+  it('a merged upsert HubSpot refuses as invalid is applied again event by event, in input order', async () => {
+    const first = planned('upsertCompany', noContact, group('g', { industry: 'Software' }));
+    const second = planned('upsertCompany', noContact + '      lifecyclestage: { "@path": "$.traits.stage" }\n', group('g', { stage: 'bogus' }));
+    const op = { ...first, data: upsertCompany.merge!(first.data, second.data)! };
+    const invalid = (req: any) => {
+      const input = req.body.inputs[0];
+      return input.properties.lifecyclestage === 'bogus'
+        ? { status: 400, body: { category: 'VALIDATION_ERROR', message: 'bogus is not a valid lifecycle stage' } }
+        : echoBatch(90)(req);
+    };
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/upsert', invalid],
+      ['POST /crm/v3/objects/companies/batch/upsert', invalid],
+      ['POST /crm/v3/objects/companies/batch/upsert', invalid],
+    ], known);
+    const [outcome] = await upsertCompany.perform([op], ctx);
+    expect(outcome).toMatchObject({ kind: 'failed', parts: [{ kind: 'delivered' }, { kind: 'failed' }] });
+    expect((ctx.sent[1]!.req.body as any).inputs[0].properties).toMatchObject({ industry: 'Software' });
+    expect(op.recordId).toBe('90');
+  });
 });

@@ -72,4 +72,29 @@ describe('upsertContact perform', () => {
     expect(upsertContact.merge!(a, b)?.properties).toMatchObject({ firstname: 'B', lastname: 'L' });
     expect(upsertContact.merge!(a, planned('upsertContact', batched, identify('n@x.io')).data)).toBeUndefined();
   });
+
+  it('a merged upsert HubSpot refuses as invalid is applied again event by event, in input order, so the good one lands', async () => {
+    const good = planned('upsertContact', batched + '      lifecyclestage: { "@path": "$.traits.stage" }\n', identify('p@x.io', { stage: 'lead' }));
+    const bad = planned('upsertContact', batched + '      lifecyclestage: { "@path": "$.traits.stage" }\n', identify('p@x.io', { stage: 'bogus' }));
+    const op = { ...good, data: upsertContact.merge!(good.data, bad.data)! };
+    const invalid = (req: any) => {
+      const input = req.body.inputs[0];
+      return input.properties.lifecyclestage === 'bogus'
+        ? { status: 207, body: { results: [], errors: [{ status: 'error', category: 'VALIDATION_ERROR', message: 'bogus is not a valid option', context: { objectWriteTraceId: [input.objectWriteTraceId] } }] } }
+        : echoBatch(30)(req);
+    };
+    const none = { status: 207, body: { results: [], errors: [{ category: 'OBJECT_NOT_FOUND', context: { ids: ['p@x.io'] } }] } };
+    const ctx = scripted([
+      ['POST /crm/v3/objects/contacts/batch/read', none],
+      ['POST /crm/v3/objects/contacts/batch/create', invalid],
+      ['POST /crm/v3/objects/contacts/batch/read', none],
+      ['POST /crm/v3/objects/contacts/batch/create', invalid],
+      ['POST /crm/v3/objects/contacts/batch/read', ok({ results: [{ id: '30', properties: { email: 'p@x.io' } }] })],
+      ['POST /crm/v3/objects/contacts/batch/update', invalid],
+    ]);
+    const [outcome] = await upsertContact.perform([op], ctx);
+    expect(outcome).toMatchObject({ kind: 'failed', error: { message: expect.stringContaining('bogus is not a valid option') }, parts: [{ kind: 'delivered' }, { kind: 'failed' }] });
+    expect(op.recordId).toBe('30');
+    expect(ctx.left()).toEqual([]);
+  });
 });

@@ -75,6 +75,34 @@ describe('a stored login remembers its hosts', () => {
   });
 });
 
+describe("HubSpot's current OAuth endpoints", () => {
+  it('login introspects and logout revokes with POST /oauth/v3/token/..., the token in the body, never in a path', async () => {
+    const s = await scratch();
+    await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' });
+    const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
+      HUBSPOT_ACTIONS_CONFIG_DIR: s.config,
+      HUBSPOT_API_BASE_URL: emu.url,
+      HUBSPOT_APP_BASE_URL: emu.url,
+      HUBSPOT_CLIENT_SECRET: 'csecret-31f',
+    });
+    await playBrowser(await cli.authorizeUrl);
+    expect((await cli.done).code).toBe(0);
+    const { refreshToken } = JSON.parse(await readFile(join(s.config, 'credentials.json'), 'utf8')).profiles.default;
+    const out = await runCli(['logout'], { HUBSPOT_ACTIONS_CONFIG_DIR: s.config });
+    expect(out.code, out.stderr).toBe(0);
+    const { counts } = await (await fetch(`${emu.url}/__emulator/requests`)).json();
+    expect(counts['POST /oauth/v3/token/introspect']).toBe(1);
+    expect(counts['POST /oauth/v3/token/revoke']).toBe(1);
+    expect(Object.keys(counts).filter((k) => k.includes('/oauth/v1/access-tokens') || k.includes('/oauth/v1/refresh-tokens'))).toEqual([]);
+    const refused = await fetch(`${emu.url}/oauth/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', client_id: 'cid', client_secret: 'csecret-31f', refresh_token: refreshToken }),
+    });
+    expect(refused.status).toBe(400);
+  });
+});
+
 describe('choosing a profile', () => {
   it('HUBSPOT_ACTIONS_PROFILE selects the profile, as --profile does', async () => {
     const s = await scratch();
@@ -103,5 +131,27 @@ describe('choosing a profile', () => {
     const out = await runCli(['logout'], { HUBSPOT_ACTIONS_CONFIG_DIR: s.config });
     expect(out.stderr).toContain('Removed profile "eu"');
     expect(JSON.parse(await readFile(join(s.config, 'credentials.json'), 'utf8')).defaultProfile).toBeUndefined();
+  });
+});
+
+describe('the OAuth callback is hostile input', () => {
+  it('an error text with escape sequences reaches the terminal escaped, not drawn', async () => {
+    const s = await scratch();
+    const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
+      HUBSPOT_ACTIONS_CONFIG_DIR: s.config,
+      HUBSPOT_API_BASE_URL: emu.url,
+      HUBSPOT_APP_BASE_URL: emu.url,
+      HUBSPOT_CLIENT_SECRET: 'csecret-31f',
+    });
+    const authorize = new URL(await cli.authorizeUrl);
+    const callback = new URL(authorize.searchParams.get('redirect_uri')!);
+    callback.searchParams.set('state', authorize.searchParams.get('state')!);
+    callback.searchParams.set('error', '\x1b[2J\x1b[1;1HLogged in OK\r');
+    const page = await fetch(callback);
+    expect(page.status).toBe(400);
+    const r = await cli.done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('HubSpot refused the login: \\x1b[2J\\x1b[1;1HLogged in OK\\x0d.');
+    expect(r.stderr).not.toContain('\x1b');
   });
 });

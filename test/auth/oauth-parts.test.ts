@@ -42,6 +42,11 @@ describe('checkCallback', () => {
     ['state=s1', /no authorization code/],
     ['error=access_denied&state=s1', /denied/],
     ['error=invalid_scope&error_description=nope&state=s1', /invalid_scope \(nope\)/],
+    // The state is checked first: an error from a page that does not know it is not even read.
+    ['error=access_denied', /no state/],
+    ['error=x&state=forged', /state that this login did not send/],
+    // A page that knows the state still cannot draw on the terminal.
+    ['error=%1B%5B2J%1B%5B1%3B1HLogged%20in%20OK&state=s1', /refused the login: \\x1b\[2J\\x1b\[1;1HLogged in OK\./],
   ])('refuses %s', (query, message) => {
     const out = checkCallback(q(query), 's1');
     expect(out.ok).toBe(false);

@@ -159,6 +159,25 @@ describe('withFileLock', () => {
     await writeFile(lock, JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), nonce: 'other', createdAt: Date.now() }));
     const err = await withFileLock(lock, async () => 1, { timeoutMs: 300 }).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect(err.hint).toContain(`delete ${lock}`);
+    expect(err.message).toContain(`another hubspot-actions run (pid ${process.ppid}, since `);
+    expect(err.hint).toBe(`If process ${process.ppid} is stuck, stop it (\`kill ${process.ppid}\`); it releases the lock as it ends.`);
+  });
+
+  it('says who holds the lock, and what to do, once the wait is long enough to notice', async () => {
+    const lock = join(await tmp(), 'x.lock');
+    await writeFile(lock, JSON.stringify({ pid: process.ppid, host: (await import('node:os')).hostname(), nonce: 'other', createdAt: Date.now() }));
+    const told: string[] = [];
+    await withFileLock(lock, async () => 1, { timeoutMs: 1_500, onWait: (m) => told.push(m) }).catch(() => undefined);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatch(new RegExp(`^Waiting for another hubspot-actions run \\(pid ${process.ppid}, since .*\\), which holds the credentials lock ${lock}`));
+    expect(told[0]).toContain(`kill ${process.ppid}`);
+  });
+
+  it('a lock left by another host: delete it if nothing runs there', async () => {
+    const lock = join(await tmp(), 'x.lock');
+    await writeFile(lock, JSON.stringify({ pid: 4242, host: 'other-host.example', nonce: 'other', createdAt: Date.now() }));
+    const err = await withFileLock(lock, async () => 1, { timeoutMs: 300 }).catch((e) => e);
+    expect(err.message).toContain('pid 4242 on other-host.example');
+    expect(err.hint).toBe(`If no hubspot-actions is running on other-host.example, delete ${lock} and try again.`);
   });
 });

@@ -20,7 +20,7 @@ describe('faults', () => {
     p = await portal({ tenSecondlyLimit: 25 });
     const events = Array.from({ length: 30 }, (_, i) => ({ type: 'identify', messageId: `s${i}`, traits: { email: `s${i}@x.io` } }));
     const m = p.file('m.yaml', 'version: 1\nmappings:\n  - name: c\n    action: upsertContact\n');
-    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m, '--rate', '1000']);
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m, '--rate', '1000', '--no-preflight']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/delivered:\s+30/);
     const log = await (await fetch(`${p.emu.url}/__emulator/requests?last=1000`)).json();

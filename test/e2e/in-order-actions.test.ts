@@ -80,3 +80,19 @@ describe('a company that must be associated with a contact', () => {
     expect(recordsOf(await p.dump(), 'companies')).toHaveLength(0);
   });
 });
+
+describe('a merged upsert HubSpot refuses', () => {
+  it('is applied again event by event: the good event lands, the bad one alone fails', async () => {
+    p = await portal();
+    const m = 'version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n    fields:\n      enable_batching: true\n      lifecyclestage: { "@path": "$.traits.stage" }\n';
+    const events = [
+      { type: 'identify', messageId: 'i1', traits: { email: 'pat@x.io', first_name: 'Pat', stage: 'lead' } },
+      { type: 'identify', messageId: 'i2', traits: { email: 'pat@x.io', stage: 'not-a-stage' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', p.file('m.yaml', m), '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    const contacts = recordsOf(await p.dump(), 'contacts');
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ email: 'pat@x.io', firstname: 'Pat', lifecyclestage: 'lead' });
+  });
+});

@@ -115,6 +115,33 @@ describe('resuming', () => {
   });
 });
 
+describe('resuming, and what the stopped run learned', () => {
+  it('knows the contact of a user whose identify the stopped run finished after its last checkpoint save', async () => {
+    p = await portal();
+    const seeded = await p.seed({ records: { contacts: [{ properties: { email: 'u@x.io' } }] } });
+    const contactId = String(seeded.records.contacts[0]);
+    const m = p.file('m.yaml', `${contacts}  - name: companies\n    action: upsertCompany\n`);
+    const file = p.file('e.ndjson', ndjson([
+      { type: 'identify', messageId: 'a', traits: { email: 'a@x.io' } },
+      { type: 'identify', messageId: 'u', userId: 'u1', traits: { email: 'u@x.io' } },
+      { type: 'group', messageId: 'g', userId: 'u1', groupId: 'g1', traits: { name: 'G' } },
+    ]));
+    const ck = path.join(p.dir, 'ck.json');
+    writeFileSync(ck, JSON.stringify({ version: 1, inputs: [file], mapping: m, resumeAt: { input: 0, line: 1 }, complete: false, ids: [], flags: [], updatedAt: '' }));
+    writeFileSync(`${ck}.journal`, [
+      JSON.stringify({ id: ['user:u1', contactId] }),
+      JSON.stringify({ id: ['email:u@x.io', contactId] }),
+      JSON.stringify({ input: 0, line: 2, mapping: 'c', action: 'upsertContact', outcome: { kind: 'delivered' } }),
+    ].join('\n') + '\n');
+    const r = await p.send([file, '-m', m, '--checkpoint', ck], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
+    expect(r.stderr).toMatch(/failed:\s+0/);
+    expect(r.code).toBe(0);
+    const dump = await p.dump();
+    const company = recordsOf(dump, 'companies')[0]!;
+    expect(dump.associations).toContainEqual(['companies', company.id, 'contacts', contactId, expect.any(String)]);
+  });
+});
+
 describe('the failed-events and outcomes files', () => {
   const mixed = () => [
     ...identifies(2),
@@ -216,5 +243,22 @@ describe('reading', () => {
     const r = await p.send([file, '-m', p.file('m.yaml', contacts)]);
     expect(r.stderr).toMatch(/delivered:\s+2/);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('merged operations', () => {
+  it('give each merged event its own outcome when HubSpot refuses the merge: the good one delivered, the bad one failed', async () => {
+    p = await portal();
+    const m = p.file('m.yaml', 'version: 1\nmappings:\n  - name: c\n    action: upsertContact\n    fields:\n      enable_batching: true\n      lifecyclestage: { "@path": "$.traits.lifecyclestage" }\n');
+    const events = [
+      { type: 'identify', messageId: 'good', traits: { email: 'p@x.io', firstName: 'Pat' } },
+      { type: 'identify', messageId: 'bad', traits: { email: 'p@x.io', lifecyclestage: 'bogus' } },
+    ];
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m, '--outcomes', 'o.ndjson', '--failed', 'f.ndjson']);
+    expect(r.code).toBe(2);
+    const outcomes = lines(path.join(p.dir, 'o.ndjson'));
+    expect(Object.fromEntries(outcomes.map((o) => [o.messageId, o.outcome]))).toEqual({ good: 'delivered', bad: 'failed' });
+    expect(lines(path.join(p.dir, 'f.ndjson')).map((l) => l.failure.messageId)).toEqual(['bad']);
+    expect(recordsOf(await p.dump(), 'contacts')).toMatchObject([{ email: 'p@x.io', firstname: 'Pat' }]);
   });
 });

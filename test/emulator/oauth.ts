@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from './context.js';
 import { correlationId, errorBody, HubSpotError } from './errors.js';
-import { json, noContent, type ApiRequest, type ApiResponse } from './http.js';
+import { bodyObject, json, noContent, type ApiRequest, type ApiResponse } from './http.js';
 import type { Route } from './router.js';
 import { EMULATOR_USER, type RefreshRecord, type TokenRecord } from './tokens.js';
 
@@ -153,6 +153,18 @@ function revokeV3(req: ApiRequest, ctx: Ctx) {
   return noContent();
 }
 
+/**
+ * A private-app token or service key describes itself (hubspot-api.md §1.5: `POST
+ * /oauth/v2/private-apps/get/access-token-info` with `{tokenKey}` → `{userId, hubId, appId, scopes}`).
+ * Guessed: the 404 for an unknown or OAuth token.
+ */
+function privateAppTokenInfo(req: ApiRequest, ctx: Ctx) {
+  const body = bodyObject(req);
+  const rec = typeof body.tokenKey === 'string' ? ctx.tokens.access.get(body.tokenKey) : undefined;
+  if (!rec || rec.kind !== 'static') throw tokenNotFound('access');
+  return json(200, { userId: EMULATOR_USER.id, hubId: ctx.config.hubId, appId: rec.appId, scopes: rec.scopes });
+}
+
 const pub = (method: string, pattern: string, handler: Route['handler']): Route => ({ method, pattern, limit: 'public', handler });
 
 export const oauthRoutes: Route[] = [
@@ -165,4 +177,5 @@ export const oauthRoutes: Route[] = [
   pub('GET', '/oauth/v1/access-tokens/:token', introspectAccess),
   pub('GET', '/oauth/v1/refresh-tokens/:token', introspectRefresh),
   pub('DELETE', '/oauth/v1/refresh-tokens/:token', revokeRefresh),
+  pub('POST', '/oauth/v2/private-apps/get/access-token-info', privateAppTokenInfo),
 ];

@@ -203,7 +203,9 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
   mkdirSync(dir, { recursive: true });
   const support = cliSupport();
   const eventsFile = path.join(dir, 'events.ndjson');
-  writeFileSync(eventsFile, corpusNdjson({ events, seed }));
+  const corpusText = corpusNdjson({ events, seed });
+  writeFileSync(eventsFile, corpusText);
+  const corpusLines = corpusText.split('\n');
   log(`corpus: ${events} events, seed ${seed}, in ${dir}`);
 
   const baseArgs = (p: Portal, name: string, extra: string[] = []) => [
@@ -246,6 +248,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
       r.notes.push('counts from --json (no --outcomes in this CLI)');
     }
     const diff = reference ? diffStates(reference.state, state) : { equal: true, lost: 0, duplicated: 0, examples: [] };
+    diff.examples = diff.examples.map((x) => x + linesAbout(x, corpusLines));
     if (!reference) {
       reference = { state, outcomes: byLine, requests: r.requests, ms: r.ms };
       const z = stateSize(state);
@@ -388,6 +391,39 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
 
   const table = formatTable(results, support);
   return { results, table, support, ...(reference ? { reference: { size: stateSize(reference.state) } } : {}), dir };
+}
+
+/**
+ * The corpus lines a difference is about: for a record, the lines naming it; for an association,
+ * the lines naming both ends (a contact is named by its email or its user's userId).
+ */
+export function linesAbout(example: string, corpusLines: string[], max = 8): string {
+  const names = (part: string): string[] => {
+    const out: string[] = [];
+    const email = /user(\d+)@corpus\.example/.exec(part);
+    if (email) out.push(`"user${email[1]}@corpus.example"`, `"userId":"u${email[1]}"`);
+    const gid = /gid=(grp\d+)/.exec(part);
+    if (gid) out.push(`"groupId":"${gid[1]}"`);
+    const domain = /domain=([\w.]+)/.exec(part);
+    if (domain) out.push(`"website":"${domain[1]}"`);
+    const order = /Order (o\d+)/.exec(part);
+    if (order) out.push(`"order_id":"${order[1]}"`);
+    return out;
+  };
+  const key = example.split(':')[0]!.replace(/^(record|association|event) /, '');
+  const [from, to] = key.includes('>') ? key.split('>') : [key, undefined];
+  const a = names(from!);
+  const b = to ? names(to) : [];
+  if (!a.length) return '';
+  const hits: number[] = [];
+  corpusLines.forEach((l, i) => {
+    if (a.some((t) => l.includes(t)) && (!b.length || b.some((t) => l.includes(t)))) hits.push(i + 1);
+  });
+  // When the contact was first upserted (an identify with its email, or a Signed Up track).
+  const email = /user(\d+)@corpus\.example/.exec(key)?.[0];
+  const first = email ? corpusLines.findIndex((l) => l.includes(`"${email}"`) && (l.includes('"type":"identify"') || l.includes('"Signed Up"'))) : -1;
+  const born = email ? `; ${email} first upserted at ${first >= 0 ? `line ${first + 1}` : 'no line'}` : '';
+  return hits.length || born ? ` [lines ${hits.slice(0, max).join(', ')}${hits.length > max ? ', …' : ''}${born}]` : '';
 }
 
 function lastLines(s: string, n = 3): string {

@@ -60,14 +60,33 @@ describe('Scheduler', () => {
     expect(batches).toEqual([['a1'], ['a2']]);
   });
 
-  it('does not merge across an op in between that touches the same state', async () => {
+  it('merges across an op in between that waits for the earlier one and reads only what both write the same', async () => {
     const { s, add, on, batches } = recorder({ merge: concat });
-    add('c1', on('contacts:email=a'), [], 'contacts');
+    const c1 = add('c1', on('contacts:email=a'), [], 'contacts');
     add('deal', { reads: ['contacts:email=a'], writes: ['deals:id=1'] }, [], 'deals');
-    const later = add('c2', on('contacts:email=a'), [], 'contacts');
+    expect(add('c2', on('contacts:email=a'), [], 'contacts')).toBe(c1);
+    await s.drain();
+    expect(batches).toEqual([['c1+c2'], ['deal']]);
+  });
+
+  it('does not merge across an op in between that reads what only the later op writes', async () => {
+    const { s, add, on, batches } = recorder({ merge: concat });
+    add('c1', on('contacts:email=a', ['contacts:firstname=ann']), [], 'contacts');
+    add('search', { reads: ['contacts:email=a', 'contacts:firstname=bo'], writes: ['deals:id=1'] }, [], 'deals');
+    const later = add('c2', on('contacts:email=a', ['contacts:firstname=bo']), [], 'contacts');
     expect(later.data.v).toEqual(['c2']);
     await s.drain();
-    expect(batches).toEqual([['c1'], ['deal'], ['c2']]);
+    expect(batches).toEqual([['c1'], ['search'], ['c2']]);
+  });
+
+  it('does not merge when the op in between writes what the later op reads', async () => {
+    const { s, add, on, batches } = recorder({ merge: concat });
+    add('c1', on('contacts:email=a'), [], 'contacts');
+    add('other', { reads: ['contacts:email=a'], writes: ['contacts:owner=x'] }, [], 'owners');
+    const later = add('c2', { reads: ['contacts:email=a', 'contacts:owner=x'], writes: ['contacts:email=a'] }, [], 'contacts');
+    expect(later.data.v).toEqual(['c2']);
+    await s.drain();
+    expect(batches).toEqual([['c1'], ['other'], ['c2']]);
   });
 
   it('makes an op on a record wait for the one in flight, without merging', async () => {

@@ -4,7 +4,6 @@ import type { OpHandle } from '../../model.js';
 import { Outcomes } from '../shared/outcomes.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import { stateKey } from '../shared/keys.js';
 import { sendSplitting } from '../shared/split-batch.js';
 import { PayloadError, type ActionDefinition, type PerformContext } from '../types.js';
 import { fields } from './fields.js';
@@ -54,9 +53,11 @@ export const sendCustomBehavioralEvent: ActionDefinition<BehavioralEventPayload,
         properties,
         uuid: eventUuid(ctx.mappingName, ctx.messageId),
       }) as BehavioralEventOp,
-      // HubSpot files the completion under the contact it names (by email, or by id): it must see
-      // the contact as earlier events left it. Completions change no record anyone looks up.
-      reads: payload.email ? [stateKey('contacts', 'email', payload.email.trim())] : [],
+      // A completion is filed under the contact its email names, made then if there is none, so it
+      // ends the same whether that contact's upserts come before or after it: ordering it by the
+      // contact's key would only keep the contact's upserts from batching and merging. It changes
+      // no state another op looks up.
+      reads: [],
       writes: [],
       batchSize: MAX_EVENT_BATCH,
       lane: `sendCustomBehavioralEvent:${ctx.mappingName}`,

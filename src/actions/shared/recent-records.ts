@@ -20,13 +20,15 @@ export class RecentRecords {
   /** The value of each property this run last gave a record, to forget the value it replaced. */
   private held: Recency<string>;
 
+  /**
+   * Entries from a checkpoint say which records held a value, not that no other did: writes made
+   * after the checkpoint was saved (a run killed mid-way) are not in it, so a resumed run still asks
+   * HubSpot, and adds these.
+   */
   constructor(capacity = 50_000, entries: Iterable<[string, string]> = []) {
     this.byValue = new Recency<Entry>(capacity);
     this.held = new Recency<string>(capacity, (h, k) => this.forgotten(h, k));
-    for (const [k, v] of entries) {
-      const known = decode(v);
-      this.byValue.put(k, { ids: new Set(known.ids), complete: known.complete });
-    }
+    for (const [k, v] of entries) if (v) this.byValue.put(k, { ids: new Set(v.replace(/^~/, '').split(',')), complete: false });
   }
 
   lookup(objectType: string, property: string, value: unknown): Known | undefined {
@@ -63,9 +65,9 @@ export class RecentRecords {
     return now === undefined || now === stateKey(objectType, property, value);
   }
 
-  /** For the checkpoint: `ids` comma-separated, `~` first when others may hold the value too. */
+  /** For the checkpoint: `ids` comma-separated (a resumed run takes none of them as complete). */
   entries(): Array<[string, string]> {
-    return [...this.byValue.entries()].map(([k, v]) => [k, `${v.complete ? '' : '~'}${[...v.ids].join(',')}`]);
+    return [...this.byValue.entries()].filter(([, v]) => v.ids.size > 0).map(([k, v]) => [k, [...v.ids].join(',')]);
   }
 
   private hold(objectType: string, id: string, property: string, k: string): void {
@@ -180,10 +182,4 @@ export class RecentIds implements Iterable<[string, string]> {
   [Symbol.iterator](): Iterator<[string, string]> {
     return this.recency.entries();
   }
-}
-
-function decode(v: string): Known {
-  const complete = !v.startsWith('~');
-  const list = complete ? v : v.slice(1);
-  return { ids: list ? list.split(',') : [], complete };
 }

@@ -25,7 +25,7 @@ export function searchRequest(objectType: string, fields: Record<string, unknown
 export const hasFields = (o: Record<string, unknown> | undefined): o is Record<string, unknown> =>
   !!o && typeof o === 'object' && Object.keys(o).length > 0;
 
-/** A stable text for a set of search values, to key operations and remember what a search found. */
+/** A stable text for a set of search values, to tell whether two operations look a record up the same way. */
 export function stableKey(o: Record<string, unknown>): string {
   return JSON.stringify(Object.keys(o).sort().map((k) => [k, o[k]]));
 }

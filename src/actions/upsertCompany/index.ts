@@ -1,5 +1,6 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
-import type { OpHandle } from '../../model.js';
+import type { OpHandle, OpOutcome } from '../../model.js';
+import { partsOf, retryParts } from '../shared/merged-parts.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
 import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
@@ -82,22 +83,27 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
     const sameLookup = into.groupid === later.groupid && into.createNew === later.createNew &&
       stableKey(into.searchFields ?? {}) === stableKey(later.searchFields ?? {});
     if (!sameLookup || contactsKey(into.contacts) !== contactsKey(later.contacts)) return undefined;
-    return { ...later, properties: { ...into.properties, ...later.properties }, contacts: into.contacts };
+    return { ...later, properties: { ...into.properties, ...later.properties }, contacts: into.contacts, parts: [...partsOf(into), ...partsOf(later)] };
   },
   async perform(ops, ctx) {
-    const out = new Outcomes(ops);
-    const noProperty = await ensureGroupIdProperty(ops, ctx);
-    if (noProperty) {
-      out.failAll(ops, noProperty);
-      return out.list();
-    }
-    const { live, contactIds } = await resolveContacts(ops, ctx, out);
-    const { creates, updates } = await locate(live, ctx, out);
-    const written = await writeCompanies(creates, updates, ctx, out);
-    await associateContacts(written, contactIds, ctx, out);
-    return out.list();
+    return retryParts(ops, await performCompanies(ops, ctx), async (part) => (await performCompanies([part], ctx))[0]!);
   },
 };
+
+/** Finds the contacts, then the companies, writes them and associates them: one outcome per op. */
+async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<OpOutcome[]> {
+  const out = new Outcomes(ops);
+  const noProperty = await ensureGroupIdProperty(ops, ctx);
+  if (noProperty) {
+    out.failAll(ops, noProperty);
+    return out.list();
+  }
+  const { live, contactIds } = await resolveContacts(ops, ctx, out);
+  const { creates, updates } = await locate(live, ctx, out);
+  const written = await writeCompanies(creates, updates, ctx, out);
+  await associateContacts(written, contactIds, ctx, out);
+  return out.list();
+}
 
 /**
  * Finds each company's record: by segment_group_id, then by the search fields. Companies that may

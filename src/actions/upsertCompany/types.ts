@@ -16,6 +16,8 @@ export interface CompanyOp {
   properties: Record<string, unknown>;
   createNew: boolean;
   searchFields?: Record<string, unknown>;
-  /** The contacts to associate; several when events for one company were merged. */
+  /** The contacts to associate (merged events name the same ones). */
   contacts: ContactRef[];
+  /** Once merged: the data of each event merged, in input order, to apply one by one if HubSpot refuses the merge. */
+  parts?: CompanyOp[];
 }

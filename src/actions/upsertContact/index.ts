@@ -4,6 +4,7 @@ import type { OpHandle, OpOutcome } from '../../model.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { identitiesOf } from '../shared/identities.js';
+import { partsOf, retryParts } from '../shared/merged-parts.js';
 import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import type { ActionDefinition, PerformContext } from '../types.js';
 import { fields } from './fields.js';
@@ -63,11 +64,13 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
       properties: { ...into.properties, ...later.properties },
       lifecyclestage: later.lifecyclestage ?? into.lifecyclestage,
       identities: [...new Set([...into.identities, ...later.identities])],
+      parts: [...partsOf(into), ...partsOf(later)],
     };
   },
   async perform(ops, ctx) {
-    if (ops.length === 1 && !ops[0]!.data.batched) return [await performOne(ops[0]!, ctx)];
-    return performBatch(ops, ctx);
+    const one = (op: OpHandle<ContactOp>) => (op.data.batched ? performBatch([op], ctx).then(([o]) => o!) : performOne(op, ctx));
+    const outcomes = ops.length === 1 ? [await one(ops[0]!)] : await performBatch(ops, ctx);
+    return retryParts(ops, outcomes, one);
   },
 };
 

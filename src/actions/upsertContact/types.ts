@@ -14,4 +14,6 @@ export interface ContactOp {
   batched: boolean;
   /** The userIds and anonymousIds of the events, remembered for Upsert Company's association. */
   identities: string[];
+  /** Once merged: the data of each event merged, in input order, to apply one by one if HubSpot refuses the merge. */
+  parts?: ContactOp[];
 }

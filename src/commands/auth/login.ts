@@ -19,6 +19,7 @@ export interface LoginFlags {
   timeout: number;
   baseUrl?: string;
   appUrl?: string;
+  insecureHttp?: boolean;
   /** Save a static token instead of OAuth. */
   token?: boolean;
   tokenValue?: string;
@@ -43,8 +44,8 @@ async function loginWithOAuth({ flags, factory: { io } }: LoginOptions, profile:
   const clientSecret = flags.clientSecret || env.HUBSPOT_CLIENT_SECRET || (await ask(io, 'client secret', 'HubSpot app client secret:', true));
   const scopes = flags.scopes !== undefined ? parseScopeList(flags.scopes) : [...DEFAULT_REQUIRED_SCOPES];
   if (scopes.length === 0) throw new UserError('--scopes names no scope.', 'Give at least one, e.g. --scopes "oauth crm.objects.contacts.write".');
-  const api = apiBaseUrl(flags.baseUrl, env);
-  const app = appBaseUrl(flags.appUrl, env);
+  const api = apiBaseUrl(flags.baseUrl, env, { insecureHttp: flags.insecureHttp });
+  const app = appBaseUrl(flags.appUrl, env, { insecureHttp: flags.insecureHttp });
 
   const { grant, info } = await runOAuthLogin({
     client: { clientId, clientSecret },
@@ -85,7 +86,7 @@ async function loginWithStaticToken({ flags, factory: { io } }: LoginOptions, pr
   if (!token) throw new UserError('The token is empty.', 'Copy the service key or private app token from HubSpot and try again.');
   if (/\s/.test(token)) throw new UserError('The token contains spaces or line breaks, so it cannot be a HubSpot token.', 'Give the token alone, on one line.');
 
-  const api = apiBaseUrl(flags.baseUrl, io.env);
+  const api = apiBaseUrl(flags.baseUrl, io.env, { insecureHttp: flags.insecureHttp });
   const check = await verifyStaticToken(api, token);
   const saved: StoredProfile = { kind: 'static', accessToken: token, hubId: check.hubId, apiBaseUrl: api, savedAt: new Date().toISOString() };
   await store.saveProfile(profile, saved);

@@ -31,7 +31,7 @@ export async function logout({ flags, factory }: LogoutOptions): Promise<void> {
   if (revoke) {
     const host = hostForStoredLogin(profile, stored, requestedApiBaseUrl(undefined, factory.io.env));
     try {
-      await revokeRefreshToken(host, stored.refreshToken);
+      await revokeRefreshToken(host, stored, stored.refreshToken);
     } catch (err) {
       throw new UserError(
         `Could not revoke the login for profile "${profile}" at HubSpot (${(err as Error).message}); it was kept.`,

@@ -26,6 +26,7 @@ export function registerLogin(program: Command, factory: Factory): void {
     .option('--token', 'save a static token (service key or private app token) instead: asked without echo, or read from stdin when piped')
     .option('--token-value <token>', 'the static token itself; avoid: it lands in your shell history (pipe it in instead)')
     .option('--base-url <url>', 'HubSpot API base URL, remembered with the login (default: HUBSPOT_API_BASE_URL, else https://api.hubapi.com)')
+    .option('--insecure-http', 'allow plain http:// base URLs to another machine (tokens unencrypted on the network)')
     .option('--app-url <url>', 'HubSpot consent-page base URL, remembered with the login (default: HUBSPOT_APP_BASE_URL, else https://app.hubspot.com)')
     .addHelpText(
       'after',
@@ -55,7 +56,7 @@ export function registerAuth(program: Command, factory: Factory): void {
     .command('status')
     .description('Show saved logins (account, user, scopes, expiry) and which credential a command would use. Never shows a secret.')
     .option('--profile <name>', 'show only this profile, and say what would be used for it')
-    .option('--token <token>', 'take this token into account, as `send --token` would')
+    .option('--token <token>', 'take this token into account, as `send --token` would (a value here is visible to other users in `ps`)')
     .option('--json', 'print the status as JSON')
     .action(async (flags: AuthStatusFlags) => {
       const { authStatus } = await import('./status.js');

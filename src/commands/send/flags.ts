@@ -4,6 +4,10 @@ import { UserError } from '../../errors.js';
 export interface SendFlags {
   mapping: string;
   dryRun?: boolean;
+  /** `--plan`: reads only; prints the writes a live run would make. */
+  plan?: boolean;
+  /** False with `--no-preflight`. */
+  preflight?: boolean;
   pretty?: boolean;
   failed?: string;
   checkpoint?: string;
@@ -19,6 +23,10 @@ export interface SendFlags {
   quiet?: boolean;
   json?: boolean;
   summaryFile?: string;
+  insecureHttp?: boolean;
+  tokenFile?: string;
+  /** `--verbose` alone is true; `--verbose=2` is "2". */
+  verbose?: boolean | string;
 }
 
 export function positive(value: string | undefined, flag: string, opts: { whole?: boolean } = {}): number | undefined {

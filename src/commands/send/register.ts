@@ -10,6 +10,8 @@ export function registerSend(program: Command, factory: Factory): void {
     .argument('[files...]', 'NDJSON files in order; none or "-" reads stdin')
     .requiredOption('-m, --mapping <file>', 'the mapping file (YAML)')
     .option('--dry-run', 'print the HubSpot requests as JSON lines instead of sending them; needs no login or network')
+    .option('--plan', 'needs a login: read what HubSpot holds and print the writes a live run would make (creates, updates old → new, associations, events) and the preflight problems; writes nothing')
+    .option('--no-preflight', 'live runs: skip the checks against the portal (properties, types, scopes, event definitions, object types, labels, Hub ID) made before the first write')
     .option('--pretty', 'with --dry-run: print requests for people, coloured')
     .option('--failed <file>', 'where failed events go (NDJSON); default hubspot-actions-failed-<time>.ndjson when any fail')
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
@@ -17,14 +19,17 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--outcomes <file>', "write each event's outcome (file, line, messageId, delivered/skipped/failed, reasons) as NDJSON, once per event across resumed runs")
     .option('--max-line-bytes <n>', 'longer input lines are failed unread, with their line number (default 16777216)')
     .option('--one-at-a-time', 'send strictly one event and one request at a time, no batching or merging: slow; the reference a batched run must end equal to')
-    .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login)')
+    .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login); other users see a token given here in `ps`, and your shell history keeps it: prefer `--token -` (read from stdin), --token-file or HUBSPOT_ACCESS_TOKEN')
+    .option('--token-file <file>', 'read the access token from this file (kept out of `ps` and shell history)')
     .option('--profile <name>', 'stored login to use (default: HUBSPOT_ACTIONS_PROFILE, else the one `auth switch` chose, else "default")')
     .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else the stored login\'s, else https://api.hubapi.com)')
+    .option('--insecure-http', 'allow a plain http:// base URL to another machine (token and data unencrypted on the network)')
     .option('--rate <n>', `requests per 10 seconds at most (default: follow the limit HubSpot's rate headers announce, ${DEFAULTS.ratePer10s} until they do; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
     .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)
     .option('-q, --quiet', 'no progress line and no summary on stderr')
     .option('--json', 'the final summary as JSON: on stdout, or with --dry-run on stderr (stdout holds only the request lines)')
     .option('--summary-file <file>', 'also write the final summary as JSON to this file')
+    .option('--verbose [level]', 'every HTTP exchange on stderr (method, URL, status, time, correlationId), tokens redacted; --verbose=2 adds the bodies')
     .addHelpText('after', EXAMPLES)
     .action(async (files: string[], flags: SendFlags) => {
       const { runSend } = await import('./run.js');
@@ -35,6 +40,7 @@ export function registerSend(program: Command, factory: Factory): void {
 const EXAMPLES = `
 Examples:
   hubspot-actions send events.ndjson -m mappings.yaml --dry-run --pretty    # look before sending
+  hubspot-actions send events.ndjson -m mappings.yaml --plan                # what it would change in the portal
   hubspot-actions send export/*.json.gz -m mappings.yaml --checkpoint backfill.ckpt --failed backfill.failed.ndjson
   hubspot-actions send backfill.failed.ndjson -m mappings.yaml              # retry what failed
   my-exporter | hubspot-actions send -m mappings.yaml --quiet --json > summary.json`;

@@ -1,8 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readSecretFromStdin } from '../../auth/prompt.js';
+import { forPeople } from '../../for-people.js';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
 import { Interrupted, Reported, SomeEventsFailed, UserError } from '../../errors.js';
 import { apiBaseUrl, requestedApiBaseUrl } from '../../hubspot/api.js';
 import { DryRunTransport } from '../../hubspot/dry-run-transport.js';
+import type { HubSpotClient } from '../../hubspot/client.js';
 import type { Transport } from '../../hubspot/transport.js';
 import { loadMappingFile, type MappingFile } from '../../mapping/mapping-file.js';
 import { formatProblem } from '../../mapping/problems.js';
@@ -14,8 +17,11 @@ import { prettyRequest } from '../../pipeline/request-log.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { formatSummary } from '../../pipeline/summary.js';
 import type { Factory } from '../factory.js';
+import type { PlanMode } from '../plan/plan-mode.js';
 import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
+import { describeExchange, verbosity } from './verbose.js';
+import { WaitWatch } from './waiting.js';
 import { positive, type SendFlags } from './flags.js';
 
 /** Failed events reported one by one on stderr before the rest are only counted. */
@@ -37,29 +43,59 @@ interface SendPlan {
   rate?: number;
   concurrency?: number;
   maxLineBytes?: number;
+  /** --verbose: 1 every HTTP exchange, 2 with bodies. */
+  verbose?: 1 | 2;
+  /** `--plan`: the read-only transport and its report. */
+  planMode?: PlanMode;
 }
 
 export async function runSend(o: SendOptions): Promise<void> {
   const started = Date.now();
   const { io } = o.factory;
   let plan = planSend(o.files, o.flags, io);
+  const live = plan.dryRun ? undefined : await openClient(o, plan);
   let transport: Transport & { close?(): void } = new DryRunTransport();
-  if (!plan.dryRun) {
-    const client = await o.factory.httpClient({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env), token: o.flags.token, profile: o.flags.profile, rate: plan.rate, concurrency: plan.concurrency });
+  if (live) {
     // A stored login sends to the host it was issued by, which may not be the default.
-    plan = { ...plan, baseUrl: client.baseUrl };
-    transport = client;
+    plan = { ...plan, baseUrl: live.client.baseUrl };
+    ({ plan, transport } = await checkPortal(plan, o, live.client));
   }
   try {
-    const { result, readerGone } = await execute(plan, o.flags, transport, io);
+    const { result, readerGone } = await execute(plan, o.flags, transport, io, live?.waits);
     const elapsedMs = Date.now() - started;
-    const summarised = report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
+    const summarised = plan.planMode ? await reportPlan(plan.planMode, result, o.flags, io) : report(result, elapsedMs, o.flags, plan.dryRun, readerGone, io);
     const outcome = outcomeOf(result, readerGone);
     // The summary said why the run stopped; without it (--quiet) cli.ts must say it.
     if (outcome) throw summarised || outcome instanceof SomeEventsFailed || outcome instanceof Interrupted ? new Reported(outcome) : outcome;
   } finally {
     transport.close?.();
   }
+}
+
+/**
+ * The preflight checks (unless --no-preflight), made before the first request of a live run; for
+ * --plan at once, with the read-only transport over the client.
+ */
+async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & { close?(): void }): Promise<{ plan: SendPlan; transport: Transport & { close?(): void } }> {
+  if (!o.flags.plan && o.flags.preflight === false) return { plan, transport: client };
+  const { runPreflight, stopOrWarn } = await import('../plan/preflight.js');
+  const credential = () => o.factory.credential({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, o.factory.io.env), token: o.flags.token, profile: o.flags.profile });
+  const preflight = async () => runPreflight({ mapping: plan.mapping, inputs: plan.inputs, transport: client, credential: await credential() });
+  if (!o.flags.plan) {
+    const { PreflightGate } = await import('../plan/preflight-gate.js');
+    return { plan, transport: new PreflightGate(client, async () => stopOrWarn(await preflight(), o.factory.io.say, !!o.flags.quiet, o.flags.mapping)) };
+  }
+  const { PlanMode } = await import('../plan/plan-mode.js');
+  const planMode = new PlanMode(client, await preflight());
+  return { plan: { ...plan, planMode }, transport: planMode.transport };
+}
+
+/** --plan prints the plan on stdout (JSON with --json); the summary file gets the JSON too. */
+async function reportPlan(mode: PlanMode, result: RunResult, flags: SendFlags, io: IOStreams): Promise<boolean> {
+  const { json, text } = await mode.report(result);
+  if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
+  io.stdout.write(flags.json ? json : text);
+  return !flags.quiet;
 }
 
 /**
@@ -72,7 +108,7 @@ function report(result: RunResult, elapsedMs: number, flags: SendFlags, dryRun: 
   if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
   if (flags.json && !dryRun) io.stdout.write(json);
   if (flags.quiet || readerGone) return false;
-  io.stderr.write(flags.json && dryRun ? json : formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint }));
+  io.stderr.write(flags.json && dryRun ? json : forPeople(formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint })));
   return true;
 }
 
@@ -82,6 +118,46 @@ function writeSummaryFile(file: string, json: string): void {
   } catch (err) {
     throw new UserError(`cannot write the summary to ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'the run itself is over; its failed events and checkpoint were written as usual');
   }
+}
+
+async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
+  const { io } = o.factory;
+  // The watch is handed to the client it watches: it reads the stats only once the run goes.
+  const opened: { client?: HubSpotClient } = {};
+  const waits = new WaitWatch(() => opened.client!.stats());
+  const client = await o.factory.httpClient({
+    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
+    token: await givenToken(o.flags, plan.inputs, io),
+    profile: o.flags.profile,
+    rate: plan.rate,
+    concurrency: plan.concurrency,
+    onRetry: waits.onRetry,
+    onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
+  });
+  opened.client = client;
+  return { client, waits };
+}
+
+/** --token, --token - (stdin) or --token-file: the last two keep the token out of `ps` and shell history. */
+async function givenToken(flags: SendFlags, inputs: string[], io: IOStreams): Promise<string | undefined> {
+  if (flags.token !== undefined && flags.tokenFile !== undefined) throw new UserError('give the token once: --token or --token-file, not both');
+  if (flags.tokenFile !== undefined) return readTokenFile(flags.tokenFile);
+  if (flags.token !== '-') return flags.token;
+  if (inputs.includes(STDIN)) {
+    throw new UserError('--token - reads the token from stdin, which also carries the events here', 'give the events as files, or put the token in a file and use --token-file <file>');
+  }
+  return readSecretFromStdin(io.stdin, 'token', 'echo "$TOKEN" | hubspot-actions send events.ndjson -m m.yaml --token -');
+}
+
+function readTokenFile(file: string): string {
+  let token: string;
+  try {
+    token = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new UserError(`cannot read the token file ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'give --token-file a file holding the access token alone');
+  }
+  if (!token || /\s/.test(token)) throw new UserError(`the token file ${file} ${token ? 'holds more than one word' : 'is empty'}`, 'it must hold the access token alone, on one line');
+  return token;
 }
 
 function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
@@ -96,18 +172,27 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
     throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
   }
   const dryRun = !!flags.dryRun;
+  checkPlanFlags(flags);
   // Checked in dry-runs too: a dry-run is how a command line is tried before it goes live.
   const rate = positive(flags.rate, '--rate');
   const concurrency = flags.oneAtATime ? 1 : positive(flags.concurrency, '--concurrency', { whole: true });
   if (!dryRun && flags.pretty) throw new UserError('--pretty only goes with --dry-run');
-  const failedPath = flags.failed ?? (dryRun ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
+  const failedPath = flags.failed ?? (dryRun || flags.plan ? undefined : `hubspot-actions-failed-${new Date().toISOString().replace(/[:.]/g, '-')}.ndjson`);
   if (failedPath) checkWritableFolder(failedPath, '--failed');
   if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
   const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
-  return { inputs, mapping, dryRun, failedPath, baseUrl: apiBaseUrl(flags.baseUrl, io.env), rate, concurrency, maxLineBytes };
+  const baseUrl = apiBaseUrl(flags.baseUrl, io.env, { insecureHttp: flags.insecureHttp });
+  return { inputs, mapping, dryRun, failedPath, baseUrl, rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
 }
 
-async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams): Promise<{ result: RunResult; readerGone: boolean }> {
+/** --plan writes nothing: flags about what a live run writes make no sense with it. */
+function checkPlanFlags(flags: SendFlags): void {
+  if (!flags.plan) return;
+  const clash = [flags.dryRun && '--dry-run', flags.checkpoint && '--checkpoint', flags.failed && '--failed', flags.outcomes && '--outcomes', flags.pretty && '--pretty', flags.preflight === false && '--no-preflight'].filter(Boolean);
+  if (clash.length) throw new UserError(`--plan does not go with ${clash.join(', ')}`, '--plan writes nothing to HubSpot or to files and always runs the preflight checks; drop the other flag (or drop --plan)');
+}
+
+async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, io: IOStreams, waits?: WaitWatch): Promise<{ result: RunResult; readerGone: boolean }> {
   // An empty stdin is a run of 0 events; the read stage would wait on it for an end already past.
   if (plan.inputs.includes(STDIN) && (await stdinIsEmpty(io.stdin))) plan = { ...plan, inputs: plan.inputs.filter((i) => i !== STDIN) };
   const out = new LineWriter(io.stdout);
@@ -124,7 +209,8 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
   );
   // `send --dry-run … | head`: once the reader is gone, reading the rest would show nothing.
   out.onClosed = () => stop.abort();
-  const progress = !flags.quiet && !plan.dryRun && io.stderrIsTTY ? new ProgressLine(io.stderr) : undefined;
+  // --verbose writes whole lines to stderr, which a line rewritten in place would garble.
+  const progress = !flags.quiet && !plan.dryRun && !plan.verbose && io.stderrIsTTY ? new ProgressLine(io.stderr, waits?.describe) : undefined;
   try {
     const result = await runPipeline({
       inputs: plan.inputs,
@@ -139,9 +225,9 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
       maxLineBytes: plan.maxLineBytes,
       indexLagMs: indexLagMs(io.env),
       onNotice: flags.quiet ? undefined : io.say,
-      partialAfterMs: plan.dryRun && !plan.inputs.includes(STDIN) ? undefined : 300,
+      partialAfterMs: (plan.dryRun || plan.planMode) && !plan.inputs.includes(STDIN) ? undefined : 300,
       stdin: io.stdin,
-      onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : undefined,
+      onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : plan.planMode?.onRequest,
       onFailed: failureReporter(flags, plan.dryRun, io),
       outputBackpressure: () => out.backpressure(),
       stopSignal: stop.signal,

@@ -1,0 +1,6 @@
+/** `import-segment`'s flags as commander hands them over. */
+export interface ImportSegmentFlags {
+  output?: string;
+  hubId?: string;
+  force?: boolean;
+}

@@ -59,11 +59,16 @@ export function* generate(total, seed) {
   const pick = (n) => Math.floor(r() * n);
   const user = () => Math.floor(users * Math.pow(r(), 1.5)); // skewed: some users recur often
   let orders = 0;
+  // Users identified lately (a ring): three groups and tracks in four come from them, so most find
+  // their contact; the rest are users identified later or never.
+  const recent = new Array(1000);
+  let seen = 0;
   for (let i = 0; i < total; i++) {
     const ts = new Date(T0 + i * 250).toISOString();
     const base = { messageId: `bench-${seed}-${i}`, timestamp: ts, sentAt: ts, receivedAt: ts, originalTimestamp: ts };
     const x = r();
-    const u = user();
+    const u = x >= 0.25 && seen > 0 && r() < 0.75 ? recent[pick(Math.min(seen, recent.length))] : user();
+    if (x < 0.25) recent[seen++ % recent.length] = u;
     const ctx = context(r, u, i);
     let e;
     if (x < 0.25) {

@@ -78,10 +78,16 @@ export interface PerformContext {
   run: RunMemory;
 }
 
+/** What RunMemory.ids needs: a Map does, and so does the bounded RecentIds a run uses. */
+export interface IdMemory extends Iterable<[string, string]> {
+  get(k: string): string | undefined;
+  set(k: string, v: string): unknown;
+}
+
 /** What the run learns as it goes and a resumed run must remember. */
 export interface RunMemory {
-  /** Contact ids learned, by `user:<userId or anonymousId>` and `email:<email>`. */
-  ids: Map<string, string>;
+  /** Contact ids learned, by `user:<userId or anonymousId>` and `email:<email>` (bounded: RecentIds). */
+  ids: IdMemory;
   /** Records recently found or written, by the property values they hold (HubSpot's search lags writes). */
   records: RecentRecords;
   /** Facts about the portal learned once (e.g. that segment_group_id exists). */

@@ -1,7 +1,7 @@
 import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunMemory } from '../actions/types.js';
-import { RecentRecords } from '../actions/shared/recent-records.js';
+import { RecentIds, RecentRecords } from '../actions/shared/recent-records.js';
 import { HubSpotRunError, UserError } from '../errors.js';
 import type { Transport } from '../hubspot/transport.js';
 import type { MappingFile } from '../mapping/mapping-file.js';
@@ -93,7 +93,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 }
 
 async function runLocked(opts: RunOptions): Promise<RunResult> {
-  const memory: RunMemory = { ids: new Map(), records: new RecentRecords(), flags: new Set() };
+  const memory: RunMemory = { ids: new RecentIds(), records: new RecentRecords(), flags: new Set() };
   const checkpoint = opts.checkpointPath ? resumeFrom(opts, memory) : undefined;
   const resumeAt: ReadAt | undefined = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
   const stop = new RunStop(opts.stopSignal);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentRecords } from '../../src/actions/shared/recent-records.js';
+import { RecentIds, RecentRecords } from '../../src/actions/shared/recent-records.js';
 
 describe('RecentRecords', () => {
   it('answers by each property value a record holds, case-insensitively', () => {
@@ -59,5 +59,26 @@ describe('RecentRecords', () => {
     m.remember('deals', '2', { dealname: 'x' });
     expect(seen.ids).toEqual(['1']);
     expect(m.lookup('deals', 'dealname', 'x')!.ids).toEqual(['1', '2']);
+  });
+});
+
+describe('RecentIds (RunMemory.ids)', () => {
+  it('keeps the most recently learned or used ids, and comes back whole from its checkpoint entries', () => {
+    const ids = new RecentIds(3);
+    ids.set('user:a', '1').set('user:b', '2').set('user:c', '3');
+    expect(ids.get('user:a')).toBe('1'); // used: goes round once more
+    ids.set('user:d', '4');
+    expect(ids.get('user:b')).toBeUndefined();
+    expect([...ids].map(([k]) => k).sort()).toEqual(['user:a', 'user:c', 'user:d']);
+    const again = new RecentIds(3, [...ids]);
+    expect(again.get('user:a')).toBe('1');
+    expect(again.get('user:d')).toBe('4');
+  });
+
+  it('a million identities stay within its capacity', () => {
+    const ids = new RecentIds(1000);
+    for (let i = 0; i < 1_000_000; i++) ids.set(`user:u${i}`, String(i));
+    expect([...ids]).toHaveLength(1000);
+    expect(ids.get('user:u999999')).toBe('999999');
   });
 });

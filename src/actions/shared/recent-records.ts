@@ -102,7 +102,7 @@ interface Entry {
  * skips the same tombstones again; this keeps one live iterator and moves an entry only when it
  * reaches the front.
  */
-class Recency<V> {
+export class Recency<V> {
   private map = new Map<string, { v: V; again: boolean }>();
   private cursor: Iterator<[string, { v: V; again: boolean }]> | undefined;
 
@@ -113,6 +113,13 @@ class Recency<V> {
 
   get(k: string): V | undefined {
     return this.map.get(k)?.v;
+  }
+
+  /** A read that counts as use: the entry goes round once more before it is forgotten. */
+  use(k: string): V | undefined {
+    const e = this.map.get(k);
+    if (e) e.again = true;
+    return e?.v;
   }
 
   put(k: string, v: V): void {
@@ -145,5 +152,34 @@ class Recency<V> {
       this.onForget?.(k, e.v);
       return;
     }
+  }
+}
+
+/**
+ * Contact ids this run learned, by `user:<userId or anonymousId>` and `email:<email>` (RunMemory.ids):
+ * the most recently learned or used `capacity` of them, so a backfill of millions of users stays flat
+ * in memory and in its checkpoint. An id forgotten is looked up again by email where the event has
+ * one; a group event with no email whose user was identified more than `capacity` identities ago no
+ * longer finds its contact.
+ */
+export class RecentIds implements Iterable<[string, string]> {
+  private readonly recency: Recency<string>;
+
+  constructor(capacity = 200_000, entries: Iterable<[string, string]> = []) {
+    this.recency = new Recency<string>(capacity);
+    for (const [k, v] of entries) this.recency.put(k, v);
+  }
+
+  get(k: string): string | undefined {
+    return this.recency.use(k);
+  }
+
+  set(k: string, v: string): this {
+    this.recency.put(k, v);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<[string, string]> {
+    return this.recency.entries();
   }
 }

@@ -154,9 +154,10 @@ function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resum
   const earlier = checkpoint && !checkpoint.complete ? OpJournal.load(path, resumeAt) : { done: new Map<string, JournalEntry[]>(), ids: [] };
   // What the earlier run finished beyond the mark stays journaled until this run passes it.
   const journal = new OpJournal(path, [...earlier.done.values()].flat());
-  memory.ids = new JournaledIds(journal, [...memory.ids, ...earlier.ids]);
+  for (const [k, v] of earlier.ids) memory.ids.set(k, v);
   // Until this run's first checkpoint save holds them, the earlier run's ids stay journaled.
   for (const [k, v] of earlier.ids) journal.rememberId(k, v);
+  memory.ids = new JournaledIds(journal, memory.ids);
   return { journaled: earlier.done, journal };
 }
 

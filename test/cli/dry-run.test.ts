@@ -49,7 +49,7 @@ describe('send --dry-run on a fixture with good, bad and unmatched lines', () =>
       'POST /crm/v3/objects/companies/batch/upsert',
     ]);
     const upsert = reqs.find((q) => q.url.endsWith('/companies/batch/upsert'));
-    expect(upsert.body.inputs).toEqual([{ idProperty: 'segment_group_id', id: 'g-1', properties: { name: 'Acme', numberofemployees: 12, segment_group_id: 'g-1' }, objectWriteTraceId: expect.any(String) }]);
+    expect(upsert.body.inputs).toEqual([{ idProperty: 'segment_group_id', id: 'g-1', properties: { name: 'Acme', numberofemployees: '12', segment_group_id: 'g-1' }, objectWriteTraceId: expect.any(String) }]);
   });
 
   it('prints the custom object create, trimmed, with no search when no search fields', () => {

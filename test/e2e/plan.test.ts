@@ -88,7 +88,7 @@ describe('send --plan', () => {
       const deals = out.plan.records.filter((w: any) => w.objectType === 'deals');
       expect(deals).toHaveLength(1);
       expect(deals[0]).toMatchObject({ kind: 'create', changes: { dealname: { to: 'Order A1' }, amount: { to: '12' } } });
-      expect(out.plan.events.map((e: any) => [e.eventName, e.email, e.properties.total])).toEqual([['pe1234567_order_completed', 'new@x.io', 10], ['pe1234567_order_completed', 'new@x.io', 12]]);
+      expect(out.plan.events.map((e: any) => [e.eventName, e.email, e.properties.total])).toEqual([['pe1234567_order_completed', 'new@x.io', '10'], ['pe1234567_order_completed', 'new@x.io', '12']]);
       expect(out.totals).toMatchObject({ creates: 2, updates: 1, unchanged: 1, events: 2, problems: {} });
       expect(await writesSent()).toEqual([]);
       expect(await p.dump()).toEqual(before);

@@ -7,8 +7,11 @@ describe('flattenObject', () => {
   it('returns undefined as it is', () => {
     expect(flattenObject(undefined)).toBeUndefined();
   });
-  it('drops null and undefined, keeps strings, numbers and booleans', () => {
-    expect(flattenObject({ a: undefined, b: null, c: 'string', d: 1, e: true })).toEqual({ c: 'string', d: 1, e: true });
+  it('drops null and undefined, keeps strings, sends numbers and booleans as strings (HubSpot types every value a string)', () => {
+    expect(flattenObject({ a: undefined, b: null, c: 'string', d: 1, e: true, f: 99.5, g: false, h: 0 })).toEqual({ c: 'string', d: '1', e: 'true', f: '99.5', g: 'false', h: '0' });
+  });
+  it('leaves a number the read stage kept exact (a string beyond 2^53) as it is', () => {
+    expect(flattenObject({ id: '9007199254740993', big: '1e400' })).toEqual({ id: '9007199254740993', big: '1e400' });
   });
   it('joins arrays with ; and writes objects as JSON', () => {
     expect(flattenObject({ arr: [1, 2, 3, { test: 'test' }, 4], obj: { a: 1, b: 'text', c: true } })).toEqual({

@@ -1,7 +1,9 @@
 /**
  * Segment's `flattenObject` (hubspot/utils.ts): HubSpot properties are strings, so arrays become
  * `;`-joined lists (HubSpot's multi-checkbox format), objects become JSON, strings are trimmed and
- * null/undefined are dropped. Numbers and booleans pass unchanged.
+ * null/undefined are dropped. Beyond Segment, numbers and booleans are sent as their string forms
+ * (`99.5` → "99.5", `true` → "true"): HubSpot's specs type every CRM and event property value as a
+ * string. Numbers too large for a double arrive here already as exact strings (json-guard).
  */
 export function flattenObject(obj: Record<string, unknown> | undefined | null): Record<string, unknown> | undefined | null {
   if (obj === undefined || obj === null) return obj;
@@ -15,10 +17,15 @@ export function flattenObject(obj: Record<string, unknown> | undefined | null): 
     } else if (typeof value === 'string') {
       out[key] = value.trim();
     } else {
-      out[key] = value;
+      out[key] = propertyString(value);
     }
   }
   return out;
+}
+
+/** A scalar property value as HubSpot stores it: numbers and booleans as their string forms. */
+export function propertyString(value: unknown): unknown {
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : value;
 }
 
 /** Drops keys whose value is undefined, as JSON serialisation would, keeping key order. */

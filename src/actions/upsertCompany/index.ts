@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { OpHandle, OpOutcome } from '../../model.js';
 import { partsOf, retryParts } from '../shared/merged-parts.js';
-import { flattenObject, definedOnly } from '../shared/properties.js';
+import { flattenObject, definedOnly, propertyString } from '../shared/properties.js';
 import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
 import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
@@ -22,7 +22,7 @@ const TRIMMED = ['name', 'description', 'address', 'city', 'state', 'zip', 'doma
 function companyProperties(p: CompanyPayload): Record<string, unknown> {
   const props: Record<string, unknown> = {};
   for (const k of TRIMMED) props[k] = p[k]?.trim();
-  props.numberofemployees = p.numberofemployees;
+  props.numberofemployees = propertyString(p.numberofemployees);
   props.industry = p.industry?.trim();
   props.lifecyclestage = p.lifecyclestage?.toLocaleLowerCase().trim();
   props[SEGMENT_GROUP_ID] = p.groupid;

@@ -1,3 +1,4 @@
+import type { ApiPaths, ApiVersion } from '../hubspot/api.js';
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
 import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
 import type { RecentRecords } from './shared/recent-records.js';
@@ -39,6 +40,8 @@ export type PayloadOf<Fs extends Record<string, FieldDefinition>> = {
 export interface DestinationSettings {
   /** The portal's Hub ID, Segment's `portalId` setting: checks pe<hubId>_ event names. */
   hubId?: string;
+  /** HubSpot's API family (`--api-version` wins over the mapping file's); v3 when absent. */
+  apiVersion?: ApiVersion;
 }
 
 /** What an action's `plan` may read besides the payload. */
@@ -76,6 +79,8 @@ export interface PerformContext {
   send<T = any>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>>;
   /** State shared by all operations of the run (ids learned, properties created). */
   run: RunMemory;
+  /** The run's API paths, in the family `--api-version` chose. */
+  paths: ApiPaths;
 }
 
 /** What RunMemory.ids needs: a Map does, and so does the bounded RecentIds a run uses. */

@@ -2,44 +2,91 @@ import { UserError } from '../errors.js';
 
 /**
  * HubSpot API paths and versions, in one place. Segment's destination uses the v3 CRM and events
- * paths and v4 associations; HubSpot's date-versioned paths (/crm/objects/2026-03/...) take the
- * same bodies, so moving is a change here only.
+ * paths and v4 associations (`--api-version v3`, the default); HubSpot's date-versioned family
+ * (`--api-version 2026-03`: /crm/objects/2026-03/..., /crm/associations/2026-03/...,
+ * /events/2026-03/send) takes the same bodies. The sending path takes its paths from
+ * `apiPaths(version)`, handed to the actions in their PerformContext.
  */
 export const DEFAULT_API_BASE_URL = 'https://api.hubapi.com';
 export const DEFAULT_APP_BASE_URL = 'https://app.hubspot.com';
 
-export const CRM_VERSION = 'v3';
-export const ASSOCIATIONS_VERSION = 'v4';
-export const EVENTS_VERSION = 'v3';
 export const OAUTH_VERSION = 'v1';
+
+/** The API families `--api-version` (and `settings.apiVersion`) choose between. */
+export const API_VERSIONS = ['v3', '2026-03'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
+export const DEFAULT_API_VERSION: ApiVersion = 'v3';
+export const isApiVersion = (v: unknown): v is ApiVersion => typeof v === 'string' && (API_VERSIONS as readonly string[]).includes(v);
 
 /** Path segments are encoded: an email with '+' or '/' must not change the URL's meaning. */
 export const seg = (s: string | number): string => encodeURIComponent(String(s));
 
+interface Family {
+  /** `/crm/v3/objects` or `/crm/objects/2026-03`. */
+  objects: string;
+  properties: string;
+  schemas: string;
+  /** Where the v4-style record association paths start (`/crm/v4/objects`, `/crm/objects/2026-03`). */
+  assocObjects: string;
+  assocBatch: string;
+  events: string;
+  accountInfo: string;
+}
+
+const FAMILIES: Record<ApiVersion, Family> = {
+  v3: {
+    objects: '/crm/v3/objects',
+    properties: '/crm/v3/properties',
+    schemas: '/crm/v3/schemas',
+    assocObjects: '/crm/v4/objects',
+    assocBatch: '/crm/v4/associations',
+    events: '/events/v3',
+    accountInfo: '/account-info/v3/details',
+  },
+  '2026-03': {
+    objects: '/crm/objects/2026-03',
+    properties: '/crm/properties/2026-03',
+    schemas: '/crm-object-schemas/2026-03/schemas',
+    assocObjects: '/crm/objects/2026-03',
+    assocBatch: '/crm/associations/2026-03',
+    events: '/events/2026-03',
+    accountInfo: '/account-info/2026-03/details',
+  },
+};
+
+/** Every path the sending path (actions, preflight reads) uses, in the chosen API family. */
+export function apiPaths(version: ApiVersion = DEFAULT_API_VERSION) {
+  const f = FAMILIES[version];
+  return {
+    version,
+    objects: (type: string) => `${f.objects}/${seg(type)}`,
+    object: (type: string, id: string) => `${f.objects}/${seg(type)}/${seg(id)}`,
+    batch: (type: string, op: 'read' | 'create' | 'update' | 'upsert') => `${f.objects}/${seg(type)}/batch/${op}`,
+    search: (type: string) => `${f.objects}/${seg(type)}/search`,
+    properties: (type: string) => `${f.properties}/${seg(type)}`,
+    property: (type: string, name: string) => `${f.properties}/${seg(type)}/${seg(name)}`,
+    schemas: () => f.schemas,
+    associationLabelled: (fromType: string, fromId: string, toType: string, toId: string) =>
+      `${f.assocObjects}/${seg(fromType)}/${seg(fromId)}/associations/${seg(toType)}/${seg(toId)}`,
+    associationsBatchDefault: (fromType: string, toType: string) => `${f.assocBatch}/${seg(fromType)}/${seg(toType)}/batch/associate/default`,
+    associationsBatchCreate: (fromType: string, toType: string) => `${f.assocBatch}/${seg(fromType)}/${seg(toType)}/batch/create`,
+    associationsBatchRead: (fromType: string, toType: string) => `${f.assocBatch}/${seg(fromType)}/${seg(toType)}/batch/read`,
+    associationLabels: (fromType: string, toType: string) => `${f.assocBatch}/${seg(fromType)}/${seg(toType)}/labels`,
+    eventSend: () => `${f.events}/send`,
+    eventSendBatch: () => `${f.events}/send/batch`,
+    eventDefinitions: () => `${f.events}/event-definitions`,
+    accountInfo: () => f.accountInfo,
+  } as const;
+}
+
+export type ApiPaths = ReturnType<typeof apiPaths>;
+
+/**
+ * Today's family, for what is not on the sending path (login's token check, `init`, `portal`),
+ * plus the OAuth endpoints, which are versioned apart.
+ */
 export const paths = {
-  objects: (type: string) => `/crm/${CRM_VERSION}/objects/${seg(type)}`,
-  object: (type: string, id: string) => `/crm/${CRM_VERSION}/objects/${seg(type)}/${seg(id)}`,
-  batch: (type: string, op: 'read' | 'create' | 'update' | 'upsert') =>
-    `/crm/${CRM_VERSION}/objects/${seg(type)}/batch/${op}`,
-  search: (type: string) => `/crm/${CRM_VERSION}/objects/${seg(type)}/search`,
-  properties: (type: string) => `/crm/${CRM_VERSION}/properties/${seg(type)}`,
-  property: (type: string, name: string) => `/crm/${CRM_VERSION}/properties/${seg(type)}/${seg(name)}`,
-  schemas: () => `/crm/${CRM_VERSION}/schemas`,
-  /** The v3 company-to-contact association Segment's Upsert Company uses. */
-  companyToContact: (companyId: string, contactId: string) =>
-    `/crm/${CRM_VERSION}/objects/companies/${seg(companyId)}/associations/contacts/${seg(contactId)}/company_to_contact`,
-  associationLabelled: (fromType: string, fromId: string, toType: string, toId: string) =>
-    `/crm/${ASSOCIATIONS_VERSION}/objects/${seg(fromType)}/${seg(fromId)}/associations/${seg(toType)}/${seg(toId)}`,
-  associationsBatchDefault: (fromType: string, toType: string) =>
-    `/crm/${ASSOCIATIONS_VERSION}/associations/${seg(fromType)}/${seg(toType)}/batch/associate/default`,
-  associationsBatchCreate: (fromType: string, toType: string) =>
-    `/crm/${ASSOCIATIONS_VERSION}/associations/${seg(fromType)}/${seg(toType)}/batch/create`,
-  associationLabels: (fromType: string, toType: string) =>
-    `/crm/${ASSOCIATIONS_VERSION}/associations/${seg(fromType)}/${seg(toType)}/labels`,
-  eventSend: () => `/events/${EVENTS_VERSION}/send`,
-  eventSendBatch: () => `/events/${EVENTS_VERSION}/send/batch`,
-  eventDefinitions: () => `/events/${EVENTS_VERSION}/event-definitions`,
-  accountInfo: () => `/account-info/v3/details`,
+  ...apiPaths(DEFAULT_API_VERSION),
   oauthToken: () => `/oauth/${OAUTH_VERSION}/token`,
   /** HubSpot's current token endpoints: the token travels in the form body, not the path. */
   oauthIntrospect: () => `/oauth/v3/token/introspect`,

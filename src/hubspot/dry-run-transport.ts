@@ -19,7 +19,7 @@ export class DryRunTransport implements Transport {
 
   private answer(req: HubSpotRequest): { status: number; body?: any } {
     const p = req.path;
-    const type = /\/objects\/([^/]+)/.exec(p)?.[1] ?? 'record';
+    const type = /\/objects\/(?:\d{4}-\d{2}\/)?([^/]+)/.exec(p)?.[1] ?? 'record';
     const body = req.body as any;
     const notFound = { status: 'error', category: 'OBJECT_NOT_FOUND', message: 'resource not found (dry-run: nothing is looked up)' };
     if (req.method === 'GET') return { status: 404, body: notFound };
@@ -39,7 +39,7 @@ export class DryRunTransport implements Transport {
     }
     if (req.method === 'PATCH' && req.query?.idProperty) return { status: 404, body: notFound };
     if (req.method === 'PATCH') return { status: 200, body: { id: decodeURIComponent(p.split('/').pop()!), properties: { ...(body?.properties ?? {}) } } };
-    if (req.method === 'POST' && /\/objects\/[^/]+$/.test(p)) return { status: 201, body: { id: this.newId(type), properties: { ...(body?.properties ?? {}) } } };
+    if (req.method === 'POST' && /\/objects\/(?:\d{4}-\d{2}\/)?[^/]+$/.test(p)) return { status: 201, body: { id: this.newId(type), properties: { ...(body?.properties ?? {}) } } };
     if (p.startsWith('/events/')) return { status: 204 };
     if (/\/properties\/[^/]+$/.test(p) && req.method === 'POST') return { status: 201, body: { ...body } };
     return { status: 200, body: { status: 'COMPLETE', results: [] } };

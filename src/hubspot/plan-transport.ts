@@ -1,6 +1,7 @@
 import { DryRunTransport } from './dry-run-transport.js';
 import { asProps, isMadeUp, matchesSearch, PlanState, sameValue, type Props } from './plan-state.js';
 import type { HubSpotRequest, HubSpotResponse, Transport } from './transport.js';
+import { apiPaths, type ApiPaths } from './api.js';
 
 /** Which input lines and mapping a request serves (what the pipeline's request log says). */
 export interface PlanTag {
@@ -53,7 +54,11 @@ export interface PlanLog {
 type Answer = { status: number; body?: any };
 const ok = (status: number, body?: any): Answer => ({ status, body });
 const notFound = (ids: string[]): any => ({ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'Object not found.', context: { ids } });
-const M = /^\/crm\/v3\/objects\/([^/]+)(?:\/([^/]+))?(?:\/(.+))?$/;
+/** Both API families: /crm/v3/objects/... and /crm/objects/2026-03/... (the same for properties). */
+const M = /^\/crm\/(?:v3\/objects|objects\/\d{4}-\d{2})\/([^/]+)(?:\/([^/]+))?(?:\/(.+))?$/;
+const PROPERTIES = String.raw`^\/crm\/(?:v3\/properties|properties\/\d{4}-\d{2})`;
+const CREATE_PROPERTY = new RegExp(`${PROPERTIES}\\/[^/]+$`);
+const ONE_PROPERTY = new RegExp(`${PROPERTIES}\\/([^/]+)\\/([^/]+)$`);
 
 /**
  * `send --plan`: sends reads (GETs, searches, batch reads) to HubSpot through the live client and
@@ -79,6 +84,8 @@ export class PlanTransport implements Transport {
   constructor(
     private readonly live: Transport,
     private readonly onWrite?: (w: { on: 'object' | 'event'; owner: string; props: Record<string, unknown>; tag: PlanTag }) => Promise<void>,
+    /** The run's API family, for the reads the plan makes of its own. */
+    private readonly paths: ApiPaths = apiPaths(),
   ) {}
 
   close(): void {
@@ -123,13 +130,13 @@ export class PlanTransport implements Transport {
     if (m && req.method === 'POST' && !m[2]) return this.createOne(m[1]!, req.body, tag);
     if (m && req.method === 'PATCH' && m[2] && !m[3]) return this.patchOne(req, m[1]!, decodeURIComponent(m[2]), tag);
     if (p.startsWith('/events/')) return this.events(req, tag);
-    if (/\/crm\/v3\/properties\/[^/]+$/.test(p) && req.method === 'POST') return this.createProperty(req, tag);
+    if (CREATE_PROPERTY.test(p) && req.method === 'POST') return this.createProperty(req, tag);
     if (p.includes('/associations/')) await this.associations(req, tag);
     return this.fallback.send(req);
   }
 
   private async getOther(req: HubSpotRequest): Promise<Answer | HubSpotResponse> {
-    const prop = /^\/crm\/v3\/properties\/([^/]+)\/([^/]+)$/.exec(req.path);
+    const prop = ONE_PROPERTY.exec(req.path);
     if (prop && this.createdProperties.has(`${prop[1]}/${decodeURIComponent(prop[2]!)}`)) return ok(200, { name: decodeURIComponent(prop[2]!) });
     return this.live.send(req);
   }
@@ -195,7 +202,7 @@ export class PlanTransport implements Transport {
   private async current(type: string, ids: string[], propNames: string[]): Promise<void> {
     const need = ids.filter((id) => !isMadeUp(id) && propNames.some((n) => !(n in (this.state.get(type, id)?.props ?? {}))));
     if (need.length === 0) return;
-    const res = await this.live.send({ method: 'POST', path: `/crm/v3/objects/${encodeURIComponent(type)}/batch/read`, body: { properties: propNames, inputs: need.map((id) => ({ id })) } });
+    const res = await this.live.send({ method: 'POST', path: this.paths.batch(type, 'read'), body: { properties: propNames, inputs: need.map((id) => ({ id })) } });
     for (const r of res.body?.results ?? []) {
       const props = asProps(r.properties);
       for (const n of propNames) if (!(n in props)) props[n] = null;
@@ -221,7 +228,7 @@ export class PlanTransport implements Transport {
     const byProp = inputs.filter((i) => i.idProperty);
     if (byProp.length) {
       const idProperty = String(byProp[0].idProperty);
-      await this.batchRead({ method: 'POST', path: `/crm/v3/objects/${encodeURIComponent(type)}/batch/read`, body: { idProperty, properties: [idProperty, ...names], inputs: byProp.map((i) => ({ id: String(i.id) })) } }, type);
+      await this.batchRead({ method: 'POST', path: this.paths.batch(type, 'read'), body: { idProperty, properties: [idProperty, ...names], inputs: byProp.map((i) => ({ id: String(i.id) })) } }, type);
     }
     const ids = inputs.map((i) => (i.idProperty ? this.state.findBy(type, String(i.idProperty), String(i.id))?.id : String(i.id)));
     await this.current(type, ids.filter((x): x is string => x !== undefined), names);
@@ -300,8 +307,8 @@ export class PlanTransport implements Transport {
   private async associations(req: HubSpotRequest, tag: PlanTag): Promise<void> {
     const p = req.path;
     const made: PlannedAssociation[] = [];
-    const pair = /\/associations\/([^/]+)\/([^/]+)\/batch\/(?:associate\/default|create)$/.exec(p);
-    const one = /\/objects\/([^/]+)\/([^/]+)\/associations\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(p);
+    const pair = /\/associations\/(?:\d{4}-\d{2}\/)?([^/]+)\/([^/]+)\/batch\/(?:associate\/default|create)$/.exec(p);
+    const one = /\/objects\/(?:\d{4}-\d{2}\/)?([^/]+)\/([^/]+)\/associations\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(p);
     if (pair) {
       for (const i of (req.body as any)?.inputs ?? []) made.push({ ...tag, fromType: pair[1]!, fromId: String(i.from?.id), toType: pair[2]!, toId: String(i.to?.id), types: i.types ?? [] });
     } else if (one) {
@@ -317,7 +324,7 @@ export class PlanTransport implements Transport {
     const real = made.filter((a) => !isMadeUp(a.fromId) && !isMadeUp(a.toId));
     if (real.length === 0) return;
     const { fromType, toType } = real[0]!;
-    const res = await this.live.send({ method: 'POST', path: `/crm/v4/associations/${encodeURIComponent(fromType)}/${encodeURIComponent(toType)}/batch/read`, body: { inputs: [...new Set(real.map((a) => a.fromId))].map((id) => ({ id })) } });
+    const res = await this.live.send({ method: 'POST', path: this.paths.associationsBatchRead(fromType, toType), body: { inputs: [...new Set(real.map((a) => a.fromId))].map((id) => ({ id })) } });
     if (res.status >= 300) return;
     for (const r of res.body?.results ?? []) {
       for (const a of real) {

@@ -1,5 +1,5 @@
 import { HubSpotRunError } from '../errors.js';
-import { paths, seg } from './api.js';
+import { paths, seg, type ApiPaths } from './api.js';
 import { plainRequest } from './plain-request.js';
 import { redactText } from './redact.js';
 import type { HubSpotRequest, Transport } from './transport.js';
@@ -70,8 +70,8 @@ async function read(t: Transport, req: HubSpotRequest, what: string): Promise<an
   throw new PortalReadError(`HubSpot answered ${res.status} to reading ${what}: ${message}`, res.status, category);
 }
 
-export async function listProperties(t: Transport, objectType: string): Promise<PortalProperty[]> {
-  const body = await read(t, { method: 'GET', path: paths.properties(objectType) }, `the ${objectType} properties`);
+export async function listProperties(t: Transport, objectType: string, p: ApiPaths = paths): Promise<PortalProperty[]> {
+  const body = await read(t, { method: 'GET', path: p.properties(objectType) }, `the ${objectType} properties`);
   return (Array.isArray(body.results) ? body.results : []).map((p: any): PortalProperty => ({
     name: String(p.name),
     label: String(p.label ?? p.name),
@@ -86,8 +86,8 @@ export async function listProperties(t: Transport, objectType: string): Promise<
   }));
 }
 
-export async function listSchemas(t: Transport): Promise<PortalSchema[]> {
-  const body = await read(t, { method: 'GET', path: paths.schemas() }, 'the custom object schemas');
+export async function listSchemas(t: Transport, p: ApiPaths = paths): Promise<PortalSchema[]> {
+  const body = await read(t, { method: 'GET', path: p.schemas() }, 'the custom object schemas');
   return (Array.isArray(body.results) ? body.results : []).map((s: any): PortalSchema => ({
     name: String(s.name),
     fullyQualifiedName: String(s.fullyQualifiedName ?? s.name),
@@ -99,11 +99,11 @@ export async function listSchemas(t: Transport): Promise<PortalSchema[]> {
   }));
 }
 
-export async function listEventDefinitions(t: Transport): Promise<PortalEventDefinition[]> {
+export async function listEventDefinitions(t: Transport, p: ApiPaths = paths): Promise<PortalEventDefinition[]> {
   const out: PortalEventDefinition[] = [];
   let after: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const body = await read(t, { method: 'GET', path: paths.eventDefinitions(), query: { limit: 100, after, includeProperties: true } }, 'the event definitions');
+    const body = await read(t, { method: 'GET', path: p.eventDefinitions(), query: { limit: 100, after, includeProperties: true } }, 'the event definitions');
     for (const d of Array.isArray(body.results) ? body.results : []) out.push(eventDefinition(d));
     after = body.paging?.next?.after;
     if (!after) break;
@@ -122,15 +122,15 @@ function eventDefinition(d: any): PortalEventDefinition {
   };
 }
 
-export async function listAssociationLabels(t: Transport, fromType: string, toType: string): Promise<AssociationLabel[]> {
-  const body = await read(t, { method: 'GET', path: paths.associationLabels(fromType, toType) }, `the ${fromType} → ${toType} association labels`);
+export async function listAssociationLabels(t: Transport, fromType: string, toType: string, p: ApiPaths = paths): Promise<AssociationLabel[]> {
+  const body = await read(t, { method: 'GET', path: p.associationLabels(fromType, toType) }, `the ${fromType} → ${toType} association labels`);
   return (Array.isArray(body.results) ? body.results : []).map((l: any) => ({ category: String(l.category), typeId: Number(l.typeId), label: l.label ?? null }));
 }
 
 /** The portal's Hub ID, from the account details. */
-export async function accountHubId(t: Transport): Promise<number | undefined> {
+export async function accountHubId(t: Transport, p: ApiPaths = paths): Promise<number | undefined> {
   try {
-    const body = await read(t, { method: 'GET', path: paths.accountInfo() }, 'the account details');
+    const body = await read(t, { method: 'GET', path: p.accountInfo() }, 'the account details');
     return typeof body.portalId === 'number' ? body.portalId : undefined;
   } catch (err) {
     if (err instanceof PortalReadError) return undefined;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isSeq, type Node } from 'yaml';
 import type { DestinationSettings } from '../actions/types.js';
+import { API_VERSIONS, isApiVersion } from '../hubspot/api.js';
 import { checkKeys, readMapping } from './mapping-checks.js';
 import type { Problem } from './problems.js';
 import type { Mapping, MappingFile } from './types.js';
@@ -19,7 +20,7 @@ export interface LoadedMapping {
 }
 
 const TOP_KEYS = ['version', 'settings', 'mappings'];
-const SETTING_KEYS = ['hubId'];
+const SETTING_KEYS = ['hubId', 'apiVersion'];
 
 /** Reads and checks a mapping file; every problem is collected, with its line and column. */
 export function loadMappingFile(path: string): LoadedMapping {
@@ -112,11 +113,20 @@ function readSettings(src: YamlSource, value: unknown): DestinationSettings {
     return {};
   }
   checkKeys(src, ['settings'], SETTING_KEYS, (key) => `unknown setting "${key}"`);
+  const apiVersion = readApiVersion(src, (value as Record<string, unknown>).apiVersion);
   const hubId = (value as Record<string, unknown>).hubId;
-  if (hubId === undefined || hubId === null) return {};
+  if (hubId === undefined || hubId === null) return { ...apiVersion };
   if (!/^\d+$/.test(String(hubId))) {
     src.error(src.node(['settings', 'hubId']), `hubId must be the portal's numeric Hub ID, not ${JSON.stringify(hubId)}`, 'find it in HubSpot under the account menu, or with `hubspot-actions auth status`');
-    return {};
+    return { ...apiVersion };
   }
-  return { hubId: String(hubId) };
+  return { hubId: String(hubId), ...apiVersion };
+}
+
+/** `settings.apiVersion`: HubSpot's API family the file's runs send to (`--api-version` wins). */
+function readApiVersion(src: YamlSource, v: unknown): Pick<DestinationSettings, 'apiVersion'> {
+  if (v === undefined || v === null) return {};
+  if (isApiVersion(v)) return { apiVersion: v };
+  src.error(src.node(['settings', 'apiVersion']), `apiVersion must be one of ${API_VERSIONS.join(', ')}, not ${JSON.stringify(v)}`, 'v3 (the default) or 2026-03 (HubSpot\'s date-versioned paths)');
+  return {};
 }

@@ -1,6 +1,7 @@
 import type { PerformContext, RunMemory } from '../actions/types.js';
 import type { OpOutcome } from '../model.js';
 import type { Transport } from '../hubspot/transport.js';
+import type { ApiPaths } from '../hubspot/api.js';
 import { describeRequest, type LoggedRequest } from './request-log.js';
 import type { Lane, Op } from './schedule.js';
 
@@ -17,12 +18,14 @@ export function performer(opts: {
   memory: RunMemory;
   transport: Transport;
   baseUrl: string;
+  paths: ApiPaths;
   onRequest?: (r: LoggedRequest) => void;
 }): { perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>; counts: RequestCounts } {
   const counts: RequestCounts = { total: 0, byAction: {} };
   /** One for the run: it holds nothing per batch. */
   const ctx: PerformContext = {
     run: opts.memory,
+    paths: opts.paths,
     send: async (req, forOps) => {
       const action = forOps[0]?.action ?? 'unknown';
       counts.byAction[action] = (counts.byAction[action] ?? 0) + 1;

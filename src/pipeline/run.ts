@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { RunMemory } from '../actions/types.js';
 import { RecentIds, RecentRecords } from '../actions/shared/recent-records.js';
 import { HubSpotRunError, UserError } from '../errors.js';
+import { apiPaths } from '../hubspot/api.js';
 import type { Transport } from '../hubspot/transport.js';
 import type { MappingFile } from '../mapping/mapping-file.js';
 import { CheckpointKeeper } from './checkpoint-keeper.js';
@@ -100,7 +101,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
   const { journaled, journal } = openJournal(opts, checkpoint, resumeAt, memory);
-  const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest });
+  const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, paths: apiPaths(opts.mapping.settings.apiVersion), onRequest: opts.onRequest });
   const scheduler = schedulerFor(opts, ledger, send.perform, journal, stop);
 
   const keeper = keeperFor(opts, memory, ledger, checkpoint, stop, journal);

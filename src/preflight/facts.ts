@@ -1,3 +1,4 @@
+import { apiPaths, type ApiPaths } from '../hubspot/api.js';
 import {
   accountHubId,
   listAssociationLabels,
@@ -28,6 +29,8 @@ export class PortalFacts {
   constructor(
     readonly transport: Transport,
     readonly token: { hubId?: number; scopes?: string[] },
+    /** The family the run sends to (`--api-version`), so the checks read where the run writes. */
+    readonly paths: ApiPaths = apiPaths(),
   ) {}
 
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
@@ -39,7 +42,7 @@ export class PortalFacts {
   schemas(): Promise<PortalSchema[]> {
     return this.once('schemas', async () => {
       try {
-        return await listSchemas(this.transport);
+        return await listSchemas(this.transport, this.paths);
       } catch (err) {
         // A portal without custom objects (or a token without the schema scope) lists none.
         if (err instanceof PortalReadError && (err.status === 403 || err.status === 404)) return [];
@@ -62,7 +65,7 @@ export class PortalFacts {
   properties(objectType: string): Promise<Map<string, PortalProperty> | undefined> {
     return this.once(`props:${objectType}`, async () => {
       try {
-        return new Map((await listProperties(this.transport, objectType)).map((p) => [p.name, p]));
+        return new Map((await listProperties(this.transport, objectType, this.paths)).map((p) => [p.name, p]));
       } catch (err) {
         if (err instanceof PortalReadError) return undefined;
         throw err;
@@ -73,7 +76,7 @@ export class PortalFacts {
   eventDefinitions(): Promise<Map<string, PortalEventDefinition> | undefined> {
     return this.once('events', async () => {
       try {
-        return new Map((await listEventDefinitions(this.transport)).map((d) => [d.fullyQualifiedName, d]));
+        return new Map((await listEventDefinitions(this.transport, this.paths)).map((d) => [d.fullyQualifiedName, d]));
       } catch (err) {
         if (err instanceof PortalReadError) return undefined;
         throw err;
@@ -84,7 +87,7 @@ export class PortalFacts {
   labels(from: string, to: string): Promise<AssociationLabel[] | undefined> {
     return this.once(`labels:${from}:${to}`, async () => {
       try {
-        return await listAssociationLabels(this.transport, from, to);
+        return await listAssociationLabels(this.transport, from, to, this.paths);
       } catch (err) {
         if (err instanceof PortalReadError) return undefined;
         throw err;
@@ -93,6 +96,6 @@ export class PortalFacts {
   }
 
   hubId(): Promise<number | undefined> {
-    return this.once('hub', async () => this.token.hubId ?? (await accountHubId(this.transport)));
+    return this.once('hub', async () => this.token.hubId ?? (await accountHubId(this.transport, this.paths)));
   }
 }

@@ -4,6 +4,7 @@ import type { HubSpotRequest, HubSpotResponse } from '../../src/hubspot/transpor
 import type { OpHandle } from '../../src/model.js';
 import type { PerformContext, PlannedOp, RunMemory } from '../../src/actions/types.js';
 import { RecentRecords } from '../../src/actions/shared/recent-records.js';
+import { apiPaths } from '../../src/hubspot/api.js';
 
 export type Answer = { status: number; body?: any; headers?: Record<string, string> };
 
@@ -26,6 +27,7 @@ export function scripted(steps: Step[], run: Partial<RunMemory> = {}): Scripted 
   const sent: Scripted['sent'] = [];
   return {
     run: { ids: new Map(), records: new RecentRecords(), flags: new Set(), ...run },
+    paths: apiPaths('v3'),
     sent,
     left: () => queue.map(([r]) => r),
     async send<T>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>> {

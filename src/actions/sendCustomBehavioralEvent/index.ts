@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { paths, MAX_EVENT_BATCH } from '../../hubspot/api.js';
+import { MAX_EVENT_BATCH } from '../../hubspot/api.js';
 import type { OpHandle } from '../../model.js';
 import { Outcomes } from '../shared/outcomes.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
@@ -76,6 +76,6 @@ export const sendCustomBehavioralEvent: ActionDefinition<BehavioralEventPayload,
 /** One completion: Segment's request. Several: HubSpot's batch. */
 function sendCompletions(ops: OpHandle<BehavioralEventOp>[], ctx: PerformContext) {
   return ops.length === 1
-    ? ctx.send({ method: 'POST', path: paths.eventSend(), body: ops[0]!.data, budget: 'events' }, ops)
-    : ctx.send({ method: 'POST', path: paths.eventSendBatch(), body: { inputs: ops.map((o) => o.data) }, budget: 'events' }, ops);
+    ? ctx.send({ method: 'POST', path: ctx.paths.eventSend(), body: ops[0]!.data, budget: 'events' }, ops)
+    : ctx.send({ method: 'POST', path: ctx.paths.eventSendBatch(), body: { inputs: ops.map((o) => o.data) }, budget: 'events' }, ops);
 }

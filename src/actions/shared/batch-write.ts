@@ -1,4 +1,3 @@
-import { paths } from '../../hubspot/api.js';
 import type { HubSpotResponse } from '../../hubspot/transport.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import type { PerformContext } from '../types.js';
@@ -33,7 +32,7 @@ export async function writeRecords<I extends { op: OpHandle }>(
     ctx.send(
       {
         method: 'POST',
-        path: paths.batch(objectType, kind),
+        path: ctx.paths.batch(objectType, kind),
         body: { inputs: some.map((i) => ({ ...inputOf(i), objectWriteTraceId: trace(i) })) },
         when: opts.when,
         idempotent: opts.idempotent,

@@ -1,4 +1,4 @@
-import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import type { PerformContext } from '../types.js';
 import { errorIds, hubspotFailure, isOk } from './hubspot-answers.js';
@@ -30,7 +30,7 @@ export async function readContactsByEmail(
     const res = await ctx.send(
       {
         method: 'POST',
-        path: paths.batch('contacts', 'read'),
+        path: ctx.paths.batch('contacts', 'read'),
         body: { properties: ['email', 'lifecyclestage', 'hs_additional_emails'], idProperty: 'email', inputs: chunk.map((id) => ({ id })) },
         when: opts.when,
       },

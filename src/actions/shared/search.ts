@@ -1,4 +1,4 @@
-import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { MAX_CRM_BATCH, type ApiPaths } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import type { PerformContext } from '../types.js';
 import { hubspotFailure, isOk } from './hubspot-answers.js';
@@ -8,7 +8,7 @@ import type { HubSpotRequest, HubSpotResponse } from '../../hubspot/transport.js
  * Segment's search body: one filterGroup per field, so HubSpot ORs them ("any field matches").
  * Values go as mapped, not flattened.
  */
-export function searchRequest(objectType: string, fields: Record<string, unknown>, properties: string[], sorts: string[], when?: string): HubSpotRequest {
+export function searchRequest(paths: ApiPaths, objectType: string, fields: Record<string, unknown>, properties: string[], sorts: string[], when?: string): HubSpotRequest {
   return {
     method: 'POST',
     path: paths.search(objectType),
@@ -88,7 +88,7 @@ export async function searchByValues(ctx: PerformContext, q: ValuesSearch): Prom
       const res = await ctx.send(
         {
           method: 'POST',
-          path: paths.search(objectType),
+          path: ctx.paths.search(objectType),
           body: { filterGroups: [{ filters: [{ propertyName: prop, operator: 'IN', values: chunk }] }], properties: [prop], limit: PAGE, ...(after ? { after } : {}) },
           budget: 'search',
         },
@@ -136,7 +136,7 @@ export async function searchAny(ctx: PerformContext, op: OpHandle, q: AnySearch)
   const known = fields.map(([p, v]) => records.lookup(q.objectType, p, v));
   const remembered = [...new Set(known.flatMap((k) => k?.ids ?? []))];
   if (known.every((k) => k?.complete)) return { ok: true, ids: remembered, total: remembered.length };
-  const res = await ctx.send(searchRequest(q.objectType, q.fields, q.properties, q.sorts, q.when), [op]);
+  const res = await ctx.send(searchRequest(ctx.paths, q.objectType, q.fields, q.properties, q.sorts, q.when), [op]);
   if (!isOk(res)) return { ok: false, failure: searchFailure(res, q.objectType, q.onBadRequest, q.field) };
   const results: any[] = res.body?.results ?? [];
   const shown = results.map((r) => String(r.id));

@@ -1,4 +1,4 @@
-import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { readContactsByEmail } from '../shared/contacts-by-email.js';
 import { refusedPairs } from '../shared/associations.js';
@@ -88,7 +88,7 @@ async function sendAssociations(pairs: Pair[], ctx: PerformContext): Promise<Map
     const res = await ctx.send(
       {
         method: 'POST',
-        path: paths.associationsBatchDefault('companies', 'contacts'),
+        path: ctx.paths.associationsBatchDefault('companies', 'contacts'),
         body: { inputs: chunk.map((p) => ({ from: { id: p.companyId }, to: { id: p.contactId } })) },
       },
       chunk.map((p) => p.op),

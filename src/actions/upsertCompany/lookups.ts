@@ -1,4 +1,3 @@
-import { paths } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import type { Outcomes } from '../shared/outcomes.js';
@@ -18,14 +17,14 @@ const FLAG = 'companies.segment_group_id.exists';
  */
 export async function ensureGroupIdProperty(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<FailureDetail | undefined> {
   if (ctx.run.flags.has(FLAG)) return undefined;
-  const got = await ctx.send({ method: 'GET', path: paths.property('companies', SEGMENT_GROUP_ID) }, ops);
+  const got = await ctx.send({ method: 'GET', path: ctx.paths.property('companies', SEGMENT_GROUP_ID) }, ops);
   if (isOk(got)) {
     ctx.run.flags.add(FLAG);
     return undefined;
   }
   if (got.status !== 404) return hubspotFailure(got, 'checking the segment_group_id company property');
   const created = await ctx.send(
-    { method: 'POST', path: paths.properties('companies'), body: SEGMENT_GROUP_ID_PROPERTY, when: 'the portal has no segment_group_id property yet' },
+    { method: 'POST', path: ctx.paths.properties('companies'), body: SEGMENT_GROUP_ID_PROPERTY, when: 'the portal has no segment_group_id property yet' },
     ops,
   );
   // 409: another run created it first.
@@ -39,7 +38,7 @@ export async function readByGroupId(ops: OpHandle<CompanyOp>[], ctx: PerformCont
   const res = await ctx.send(
     {
       method: 'POST',
-      path: paths.batch('companies', 'read'),
+      path: ctx.paths.batch('companies', 'read'),
       body: { properties: [SEGMENT_GROUP_ID], idProperty: SEGMENT_GROUP_ID, inputs: [...new Set(ops.map((o) => o.data.groupid))].map((id) => ({ id })) },
     },
     ops,

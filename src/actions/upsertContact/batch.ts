@@ -1,4 +1,3 @@
-import { paths } from '../../hubspot/api.js';
 import type { OpHandle, OpOutcome } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { writeRecords } from '../shared/batch-write.js';
@@ -102,7 +101,7 @@ async function resetStages(refused: Item[], ctx: PerformContext, out: Outcomes):
     ctx.send(
       {
         method: 'POST',
-        path: paths.batch('contacts', 'update'),
+        path: ctx.paths.batch('contacts', 'update'),
         body: { inputs: refused.map((i) => ({ id: i.id, properties: { lifecyclestage: value(i) } })) },
         when,
       },

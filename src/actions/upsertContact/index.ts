@@ -1,4 +1,4 @@
-import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { HubSpotResponse } from '../../hubspot/transport.js';
 import type { OpHandle, OpOutcome } from '../../model.js';
 import { flattenObject, definedOnly } from '../shared/properties.js';
@@ -77,7 +77,7 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
 /** Segment's single-event flow: PATCH by email, POST when HubSpot answers 404. */
 async function performOne(op: OpHandle<ContactOp>, ctx: PerformContext): Promise<OpOutcome> {
   const { email, properties } = op.data;
-  const byEmail = { method: 'PATCH' as const, path: paths.object('contacts', email), query: { idProperty: 'email' } };
+  const byEmail = { method: 'PATCH' as const, path: ctx.paths.object('contacts', email), query: { idProperty: 'email' } };
   const res = await ctx.send({ ...byEmail, body: { properties } }, [op]);
   if (isOk(res)) {
     const failure = await resetStageIfRefused(op, res.body?.properties?.lifecyclestage, (props) =>
@@ -86,14 +86,14 @@ async function performOne(op: OpHandle<ContactOp>, ctx: PerformContext): Promise
   }
   if (res.status !== 404) return failed(hubspotFailure(res));
   const created = await ctx.send(
-    { method: 'POST', path: paths.objects('contacts'), body: { properties }, when: 'the PATCH answered 404 (no contact with this email)' },
+    { method: 'POST', path: ctx.paths.objects('contacts'), body: { properties }, when: 'the PATCH answered 404 (no contact with this email)' },
     [op],
   );
   if (isOk(created)) return upserted(op, String(created.body?.id), ctx);
   // A create that lost its answer and was retried, or a contact created meanwhile: update it instead.
   const existing = created.status === 409 ? /Existing ID: (\d+)/.exec(String(created.body?.message ?? ''))?.[1] : undefined;
   if (!existing) return failed(hubspotFailure(created));
-  const patched = await ctx.send({ method: 'PATCH', path: paths.object('contacts', existing), body: { properties }, when: 'the create answered 409' }, [op]);
+  const patched = await ctx.send({ method: 'PATCH', path: ctx.paths.object('contacts', existing), body: { properties }, when: 'the create answered 409' }, [op]);
   return isOk(patched) ? upserted(op, existing, ctx) : failed(hubspotFailure(patched));
 }
 

@@ -1,4 +1,4 @@
-import { paths, MAX_CRM_BATCH } from '../../hubspot/api.js';
+import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
 import { searchByValues, singleField } from '../shared/search.js';
@@ -181,7 +181,7 @@ async function associate(pairs: Pair[], b: Batch): Promise<Set<Op>> {
       const res = await b.ctx.send(
         {
           method: 'POST',
-          path: paths.associationsBatchCreate(b.objectType, toType),
+          path: b.ctx.paths.associationsBatchCreate(b.objectType, toType),
           body: { inputs: chunk.map((p) => ({ from: { id: p.from }, to: { id: p.to }, types: typesOf(p.op) })) },
           when: 'both searches found one record',
         },

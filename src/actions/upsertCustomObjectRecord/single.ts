@@ -1,4 +1,3 @@
-import { paths } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, outcomeUnknown, type Created, type Found } from '../shared/lost-answer.js';
@@ -39,7 +38,7 @@ async function createOne(op: Op, body: Record<string, unknown>, ctx: PerformCont
   const { objectType, searchFields } = op.data;
   const create = async (): Promise<Map<Op, Created>> => {
     const res = await ctx.send(
-      { method: 'POST', path: paths.objects(objectType), body, idempotent: false, when: searchFields ? 'the search found no record' : undefined },
+      { method: 'POST', path: ctx.paths.objects(objectType), body, idempotent: false, when: searchFields ? 'the search found no record' : undefined },
       [op],
     );
     if (isOk(res)) return new Map([[op, { id: String(res.body?.id) }]]);
@@ -50,7 +49,7 @@ async function createOne(op: Op, body: Record<string, unknown>, ctx: PerformCont
     return new Map([[op, { failure }]]);
   };
   const lookUp = async (): Promise<Map<Op, Found>> => {
-    const check = await ctx.send(searchRequest(objectType, searchFields!, [], [], 'a create lost its answer'), [op]);
+    const check = await ctx.send(searchRequest(ctx.paths, objectType, searchFields!, [], [], 'a create lost its answer'), [op]);
     if (!isOk(check)) return new Map([[op, { failure: searchFailure(check, objectType, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields') }]]);
     return new Map([[op, Number(check.body?.total) >= 1 ? { id: String(check.body.results[0].id) } : { missing: true }]]);
   };
@@ -96,13 +95,13 @@ async function create(op: Op, to: Hit | undefined, ctx: PerformContext): Promise
 /** Updates the record found, then associates it with the one target found; gives the failure, if any. */
 async function update(op: Op, id: string, to: Hit | undefined, ctx: PerformContext): Promise<FailureDetail | undefined> {
   const { objectType, properties, target } = op.data;
-  const res = await ctx.send({ method: 'PATCH', path: paths.object(objectType, id), body: { properties }, when: 'the search found this record' }, [op]);
+  const res = await ctx.send({ method: 'PATCH', path: ctx.paths.object(objectType, id), body: { properties }, when: 'the search found this record' }, [op]);
   if (!isOk(res)) return hubspotFailure(res);
   op.recordId = id;
   ctx.run.records.remember(objectType, id, properties);
   if (!to?.id || !target) return undefined;
   const assoc = await ctx.send(
-    { method: 'PUT', path: paths.associationLabelled(objectType, id, target.objectType, to.id), body: typesOf(op), when: 'both searches found one record' },
+    { method: 'PUT', path: ctx.paths.associationLabelled(objectType, id, target.objectType, to.id), body: typesOf(op), when: 'both searches found one record' },
     [op],
   );
   return isOk(assoc) ? undefined : hubspotFailure(assoc, 'associating the record');

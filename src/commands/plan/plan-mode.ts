@@ -26,10 +26,14 @@ export class PlanMode {
     live: Transport,
     private readonly preflight: Preflight,
   ) {
-    this.transport = new PlanTransport(live, async (w) => {
-      const where = w.tag.sources.map((s) => ({ file: s.file, line: s.line }));
-      await this.preflight.checkWrite(w.tag.mapping, w.on, w.owner, w.props, where);
-    });
+    this.transport = new PlanTransport(
+      live,
+      async (w) => {
+        const where = w.tag.sources.map((s) => ({ file: s.file, line: s.line }));
+        await this.preflight.checkWrite(w.tag.mapping, w.on, w.owner, w.props, where);
+      },
+      preflight.facts.paths,
+    );
   }
 
   /** The pipeline shows each request here just before sending it: it names the lines it serves. */

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { tokenInfo } from '../../hubspot/portal.js';
+import { apiPaths } from '../../hubspot/api.js';
 import type { AccessTokenProvider } from '../../hubspot/token-provider.js';
 import type { Transport } from '../../hubspot/transport.js';
 import type { MappingFile } from '../../mapping/types.js';
@@ -23,7 +24,7 @@ export interface PreflightOptions {
 export async function runPreflight(o: PreflightOptions): Promise<Preflight> {
   const token = await o.credential.tokens.getAccessToken();
   const info = await tokenInfo(o.credential.apiBaseUrl, token);
-  const preflight = new Preflight(o.mapping, new PortalFacts(o.transport, info));
+  const preflight = new Preflight(o.mapping, new PortalFacts(o.transport, info, apiPaths(o.mapping.settings.apiVersion)));
   await preflight.checkMappings();
   await preflight.checkSamples(await readSamples(o.inputs.filter((i) => i !== STDIN)));
   return preflight;

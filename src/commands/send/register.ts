@@ -23,6 +23,7 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--token-file <file>', 'read the access token from this file (kept out of `ps` and shell history)')
     .option('--profile <name>', 'stored login to use (default: HUBSPOT_ACTIONS_PROFILE, else the one `auth switch` chose, else "default")')
     .option('--base-url <url>', 'HubSpot API base URL (else HUBSPOT_API_BASE_URL, else the stored login\'s, else https://api.hubapi.com)')
+    .option('--api-version <version>', "HubSpot's API family: v3 (default: /crm/v3, /crm/v4 associations, /events/v3) or 2026-03 (HubSpot's date-versioned paths); else the mapping file's settings.apiVersion")
     .option('--insecure-http', 'allow a plain http:// base URL to another machine (token and data unencrypted on the network)')
     .option('--rate <n>', `requests per 10 seconds at most (default: follow the limit HubSpot's rate headers announce, ${DEFAULTS.ratePer10s} until they do; HubSpot allows 110 for OAuth apps, 100+ for private apps)`)
     .option('--concurrency <n>', `requests in flight at once (default: ${DEFAULTS.maxConcurrency})`)

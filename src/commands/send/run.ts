@@ -22,7 +22,7 @@ import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
 import { describeExchange, verbosity } from './verbose.js';
 import { WaitWatch } from './waiting.js';
-import { positive, type SendFlags } from './flags.js';
+import { apiVersionFlag, positive, type SendFlags } from './flags.js';
 
 /** Failed events reported one by one on stderr before the rest are only counted. */
 const MAX_REPORTED = 50;
@@ -178,11 +178,14 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
     io.say('Reading events from the terminal, one JSON object a line (Ctrl-D to end). Give files to read them instead.');
   }
   checkInputs(inputs);
-  const { file: mapping, problems } = loadMappingFile(flags.mapping);
-  if (!mapping) {
+  const apiVersion = apiVersionFlag(flags.apiVersion);
+  const { file: loaded, problems } = loadMappingFile(flags.mapping);
+  if (!loaded) {
     for (const p of problems) io.say(formatProblem(p));
     throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
   }
+  // The flag wins over the file's settings.apiVersion; the run and its preflight read it from here.
+  const mapping = apiVersion ? { ...loaded, settings: { ...loaded.settings, apiVersion } } : loaded;
   const dryRun = !!flags.dryRun;
   checkPlanFlags(flags);
   // Checked in dry-runs too: a dry-run is how a command line is tried before it goes live.

@@ -18,3 +18,6 @@ export const actionNames = Object.keys(actions) as ActionName[];
 export function isActionName(name: unknown): name is ActionName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(actions, name);
 }
+
+/** The API families the actions' requests can be sent to (settings.apiVersion, --api-version). */
+export { API_VERSIONS, isApiVersion } from '../hubspot/api.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAlias, isMap, isSeq, type Node } from 'yaml';
 import type { DestinationSettings } from '../actions/types.js';
-import { API_VERSIONS, isApiVersion } from '../hubspot/api.js';
+import { API_VERSIONS, isApiVersion } from '../actions/index.js';
 import { checkKeys, readMapping } from './mapping-checks.js';
 import type { Problem } from './problems.js';
 import type { Mapping, MappingFile } from './types.js';

@@ -264,3 +264,22 @@ describe('merged operations', () => {
     expect(recordsOf(await p.dump(), 'contacts')).toMatchObject([{ email: 'p@x.io', firstname: 'Pat' }]);
   });
 });
+
+describe('client settings from the environment', () => {
+  it('HUBSPOT_ACTIONS_TIMEOUT_MS sets the request timeout; a value that is not a number is refused', async () => {
+    p = await portal({ faults: { slowMs: 1500 } });
+    const file = p.file('e.ndjson', ndjson(identifies(1)));
+    const m = p.file('m.yaml', contacts);
+    const run = p.send([file, '-m', m, '--no-preflight'], { env: { HUBSPOT_ACTIONS_TIMEOUT_MS: '200' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    await p.emu.setFaults({});
+    const r = await run;
+    expect(r.code).toBe(0);
+    // The first answer came after 1.5 s, past the 200 ms asked for: it was given up on and asked again.
+    const log = await (await fetch(`${p.emu.url}/__emulator/requests?last=100`)).json();
+    expect(log.log.filter((e: any) => e.method === 'PATCH').length).toBeGreaterThanOrEqual(2);
+    const bad = await p.send([file, '-m', m], { env: { HUBSPOT_ACTIONS_TIMEOUT_MS: 'soon' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('HUBSPOT_ACTIONS_TIMEOUT_MS must be a number of at least 1, not "soon"');
+  });
+});

@@ -143,6 +143,8 @@ async function openClient(o: SendOptions, plan: SendPlan, who: CredentialWanted)
     ...who,
     rate: plan.rate,
     concurrency: plan.concurrency,
+    timeoutMs: envNumber(io.env, 'HUBSPOT_ACTIONS_TIMEOUT_MS'),
+    searchPerSecond: envNumber(io.env, 'HUBSPOT_ACTIONS_SEARCH_PER_SECOND'),
     onRetry: waits.onRetry,
     onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
   });
@@ -281,7 +283,14 @@ function outcomeOf(result: RunResult, readerGone: boolean): Error | undefined {
 
 /** HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: how long HubSpot's search may take to show a write. */
 function indexLagMs(env: NodeJS.ProcessEnv): number | undefined {
-  const v = env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS;
+  return envNumber(env, 'HUBSPOT_ACTIONS_SEARCH_SETTLE_MS', 0);
+}
+
+/** A number from the environment, or undefined when unset; a value that is not one is refused, naming it. */
+function envNumber(env: NodeJS.ProcessEnv, name: string, min = 1): number | undefined {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
-  return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+  if (!Number.isFinite(n) || n < min) throw new UserError(`${name} must be a number of at least ${min}, not "${v}"`, `unset ${name} to use the default`);
+  return n;
 }

@@ -69,6 +69,6 @@ describe('hostile input lines fail alone, with their line number, and reading go
     expect(r.code).toBe(0);
     const [req] = requestsOf(r.stdout);
     expect(req.body.objectId).toBe('9007199254740993');
-    expect(req.body.properties).toEqual({ order: '12345678901234567891', huge: '1e400', fine: 42, pi: 3.5 });
+    expect(req.body.properties).toEqual({ order: '12345678901234567891', huge: '1e400', fine: '42', pi: '3.5' });
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +41,24 @@ describe('inputs a new user tries', () => {
     // What a shell hands over for `send <(zcat x.gz)`, or `<(cat x.gz)` still compressed: a pipe under /dev/fd.
     const viaShell = execFileSync('bash', ['-c', `node bin/hubspot-actions send <(printf '%s\\n' '${line}' | gzip) -m ${MAPPING} --dry-run 2>&1 >/dev/null`], { encoding: 'utf8' });
     expect(viaShell).toMatch(/events read: +1/);
+  });
+
+  it('a JSON array or pretty-printed JSON is said once not to be NDJSON, with the conversion, not one error per line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ha-inputs-'));
+    const events = [{ type: 'identify', traits: { email: 'a@x.io' } }, { type: 'identify', traits: { email: 'b@x.io' } }];
+    for (const [name, text, how] of [
+      ['array.json', JSON.stringify(events), "jq -c '.[]'"],
+      ['pretty.json', JSON.stringify(events, null, 2), "jq -c '.[]'"],
+      ['one.json', JSON.stringify(events[0], null, 2), "jq -c '.'"],
+    ] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text + '\n');
+      const r = await runCli(['send', file, '-m', MAPPING, '--dry-run']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file} is not NDJSON (one JSON event per line)`);
+      expect(r.stderr).toContain(`${how} ${file} > events.ndjson`);
+      expect(r.stderr).not.toMatch(/line 2 is not valid JSON/);
+    }
   });
 
   it('stdin with events after the check for emptiness still reads every line', async () => {

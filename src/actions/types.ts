@@ -76,6 +76,8 @@ export interface PerformContext {
   send<T = any>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>>;
   /** State shared by all operations of the run (ids learned, properties created). */
   run: RunMemory;
+  /** How long HubSpot's search may take to show a write: waited before looking up a create whose outcome is unknown. */
+  searchSettleMs: number;
 }
 
 /** What RunMemory.ids needs: a Map does, and so does the bounded RecentIds a run uses. */

@@ -1,6 +1,7 @@
 import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunMemory } from '../actions/types.js';
+import { SEARCH_SETTLE_MS } from '../actions/shared/lost-answer.js';
 import { RecentIds, RecentRecords } from '../actions/shared/recent-records.js';
 import { HubSpotRunError, UserError } from '../errors.js';
 import type { Transport } from '../hubspot/transport.js';
@@ -100,7 +101,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
   const { journaled, journal } = openJournal(opts, checkpoint, resumeAt, memory);
-  const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest });
+  const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, onRequest: opts.onRequest, searchSettleMs: opts.indexLagMs ?? SEARCH_SETTLE_MS });
   const scheduler = schedulerFor(opts, ledger, send.perform, journal, stop);
 
   const keeper = keeperFor(opts, memory, ledger, checkpoint, stop, journal);
@@ -355,7 +356,7 @@ function resumeFrom(opts: RunOptions, memory: RunMemory): Checkpoint | undefined
  * the lookups of the resumed run see them.
  */
 async function waitOutIndexLag(opts: RunOptions, stop: AbortSignal): Promise<void> {
-  const ms = opts.indexLagMs ?? 5000;
+  const ms = opts.indexLagMs ?? SEARCH_SETTLE_MS;
   if (ms <= 0) return;
   opts.onNotice?.(`The previous run on this checkpoint did not stop cleanly: waiting ${(ms / 1000).toFixed(1)} s for HubSpot's search to show its last writes before resuming.`);
   await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), aborted(stop)]);

@@ -26,6 +26,8 @@ export function scripted(steps: Step[], run: Partial<RunMemory> = {}): Scripted 
   const sent: Scripted['sent'] = [];
   return {
     run: { ids: new Map(), records: new RecentRecords(), flags: new Set(), ...run },
+    // No wait before a look-up in tests: the script answers at once.
+    searchSettleMs: 0,
     sent,
     left: () => queue.map(([r]) => r),
     async send<T>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>> {

@@ -8,6 +8,8 @@ import { createFactory, type Factory } from './commands/factory.js';
 import { systemIO, type IOStreams } from './commands/io.js';
 import { registerSend } from './commands/send/register.js';
 import { registerImportSegment } from './commands/import-segment/register.js';
+import { registerPortal } from './commands/portal/register.js';
+import { registerInit } from './commands/init/register.js';
 import { registerValidate } from './commands/validate.js';
 
 /**
@@ -26,6 +28,10 @@ export function buildProgram(factory: Factory): Command {
     // Before the commands are added, which copy it: commander would otherwise process.exit() on
     // their --help, and the run would look unfinished.
     .exitOverride()
+    .addHelpText(
+      'after',
+      `\nExit status: ${EXIT.ok} done · ${EXIT.cannotRun} could not run · ${EXIT.someFailed} some events failed · ${EXIT.loginNeeded} log in again · ${EXIT.dailyLimit} HubSpot's daily limit · ${EXIT.interrupted} interrupted (run again to resume)`,
+    )
     .configureOutput({
       writeOut: (s) => void factory.io.stdout.write(s),
       writeErr: (s) => void factory.io.stderr.write(s),
@@ -36,6 +42,8 @@ export function buildProgram(factory: Factory): Command {
   registerLogout(program, factory);
   registerAuth(program, factory);
   registerImportSegment(program, factory);
+  registerPortal(program, factory);
+  registerInit(program, factory);
   return program;
 }
 

@@ -11,6 +11,9 @@ export interface HttpClientOptions {
   profile?: string;
   rate?: number;
   concurrency?: number;
+  /** HUBSPOT_ACTIONS_TIMEOUT_MS and HUBSPOT_ACTIONS_SEARCH_PER_SECOND: for tests against the emulator. */
+  timeoutMs?: number;
+  searchPerSecond?: number;
   onRetry?: ClientOptions['onRetry'];
   onExchange?: ClientOptions['onExchange'];
 }
@@ -54,7 +57,7 @@ export function createFactory(io: IOStreams): Factory {
     async httpClient(o) {
       const { createHubSpotClient } = await import('../hubspot/client.js');
       const { tokens, apiBaseUrl } = await factory.credential(o);
-      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency, onRetry: o.onRetry, onExchange: o.onExchange });
+      return createHubSpotClient({ baseUrl: apiBaseUrl, tokens, ratePer10s: o.rate, maxConcurrency: o.concurrency, timeoutMs: o.timeoutMs, searchPerSecond: o.searchPerSecond, onRetry: o.onRetry, onExchange: o.onExchange });
     },
   };
   return factory;

@@ -52,11 +52,12 @@ export async function attempt(a: Attempt): Promise<HubSpotResponse> {
     const out: Record<string, string> = {};
     const redact = a.redact !== false;
     res.headers.forEach((value, name) => {
-      out[name.toLowerCase()] = redact ? redactText(value) : value;
+      out[name.toLowerCase()] = redact ? redactText(value, [], EXACT) : value;
     });
     // Redacted as it arrives: an answer echoing the request (a proxy, a fake host) must not carry
-    // the token into error messages, the failed file or the summary.
-    return { status: res.status, body: redact ? redactValue(parseBody(text)) : parseBody(text), headers: out };
+    // the token into error messages, the failed file or the summary. Only the secrets themselves:
+    // the run reads these answers, and a record's "code=A1" must stay as it is.
+    return { status: res.status, body: redact ? redactValue(parseBody(text), [], EXACT) : parseBody(text), headers: out };
   } catch (err) {
     if (timedOut) throw new NetworkFailure('timeout', 'timeout');
     if (err instanceof FetchError) throw new NetworkFailure('network', err.code ?? 'connection closed');
@@ -79,6 +80,8 @@ function parseBody(text: string): unknown {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+const EXACT = { patterns: false } as const;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 

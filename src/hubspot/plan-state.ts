@@ -25,6 +25,11 @@ export class PlanState {
     return this.byType.get(type)?.get(id);
   }
 
+  typeOfId(id: string): string | undefined {
+    for (const [type, m] of this.byType) if (m.has(id)) return type;
+    return undefined;
+  }
+
   records(type: string): RecordState[] {
     return [...(this.byType.get(type)?.values() ?? [])];
   }

@@ -25,6 +25,8 @@ export interface PlannedAssociation extends PlanTag {
   toType: string;
   toId: string;
   types: Array<{ associationCategory?: string; associationTypeId?: number }>;
+  /** HubSpot already holds it (read before): the live run's request would change nothing. */
+  exists?: boolean;
 }
 
 export interface PlannedEvent extends PlanTag {
@@ -122,7 +124,7 @@ export class PlanTransport implements Transport {
     if (m && req.method === 'PATCH' && m[2] && !m[3]) return this.patchOne(req, m[1]!, decodeURIComponent(m[2]), tag);
     if (p.startsWith('/events/')) return this.events(req, tag);
     if (/\/crm\/v3\/properties\/[^/]+$/.test(p) && req.method === 'POST') return this.createProperty(req, tag);
-    if (p.includes('/associations/')) this.associations(req, tag);
+    if (p.includes('/associations/')) await this.associations(req, tag);
     return this.fallback.send(req);
   }
 
@@ -234,6 +236,10 @@ export class PlanTransport implements Transport {
     const changes: Record<string, Change> = {};
     for (const [k, v] of Object.entries(props)) if (v !== null && v !== '') changes[k] = { from: null, to: v };
     this.records.set(`${type}/${rec.id}`, { ...tag, kind: 'create', objectType: type, id: rec.id, changes });
+    // A create may carry its associations (HubSpot's inline `associations`); the target's type is not named there.
+    for (const a of Array.isArray(input.associations) ? input.associations : []) {
+      this.log.associations.push({ ...tag, fromType: type, fromId: rec.id, toType: this.typeOf(String(a.to?.id)), toId: String(a.to?.id), types: a.types ?? [] });
+    }
     return { id: rec.id, new: true, properties: { ...rec.props }, objectWriteTraceId: input.objectWriteTraceId };
   }
 
@@ -252,6 +258,11 @@ export class PlanTransport implements Transport {
       prev.sources = mergeSources(prev.sources, tag.sources);
     }
     return { ...this.state.get(type, id)!.props };
+  }
+
+  /** The type of a record id the plan has seen (made-up or read); `record` when it has not. */
+  private typeOf(id: string): string {
+    return this.state.typeOfId(id) ?? 'record';
   }
 
   private createOne(type: string, body: any, tag: PlanTag): Answer {
@@ -286,17 +297,36 @@ export class PlanTransport implements Transport {
     return ok(201, { ...(req.body as object) });
   }
 
-  private associations(req: HubSpotRequest, tag: PlanTag): void {
+  private async associations(req: HubSpotRequest, tag: PlanTag): Promise<void> {
     const p = req.path;
+    const made: PlannedAssociation[] = [];
     const pair = /\/associations\/([^/]+)\/([^/]+)\/batch\/(?:associate\/default|create)$/.exec(p);
-    if (pair) {
-      for (const i of (req.body as any)?.inputs ?? []) this.log.associations.push({ ...tag, fromType: pair[1]!, fromId: String(i.from?.id), toType: pair[2]!, toId: String(i.to?.id), types: i.types ?? [] });
-      return;
-    }
     const one = /\/objects\/([^/]+)\/([^/]+)\/associations\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(p);
-    if (one) {
-      const types = Array.isArray(req.body) ? req.body : one[5] ? [{ associationCategory: 'HUBSPOT_DEFINED', name: one[5] }] : [];
-      this.log.associations.push({ ...tag, fromType: one[1]!, fromId: decodeURIComponent(one[2]!), toType: one[3]!, toId: decodeURIComponent(one[4]!), types });
+    if (pair) {
+      for (const i of (req.body as any)?.inputs ?? []) made.push({ ...tag, fromType: pair[1]!, fromId: String(i.from?.id), toType: pair[2]!, toId: String(i.to?.id), types: i.types ?? [] });
+    } else if (one) {
+      const types = Array.isArray(req.body) ? req.body : [];
+      made.push({ ...tag, fromType: one[1]!, fromId: decodeURIComponent(one[2]!), toType: one[3]!, toId: decodeURIComponent(one[4]!), types });
+    }
+    await this.markExisting(made);
+    this.log.associations.push(...made);
+  }
+
+  /** Which of these HubSpot already holds, read with one v4 batch read per pair of types. */
+  private async markExisting(made: PlannedAssociation[]): Promise<void> {
+    const real = made.filter((a) => !isMadeUp(a.fromId) && !isMadeUp(a.toId));
+    if (real.length === 0) return;
+    const { fromType, toType } = real[0]!;
+    const res = await this.live.send({ method: 'POST', path: `/crm/v4/associations/${encodeURIComponent(fromType)}/${encodeURIComponent(toType)}/batch/read`, body: { inputs: [...new Set(real.map((a) => a.fromId))].map((id) => ({ id })) } });
+    if (res.status >= 300) return;
+    for (const r of res.body?.results ?? []) {
+      for (const a of real) {
+        if (String(r.from?.id) !== a.fromId) continue;
+        const to = (r.to ?? []).find((t: any) => String(t.toObjectId) === a.toId);
+        if (!to) continue;
+        const held: any[] = to.associationTypes ?? [];
+        a.exists = a.types.length === 0 ? held.length > 0 : a.types.every((t) => held.some((h) => h.category === t.associationCategory && Number(h.typeId) === Number(t.associationTypeId)));
+      }
     }
   }
 }

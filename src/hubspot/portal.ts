@@ -1,6 +1,7 @@
 import { HubSpotRunError } from '../errors.js';
 import { paths, seg } from './api.js';
 import { plainRequest } from './plain-request.js';
+import { redactText } from './redact.js';
 import type { HubSpotRequest, Transport } from './transport.js';
 
 /**
@@ -18,6 +19,7 @@ export interface PortalProperty {
   calculated: boolean;
   hasUniqueValue: boolean;
   hubspotDefined: boolean;
+  groupName: string;
 }
 
 export interface PortalSchema {
@@ -62,7 +64,8 @@ async function read(t: Transport, req: HubSpotRequest, what: string): Promise<an
   const res = await t.send({ ...req, method: req.method ?? 'GET' });
   if (res.status >= 200 && res.status < 300) return res.body ?? {};
   const category = typeof res.body?.category === 'string' ? res.body.category : undefined;
-  const message = typeof res.body?.message === 'string' ? res.body.message : `HTTP ${res.status}`;
+  // An echoing gateway may quote the request, token and all: what is shown is redacted.
+  const message = typeof res.body?.message === 'string' ? redactText(res.body.message) : `HTTP ${res.status}`;
   if (res.status === 401) throw new HubSpotRunError(`HubSpot refused the token while reading ${what} (401${category ? ` ${category}` : ''}).`, 'auth', 'Log in again (`hubspot-actions login`) or give another token.');
   throw new PortalReadError(`HubSpot answered ${res.status} to reading ${what}: ${message}`, res.status, category);
 }
@@ -79,6 +82,7 @@ export async function listProperties(t: Transport, objectType: string): Promise<
     calculated: p.calculated === true || p.fieldType === 'calculation_equation',
     hasUniqueValue: p.hasUniqueValue === true,
     hubspotDefined: p.hubspotDefined === true,
+    groupName: String(p.groupName ?? ''),
   }));
 }
 

@@ -26,8 +26,17 @@ export function rememberSecret(secret: string | undefined): void {
   if (encoded !== secret) known.add(encoded);
 }
 
-export function redactText(text: string, extra: readonly (string | undefined)[] = []): string {
-  let out = text.replace(SECRET_PATH_AFTER, `$1${REDACTED}`).replace(SECRET_FIELDS, `$1=${REDACTED}`).replace(BEARER, `$1 ${REDACTED}`);
+export interface RedactOptions {
+  /**
+   * Also cut what looks like a secret (bearer headers, token= fields, OAuth token paths). For text
+   * shown to people; not for answers the run reads, where a property value "code=A1" is data.
+   */
+  patterns?: boolean;
+}
+
+export function redactText(text: string, extra: readonly (string | undefined)[] = [], opts: RedactOptions = {}): string {
+  let out = text;
+  if (opts.patterns !== false) out = out.replace(SECRET_PATH_AFTER, `$1${REDACTED}`).replace(SECRET_FIELDS, `$1=${REDACTED}`).replace(BEARER, `$1 ${REDACTED}`);
   for (const s of extra) if (s && s.length >= 4) out = out.split(s).join(REDACTED);
   // Longest first: a secret that contains another is cut out whole.
   for (const s of [...known].sort((a, b) => b.length - a.length)) if (out.includes(s)) out = out.split(s).join(REDACTED);
@@ -35,11 +44,11 @@ export function redactText(text: string, extra: readonly (string | undefined)[] 
 }
 
 /** Any JSON value with every known secret taken out of every string in it, keys included. */
-export function redactValue(value: unknown, extra: readonly (string | undefined)[] = []): unknown {
-  if (typeof value === 'string') return redactText(value, extra);
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, extra));
+export function redactValue(value: unknown, extra: readonly (string | undefined)[] = [], opts: RedactOptions = {}): unknown {
+  if (typeof value === 'string') return redactText(value, extra, opts);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, extra, opts));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactText(k, extra), redactValue(v, extra)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [redactText(k, extra, opts), redactValue(v, extra, opts)]));
   }
   return value;
 }

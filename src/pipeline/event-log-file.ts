@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -32,7 +32,7 @@ export class EventLogFile {
     readAtOf: (line: Record<string, unknown>) => ReadAt | undefined,
   ) {
     const kept: string[] = [];
-    if (resumeAt && existsSync(this.path)) {
+    if (resumeAt && existsSync(this.path) && !isSpecialFile(this.path)) {
       for (const text of readFileSync(this.path, 'utf8').split('\n')) {
         if (!text.trim()) continue;
         let at: ReadAt | undefined;
@@ -45,7 +45,8 @@ export class EventLogFile {
       }
     }
     this.count = kept.length;
-    replaceFile(this.path, kept.length ? kept.join('\n') + '\n' : '', what);
+    // A device or pipe (--failed /dev/null) is written to as it is, never replaced by a file of ours.
+    if (!isSpecialFile(this.path)) replaceFile(this.path, kept.length ? kept.join('\n') + '\n' : '', what);
   }
 
   write(line: unknown): void {
@@ -67,6 +68,14 @@ export class EventLogFile {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+  }
+}
+
+function isSpecialFile(file: string): boolean {
+  try {
+    return !statSync(file).isFile();
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import type { IdMemory } from '../actions/types.js';
 import type { OpOutcome } from '../model.js';
 import { before, replaceFile, type ReadAt } from './event-log-file.js';
 import { partOutcome, type EventRecord } from './ledger.js';
@@ -88,18 +89,24 @@ export class OpJournal {
 
 export const positionKey = (p: ReadAt) => `${p.input}:${p.line}`;
 
-/** The run's contact ids, each new one journaled as it is learned. */
-export class JournaledIds extends Map<string, string> {
+/** The run's contact ids, each new one journaled as it is learned (kept in the run's bounded memory). */
+export class JournaledIds implements IdMemory {
   constructor(
     private readonly journal: OpJournal,
-    entries: Iterable<[string, string]>,
-  ) {
-    super(entries);
+    private readonly inner: IdMemory,
+  ) {}
+
+  get(key: string): string | undefined {
+    return this.inner.get(key);
   }
 
-  override set(key: string, id: string): this {
-    // Map's constructor calls set before the journal field exists: those are known already.
-    if (this.journal && super.get(key) !== id) this.journal.rememberId(key, id);
-    return super.set(key, id);
+  set(key: string, id: string): this {
+    if (this.inner.get(key) !== id) this.journal.rememberId(key, id);
+    this.inner.set(key, id);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<[string, string]> {
+    return this.inner[Symbol.iterator]();
   }
 }

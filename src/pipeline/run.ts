@@ -16,7 +16,7 @@ import { OutcomesFile } from './outcomes-file.js';
 import { isBlank, parseEvent } from './parse-event.js';
 import { performer } from './perform.js';
 import { planEvent, type PlanStage } from './plan.js';
-import { inputName, readLines, STDIN, type ReadOptions, type ReadProgress } from './read-lines.js';
+import { inputName, readLines, STDIN, type InputLine, type ReadOptions, type ReadProgress } from './read-lines.js';
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
 import { Scheduler, type SchedulerOptions } from './schedule.js';
@@ -154,9 +154,10 @@ function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resum
   const earlier = checkpoint && !checkpoint.complete ? OpJournal.load(path, resumeAt) : { done: new Map<string, JournalEntry[]>(), ids: [] };
   // What the earlier run finished beyond the mark stays journaled until this run passes it.
   const journal = new OpJournal(path, [...earlier.done.values()].flat());
-  memory.ids = new JournaledIds(journal, [...memory.ids, ...earlier.ids]);
+  for (const [k, v] of earlier.ids) memory.ids.set(k, v);
   // Until this run's first checkpoint save holds them, the earlier run's ids stay journaled.
   for (const [k, v] of earlier.ids) journal.rememberId(k, v);
+  memory.ids = new JournaledIds(journal, memory.ids);
   return { journaled: earlier.done, journal };
 }
 
@@ -279,6 +280,8 @@ async function readAll(
     for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress, maxLineBytes: opts.maxLineBytes })) {
       if (stop.aborted || scheduler.stoppedBy) break;
       if (isBlank(line)) continue;
+      const notNdjson = line.line === 1 ? notNdjsonReason(line) : undefined;
+      if (notNdjson) return notNdjson;
       const rec = ledger.begin(line.input, { file: line.file, line: line.line });
       const parsed = parseEvent(line);
       rec.origin = parsed.origin;
@@ -306,6 +309,27 @@ async function readAll(
     throw err;
   }
   return undefined;
+}
+
+/**
+ * A file that is one JSON document (an array, or pretty-printed) instead of one event per line would
+ * give an error for every line: said once, with the conversion, and reading stops there.
+ */
+function notNdjsonReason(line: InputLine): UserError | undefined {
+  const t = line.text.trim();
+  let array = false;
+  if (t.startsWith('[')) {
+    try {
+      array = Array.isArray(JSON.parse(t));
+    } catch {
+      array = t === '[';
+    }
+  }
+  if (!array && t !== '{') return undefined;
+  return new UserError(
+    `${line.file} is not NDJSON (one JSON event per line): it starts as ${array ? 'a JSON array' : 'pretty-printed JSON'}`,
+    `convert it first, e.g. \`jq -c '${array ? '.[]' : '.'}' ${line.file} > events.ndjson\`, and send that file`,
+  );
 }
 
 /** A mapping the interrupted run finished for this event: its outcome is taken, not made again. */

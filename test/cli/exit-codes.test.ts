@@ -41,6 +41,11 @@ afterEach(async () => {
 });
 
 describe('exit status', () => {
+  it('is listed in the top-level help, as the README has it', async () => {
+    const r = await runCli(['--help']);
+    expect(r.stdout).toContain("Exit status: 0 done · 1 could not run · 2 some events failed · 3 log in again · 4 HubSpot's daily limit · 130 interrupted (run again to resume)");
+  });
+
   it('0 when every event is delivered or skipped', async () => {
     const r = await runCli(['send', '-m', MAPPING, '--dry-run'], { stdin: ndjson([identify(1)]) });
     expect(r.code, r.stderr).toBe(0);

@@ -150,6 +150,94 @@ describe('a resumed run sees what the stopped run saw (found by the harness)', (
   });
 });
 
+describe('a resumed run still knows the contacts of userIds the stopped run upserted', () => {
+  it('a group after a daily-limit stop associates with the contact an identify before the stop upserted for its userId', async () => {
+    const events: unknown[] = [{ type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'known@x.io' } }];
+    for (let i = 0; i < 4; i++) events.push({ type: 'identify', messageId: `f${i}`, userId: `f${i}`, traits: { email: `f${i}@x.io` } });
+    events.push({ type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-known', traits: { name: 'Known Co' } });
+    const mapping = `version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n    fields:\n      enable_batching: false\n  - name: companies\n    action: upsertCompany\n`;
+    const wrong: string[] = [];
+    for (let limit = 1; limit <= 8; limit++) {
+      p = await portal({ dailyLimit: limit });
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', mapping);
+      const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST });
+      await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });
+      const second = first.code !== 0 && first.code !== 2 ? await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST }) : first;
+      if (!/failed:\s+0/.test(second.stderr)) wrong.push(`limit ${limit}: ${second.stderr.split('\n').filter((l) => /failed|must be called/.test(l)).join(' / ')}`);
+      const dump = await p.dump();
+      const [co] = recordsOf(dump, 'companies');
+      const known = recordsOf(dump, 'contacts').find((c) => c.email === 'known@x.io');
+      if (!co || !dump.associations.some((a: string[]) => a[0] === 'companies' && a[1] === co.id && a[3] === known?.id)) wrong.push(`limit ${limit}: the company is not associated with known@x.io`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('a resumed run learns from what the stopped run finished beyond the mark', () => {
+  it("a group after a stop associates with the contact of an identify that finished beyond the checkpoint mark", async () => {
+    const events: unknown[] = [
+      { type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'M1', total: 1, buyer: 'nobody@x.io' } },
+      { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'beyond@x.io' } },
+      { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-beyond', traits: { name: 'Beyond Co' } },
+    ];
+    const mapping = `version: 1\nmappings:\n${contactsBatched}${deals(TWO_FIELDS)}  - name: companies\n    action: upsertCompany\n`;
+    const wrong: string[] = [];
+    for (let limit = 1; limit <= 8; limit++) {
+      p = await portal({ dailyLimit: limit });
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', mapping);
+      const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST });
+      await fetch(`${p.emu.url}/__emulator/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dailyLimit: null }) });
+      const second = first.code !== 0 && first.code !== 2 ? await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: FAST }) : first;
+      if (!/failed:\s+0/.test(second.stderr)) wrong.push(`limit ${limit}: ${second.stderr.split('\n').filter((l) => /failed:|must be called/.test(l)).join(' / ')}`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('SIGKILL right after a write, then resume', () => {
+  it('a group killed while its company request is in flight still associates, on resume, with the contact the killed run upserted for its userId', async () => {
+    const wrong: string[] = [];
+    for (const delay of [0, 150]) {
+      p = await portal({ faults: { slowAfterWriteRate: 1, slowAfterWriteMs: 4000, routes: '^[A-Z]+ /crm/v3/objects/companies' } });
+      const events = [
+        { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'killed@x.io' } },
+        { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'co-killed', traits: { name: 'Killed Co' } },
+      ];
+      const file = p.file('e.ndjson', ndjson(events));
+      const m = p.file('m.yaml', `version: 1\nmappings:\n${contactsBatched}  - name: companies\n    action: upsertCompany\n`);
+      const ck = path.join(p.dir, 'ck.json');
+      const env = { ...process.env, NO_COLOR: '1', HUBSPOT_API_BASE_URL: p.emu.url, HUBSPOT_ACCESS_TOKEN: p.emu.accessToken, ...FAST };
+      const child = spawn(process.execPath, [BIN, 'send', file, '-m', m, '--checkpoint', ck, '--quiet'], { cwd: p.dir, env, stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      // Kill once the contact is written (and `delay` ms later), while the company answer is held.
+      for (let i = 0; i < 200; i++) {
+        const log = await (await fetch(`${p.emu.url}/__emulator/requests?last=50`)).json();
+        if (Object.keys(log.counts).some((k) => k.includes('/crm/v3/objects/companies'))) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await new Promise((r) => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      p.emu.setFaults({});
+      const again = await p.send([file, '-m', m, '--checkpoint', ck], { env: FAST });
+      if (!/failed:\s+0/.test(again.stderr)) wrong.push(`delay ${delay}: ${again.stderr.split('\n').filter((l) => /failed:|must be called/.test(l)).join(' / ')}`);
+      const dump = await p.dump();
+      const [co] = recordsOf(dump, 'companies');
+      const [contact] = recordsOf(dump, 'contacts');
+      if (!co || !dump.associations.some((a: string[]) => a[0] === 'companies' && a[1] === co.id && a[3] === contact?.id)) wrong.push(`delay ${delay}: the company is not associated with killed@x.io`);
+      await p.stop();
+      p = undefined;
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
 describe('a later operation never overtakes an earlier one on the same record (found by the harness)', () => {
   it('an update-only deal mapping with two search fields finds the deal an earlier line creates in a batch', async () => {
     p = await portal();

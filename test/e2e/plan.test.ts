@@ -8,6 +8,7 @@ afterEach(async () => p?.stop());
 async function writesSent(): Promise<string[]> {
   const res = await fetch(`${p.emu.url}/__emulator/requests`);
   const { log } = (await res.json()) as { log: Array<{ method: string; path: string }> };
+  // Reads sent as POSTs: searches, batch reads (CRM and v4 associations) and the private-app token check.
   return log
     .filter((r) => r.method !== 'GET' && !/\/(search|batch\/read)$/.test(r.path) && r.path !== '/oauth/v2/private-apps/get/access-token-info')
     .map((r) => `${r.method} ${r.path}`);
@@ -105,11 +106,32 @@ describe('send --plan', () => {
     expect(r.stdout).toMatch(/^unchanged contacts \d+/m);
     expect(r.stdout).toMatch(/^event pe1234567_order_completed for email new@x.io/m);
     expect(r.stdout).toMatch(/Plan \(nothing was written\): 2 creates, 1 update, 1 unchanged, 0 associations, 2 events; problems: none/);
+    // The preflight asks HubSpot about the token the client sends, however it was given.
+    const viaStdin = await p.send([e, '-m', m, '--plan', '--token', '-'], { stdin: `${p.emu.accessToken}\n`, env: { HUBSPOT_ACCESS_TOKEN: undefined } });
+    expect(viaStdin.stderr).toBe('');
+    expect(viaStdin.stdout).toContain('problems: none');
     const clash = await p.send([e, '-m', m, '--plan', '--checkpoint', 'c.ckpt']);
     expect(clash.code).toBe(1);
     expect(clash.stderr).toContain('--plan does not go with --checkpoint');
     const noLogin = await p.send([e, '-m', m, '--plan'], { env: { HUBSPOT_ACCESS_TOKEN: undefined, HUBSPOT_ACTIONS_CONFIG_DIR: p.dir } });
     expect(noLogin.code).toBe(3);
+    expect(await writesSent()).toEqual([]);
+  });
+});
+
+describe('send --plan associations', () => {
+  it('says which associations HubSpot holds already', async () => {
+    p = await portal();
+    const seeded = await p.seed({ records: { contacts: [{ properties: { email: 'b@x.io' } }] } });
+    const buyer = seeded.records.contacts[0];
+    await p.seed({ records: { deals: [{ properties: { dealname: 'Order A1', amount: '1' }, associations: [{ to: { id: buyer }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }] }] } });
+    const m = p.file('m.yaml', `version: 1\nmappings:\n  - name: deals\n    action: upsertCustomObjectRecord\n    trigger: 'type = "track"'\n    fields:\n      objectType: deals\n      customObjectSearchFields:\n        dealname: { "@template": "Order {{properties.id}}" }\n      properties:\n        dealname: { "@template": "Order {{properties.id}}" }\n      toObjectType: contacts\n      searchFieldsToAssociateCustomObjects:\n        email: { "@path": "$.properties.buyer" }\n      associationLabel: "HUBSPOT_DEFINED:3"\n`);
+    const events = ['A1', 'B2'].map((id) => ({ type: 'track', messageId: id, event: 'Order', properties: { id, buyer: 'b@x.io' } }));
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m, '--plan']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^associated already deals \\d+ → contacts ${buyer} \\(HUBSPOT_DEFINED:3\\)`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^associate deals new-deals-\\d+ → contacts ${buyer} \\(HUBSPOT_DEFINED:3\\)`, 'm'));
+    expect(r.stdout).toContain('1 association (1 held already)');
     expect(await writesSent()).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ afterEach(async () => p?.stop());
 it('resumes after kill -9 with nothing lost and nothing twice', async () => {
   const events = workload(400);
   // Slow answers make the run last long enough to be killed in the middle.
-  p = await portal({ faults: { slowMs: 40 } });
+  p = await portal({ faults: { slowMs: 120 } });
   await p.seed(workloadSeed);
   const file = p.file('e.ndjson', ndjson(events));
   const m = p.file('m.yaml', workloadMapping);
@@ -26,7 +26,7 @@ it('resumes after kill -9 with nothing lost and nothing twice', async () => {
   const deadline = Date.now() + 30_000;
   let progress = 0;
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 25));
     if (!existsSync(ck)) continue;
     const cp = JSON.parse(readFileSync(ck, 'utf8'));
     progress = cp.resumeAt?.line ?? 0;

@@ -104,13 +104,15 @@ describe('resuming', () => {
     writeFileSync(ck, JSON.stringify({ version: 1, inputs: [file], mapping: m, resumeAt: { input: 0, line: 1 }, complete: false, ids: [], flags: [], updatedAt: '' }));
     const done = (line: number, mapping: string, action: string) => JSON.stringify({ input: 0, line, mapping, action, outcome: { kind: 'delivered' } });
     writeFileSync(`${ck}.journal`, [done(2, 'deals', 'upsertCustomObjectRecord'), done(3, 'c', 'upsertContact')].join('\n') + '\n');
-    const r = await p.send([file, '-m', m, '--checkpoint', ck, '--outcomes', 'o.ndjson'], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
+    // --no-preflight: no request naming deals at all is the proof, and the preflight reads the deals properties.
+    const r = await p.send([file, '-m', m, '--checkpoint', ck, '--outcomes', 'o.ndjson', '--no-preflight'], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
     expect(r.code).toBe(0);
     const dump = await p.dump();
     expect(dump.associations.filter((a: string[]) => a[0] === 'deals')).toEqual([]);
     expect(recordsOf(dump, 'contacts').map((c) => c.email).sort()).toEqual(['a@x.io', 'b@x.io']);
     expect(lines(path.join(p.dir, 'o.ndjson')).map((o) => [o.line, o.outcome]).sort()).toEqual([[1, 'delivered'], [2, 'delivered'], [3, 'delivered']]);
-    expect(Object.keys((await p.requests()).counts).filter((k) => k.includes('deals'))).toEqual([]);
+    // Only the preflight's reads of the deals schema: no search, read or write of a deal.
+    expect(Object.keys((await p.requests()).counts).filter((k) => k.includes('deals') && !k.startsWith('GET '))).toEqual([]);
     expect(existsSync(`${ck}.journal`)).toBe(false);
   });
 });
@@ -260,5 +262,24 @@ describe('merged operations', () => {
     expect(Object.fromEntries(outcomes.map((o) => [o.messageId, o.outcome]))).toEqual({ good: 'delivered', bad: 'failed' });
     expect(lines(path.join(p.dir, 'f.ndjson')).map((l) => l.failure.messageId)).toEqual(['bad']);
     expect(recordsOf(await p.dump(), 'contacts')).toMatchObject([{ email: 'p@x.io', firstname: 'Pat' }]);
+  });
+});
+
+describe('client settings from the environment', () => {
+  it('HUBSPOT_ACTIONS_TIMEOUT_MS sets the request timeout; a value that is not a number is refused', async () => {
+    p = await portal({ faults: { slowMs: 1500 } });
+    const file = p.file('e.ndjson', ndjson(identifies(1)));
+    const m = p.file('m.yaml', contacts);
+    const run = p.send([file, '-m', m, '--no-preflight'], { env: { HUBSPOT_ACTIONS_TIMEOUT_MS: '200' } });
+    await new Promise((r) => setTimeout(r, 1000));
+    await p.emu.setFaults({});
+    const r = await run;
+    expect(r.code).toBe(0);
+    // The first answer came after 1.5 s, past the 200 ms asked for: it was given up on and asked again.
+    const log = await (await fetch(`${p.emu.url}/__emulator/requests?last=100`)).json();
+    expect(log.log.filter((e: any) => e.method === 'PATCH').length).toBeGreaterThanOrEqual(2);
+    const bad = await p.send([file, '-m', m], { env: { HUBSPOT_ACTIONS_TIMEOUT_MS: 'soon' } });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('HUBSPOT_ACTIONS_TIMEOUT_MS must be a number of at least 1, not "soon"');
   });
 });

@@ -10,6 +10,8 @@ export interface PlanTotals {
   updates: number;
   unchanged: number;
   associations: number;
+  /** Associations the live run would send that HubSpot already holds. */
+  associationsExisting: number;
   events: number;
   properties: number;
   problems: Record<string, number>;
@@ -49,7 +51,8 @@ function totalsOf(plan: PlanLog, preflight: Preflight, result: RunResult): PlanT
     creates: count('create'),
     updates: count('update'),
     unchanged: count('unchanged'),
-    associations: plan.associations.length,
+    associations: plan.associations.filter((a) => !a.exists).length,
+    associationsExisting: plan.associations.filter((a) => a.exists).length,
     events: plan.events.length,
     properties: plan.properties.length,
     problems: preflight.problems.byKind(),
@@ -82,7 +85,7 @@ export function renderPlan(plan: PlanLog): string {
   }
   for (const a of plan.associations) {
     const label = a.types.map((t) => `${t.associationCategory ?? ''}:${t.associationTypeId ?? (t as any).name ?? ''}`).join(', ');
-    out.push(`associate ${a.fromType} ${a.fromId} → ${a.toType} ${a.toId}${label ? ` (${label})` : ''}${from(a)}`);
+    out.push(`${a.exists ? 'associated already' : 'associate'} ${a.fromType} ${a.fromId} → ${a.toType} ${a.toId}${label ? ` (${label})` : ''}${from(a)}`);
   }
   for (const e of plan.events) {
     const who = e.email ? `email ${e.email}` : e.utk ? `utk ${e.utk}` : `objectId ${e.objectId}`;
@@ -94,5 +97,5 @@ export function renderPlan(plan: PlanLog): string {
 
 function renderTotals(t: PlanTotals): string {
   const problems = Object.entries(t.problems).map(([k, n]) => `${n} ${k}`).join(', ');
-  return `Plan (nothing was written): ${t.creates} create${t.creates === 1 ? '' : 's'}, ${t.updates} update${t.updates === 1 ? '' : 's'}, ${t.unchanged} unchanged, ${t.associations} association${t.associations === 1 ? '' : 's'}, ${t.events} event${t.events === 1 ? '' : 's'}${t.properties ? `, ${t.properties} propert${t.properties === 1 ? 'y' : 'ies'} created` : ''}; problems: ${problems || 'none'}; events that would fail: ${t.failedEvents}`;
+  return `Plan (nothing was written): ${t.creates} create${t.creates === 1 ? '' : 's'}, ${t.updates} update${t.updates === 1 ? '' : 's'}, ${t.unchanged} unchanged, ${t.associations} association${t.associations === 1 ? '' : 's'}${t.associationsExisting ? ` (${t.associationsExisting} held already)` : ''}, ${t.events} event${t.events === 1 ? '' : 's'}${t.properties ? `, ${t.properties} propert${t.properties === 1 ? 'y' : 'ies'} created` : ''}; problems: ${problems || 'none'}; events that would fail: ${t.failedEvents}`;
 }

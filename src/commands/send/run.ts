@@ -16,7 +16,7 @@ import { STDIN } from '../../pipeline/read-lines.js';
 import { prettyRequest } from '../../pipeline/request-log.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { formatSummary } from '../../pipeline/summary.js';
-import type { Factory } from '../factory.js';
+import type { Factory, HttpClientOptions } from '../factory.js';
 import type { PlanMode } from '../plan/plan-mode.js';
 import type { IOStreams } from '../io.js';
 import { checkInputs, checkWritableFolder, stdinIsEmpty } from './checks.js';
@@ -53,12 +53,14 @@ export async function runSend(o: SendOptions): Promise<void> {
   const started = Date.now();
   const { io } = o.factory;
   let plan = planSend(o.files, o.flags, io);
-  const live = plan.dryRun ? undefined : await openClient(o, plan);
+  // Resolved once: --token - reads stdin, and the preflight must ask about the token the run sends with.
+  const who = plan.dryRun ? undefined : await credentialWanted(o, plan);
+  const live = who ? await openClient(o, plan, who) : undefined;
   let transport: Transport & { close?(): void } = new DryRunTransport();
-  if (live) {
+  if (live && who) {
     // A stored login sends to the host it was issued by, which may not be the default.
     plan = { ...plan, baseUrl: live.client.baseUrl };
-    ({ plan, transport } = await checkPortal(plan, o, live.client));
+    ({ plan, transport } = await checkPortal(plan, o, live.client, who));
   }
   try {
     const { result, readerGone } = await execute(plan, o.flags, transport, io, live?.waits);
@@ -76,10 +78,10 @@ export async function runSend(o: SendOptions): Promise<void> {
  * The preflight checks (unless --no-preflight), made before the first request of a live run; for
  * --plan at once, with the read-only transport over the client.
  */
-async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & { close?(): void }): Promise<{ plan: SendPlan; transport: Transport & { close?(): void } }> {
+async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & { close?(): void }, who: CredentialWanted): Promise<{ plan: SendPlan; transport: Transport & { close?(): void } }> {
   if (!o.flags.plan && o.flags.preflight === false) return { plan, transport: client };
   const { runPreflight, stopOrWarn } = await import('../plan/preflight.js');
-  const credential = () => o.factory.credential({ requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, o.factory.io.env), token: o.flags.token, profile: o.flags.profile });
+  const credential = () => o.factory.credential(who);
   const preflight = async () => runPreflight({ mapping: plan.mapping, inputs: plan.inputs, transport: client, credential: await credential() });
   if (!o.flags.plan) {
     const { PreflightGate } = await import('../plan/preflight-gate.js');
@@ -120,17 +122,29 @@ function writeSummaryFile(file: string, json: string): void {
   }
 }
 
-async function openClient(o: SendOptions, plan: SendPlan): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
+/** Which credential, and which host it was asked for: the same for the client and the preflight. */
+type CredentialWanted = Pick<HttpClientOptions, 'requestedBaseUrl' | 'token' | 'profile'>;
+
+async function credentialWanted(o: SendOptions, plan: SendPlan): Promise<CredentialWanted> {
+  const { io } = o.factory;
+  return {
+    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
+    token: await givenToken(o.flags, plan.inputs, io),
+    profile: o.flags.profile,
+  };
+}
+
+async function openClient(o: SendOptions, plan: SendPlan, who: CredentialWanted): Promise<{ client: HubSpotClient; waits: WaitWatch }> {
   const { io } = o.factory;
   // The watch is handed to the client it watches: it reads the stats only once the run goes.
   const opened: { client?: HubSpotClient } = {};
   const waits = new WaitWatch(() => opened.client!.stats());
   const client = await o.factory.httpClient({
-    requestedBaseUrl: requestedApiBaseUrl(o.flags.baseUrl, io.env, { insecureHttp: o.flags.insecureHttp }),
-    token: await givenToken(o.flags, plan.inputs, io),
-    profile: o.flags.profile,
+    ...who,
     rate: plan.rate,
     concurrency: plan.concurrency,
+    timeoutMs: envNumber(io.env, 'HUBSPOT_ACTIONS_TIMEOUT_MS'),
+    searchPerSecond: envNumber(io.env, 'HUBSPOT_ACTIONS_SEARCH_PER_SECOND'),
     onRetry: waits.onRetry,
     onExchange: plan.verbose ? (x) => io.say(describeExchange(x, plan.verbose!)) : undefined,
   });
@@ -266,7 +280,14 @@ function outcomeOf(result: RunResult, readerGone: boolean): Error | undefined {
 
 /** HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: how long HubSpot's search may take to show a write. */
 function indexLagMs(env: NodeJS.ProcessEnv): number | undefined {
-  const v = env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS;
+  return envNumber(env, 'HUBSPOT_ACTIONS_SEARCH_SETTLE_MS', 0);
+}
+
+/** A number from the environment, or undefined when unset; a value that is not one is refused, naming it. */
+function envNumber(env: NodeJS.ProcessEnv, name: string, min = 1): number | undefined {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
-  return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
+  if (!Number.isFinite(n) || n < min) throw new UserError(`${name} must be a number of at least ${min}, not "${v}"`, `unset ${name} to use the default`);
+  return n;
 }

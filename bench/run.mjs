@@ -129,6 +129,26 @@ async function startEmulator(tenSecondly, seedFile) {
 
 const TEN_SECOND_EXEMPT = /\/search$|^\/events\/|\/crm\/v4\/associations\/.*\/batch\//;
 
+/**
+ * The emulator keeps its last 1,000 requests: read them every 2 s and number each by the running
+ * total, so the whole run's log is kept.
+ */
+function pollLog(url) {
+  const seen = new Map();
+  const take = async () => {
+    const r = await (await fetch(`${url}/__emulator/requests?last=1000`)).json();
+    r.log.forEach((e, i) => seen.set(r.total - r.log.length + i, e));
+  };
+  const timer = setInterval(() => void take().catch(() => {}), 2000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await take();
+      return [...seen.entries()].sort((a, b) => a[0] - b[0]).map(([, e]) => e);
+    },
+  };
+}
+
 /** Standard-budget requests per rolling 10 s, over the run's middle (the first and last 10 s left out). */
 function steadyShare(log, limit) {
   const times = log.filter((r) => !TEN_SECOND_EXEMPT.test(r.path)).map((r) => Date.parse(r.at)).sort((a, b) => a - b);
@@ -146,14 +166,16 @@ async function live(tenSecondly, files, n, segment) {
     const emu = await startEmulator(tenSecondly, files.seed);
     try {
       const failed = path.join(tmp, `failed-${tenSecondly}-${i}.ndjson`);
+      const poller = pollLog(emu.url);
       const r = await timed(process.execPath, [cli, 'send', files.events, '-m', files.mapping, '--quiet', '--json', '--failed', failed], { keepStdout: true, env: { HUBSPOT_API_BASE_URL: emu.url, HUBSPOT_ACCESS_TOKEN: emu.token } });
       const summary = JSON.parse(r.stdout || '{}');
+      const log = await poller.stop();
       const reqs = await (await fetch(`${emu.url}/__emulator/requests`)).json();
       const stats = await (await fetch(`${emu.url}/__emulator/stats`)).json();
-      const log = reqs.log ?? [];
       const r429 = log.filter((x) => x.status === 429).length;
       const standard = log.filter((x) => !TEN_SECOND_EXEMPT.test(x.path)).length;
       const searches = log.filter((x) => /\/search$/.test(x.path)).length;
+      if (log.length !== reqs.total) console.error(`  (the request log holds ${log.length} of ${reqs.total} requests)`);
       const firstAt = Math.min(...log.map((x) => Date.parse(x.at)));
       const lastAt = Math.max(...log.map((x) => Date.parse(x.at)));
       const searchPeak = peakPerSecond(log.filter((x) => /\/search$/.test(x.path)).map((x) => Date.parse(x.at)));
@@ -175,6 +197,25 @@ async function live(tenSecondly, files, n, segment) {
   const b = runs.reduce((a, r) => (r.wall < a.wall ? r : a));
   const segmentSeconds = Math.max(segment.budgeted / (tenSecondly / 10), segment.searches / 5);
   return { tenSecondly, ...b, runs: runs.map((r) => ({ wall: r.wall, user: r.user, requests: r.requests, r429: r.r429 })), segment: { ...segment, seconds: Math.round(segmentSeconds), ofOurs: +(b.requests / segment.total).toFixed(4) } };
+}
+
+/** send --plan (reads sent, writes answered locally) over the live corpus, on a fresh emulator at the limit. */
+async function planRun(tenSecondly, files, n) {
+  const runs = [];
+  for (let i = 0; i < REPEAT; i++) {
+    const emu = await startEmulator(tenSecondly, files.seed);
+    try {
+      const r = await timed(process.execPath, [cli, 'send', files.events, '-m', files.mapping, '--plan', '--json', '--quiet'], { env: { HUBSPOT_API_BASE_URL: emu.url, HUBSPOT_ACCESS_TOKEN: emu.token } });
+      const reqs = await (await fetch(`${emu.url}/__emulator/requests`)).json();
+      const r429 = (reqs.log ?? []).filter((x) => x.status === 429).length;
+      runs.push({ wall: r.wall, user: r.user, peakRssMb: Math.round(r.rssMb), exit: r.code, eventsPerS: Math.round(n / r.wall), reads: reqs.total, r429 });
+      console.error(`  plan ${tenSecondly}/10 s #${i + 1}: ${r.wall.toFixed(1)} s wall, ${r.user.toFixed(1)} s user, ${reqs.total} reads, ${r429} 429s, exit ${r.code}`);
+    } finally {
+      emu.stop();
+    }
+  }
+  const b = runs.reduce((a, r) => (r.wall < a.wall ? r : a));
+  return { tenSecondly, ...b, runs: runs.map((r) => ({ wall: r.wall, user: r.user, reads: r.reads })) };
 }
 
 function peakPerSecond(times) {
@@ -213,6 +254,11 @@ function table(results) {
       lines.push(`| ${l.tenSecondly}/10 s | ${results.liveEvents.toLocaleString('en')} | ${l.eventsPerS} | ${l.wall} | ${l.user} | ${l.requests} | ${per} | ${l.budgetShareSteady ?? '–'} / ${l.budgetShareOverall} | ${l.r429} (${(l.share429 * 100).toFixed(2)} %) | ${l.searchPeakPerS} | ${l.segment.total.toLocaleString('en')}, ${(l.segment.seconds / 60).toFixed(0)} min | 1/${Math.round(1 / l.segment.ofOurs)} |`);
     }
   }
+  if (results.plan) {
+    const p = results.plan;
+    lines.push('', '| send --plan | events | events/s | wall s | user s | reads | 429s | peak RSS MB |', '|---|---|---|---|---|---|---|---|');
+    lines.push(`| ${p.tenSecondly}/10 s | ${results.liveEvents.toLocaleString('en')} | ${p.eventsPerS} | ${p.wall} | ${p.user} | ${p.reads} | ${p.r429} | ${p.peakRssMb} |`);
+  }
   return lines.join('\n');
 }
 
@@ -227,11 +273,14 @@ async function main() {
       const segment = segmentRequests(LIVE_EVENTS);
       for (const limit of [110, 190]) results.live.push(await live(limit, files, LIVE_EVENTS, segment));
     }
+    if (!has('skip-plan')) {
+      const files = await writeBenchCorpus(path.join(tmp, 'plan'), LIVE_EVENTS, SEED);
+      results.plan = await planRun(110, files, LIVE_EVENTS);
+    }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
   results.machine.loadAfter = os.loadavg().map((l) => +l.toFixed(2));
-  results.plan = 'send --plan: not on main when this ran; not measured';
   writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
   console.log(table(results));
   console.log(`\nmachine: ${machine.cpus} × ${machine.model}, ${machine.memGb} GB, Node ${machine.node}; load ${machine.loadBefore.join(' ')} before, ${results.machine.loadAfter.join(' ')} after`);

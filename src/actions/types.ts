@@ -81,6 +81,8 @@ export interface PerformContext {
   run: RunMemory;
   /** The run's API paths, in the family `--api-version` chose. */
   paths: ApiPaths;
+  /** How long HubSpot's search may take to show a write: waited before looking up a create whose outcome is unknown. */
+  searchSettleMs: number;
 }
 
 /** What RunMemory.ids needs: a Map does, and so does the bounded RecentIds a run uses. */

@@ -2,7 +2,7 @@ import type { PerformContext, RunMemory } from '../actions/types.js';
 import type { OpOutcome } from '../model.js';
 import type { Transport } from '../hubspot/transport.js';
 import type { ApiPaths } from '../hubspot/api.js';
-import { describeRequest, type LoggedRequest } from './request-log.js';
+import { loggedRequest, type LoggedRequest } from './request-log.js';
 import type { Lane, Op } from './schedule.js';
 
 export interface RequestCounts {
@@ -20,17 +20,19 @@ export function performer(opts: {
   baseUrl: string;
   paths: ApiPaths;
   onRequest?: (r: LoggedRequest) => void;
+  searchSettleMs: number;
 }): { perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>; counts: RequestCounts } {
   const counts: RequestCounts = { total: 0, byAction: {} };
   /** One for the run: it holds nothing per batch. */
   const ctx: PerformContext = {
     run: opts.memory,
     paths: opts.paths,
+    searchSettleMs: opts.searchSettleMs,
     send: async (req, forOps) => {
       const action = forOps[0]?.action ?? 'unknown';
       counts.byAction[action] = (counts.byAction[action] ?? 0) + 1;
       counts.total++;
-      opts.onRequest?.(describeRequest(opts.baseUrl, req, forOps as Op[]));
+      opts.onRequest?.(loggedRequest(opts.baseUrl, req, forOps as Op[]));
       return opts.transport.send(req);
     },
   };

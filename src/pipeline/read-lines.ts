@@ -50,33 +50,49 @@ async function isGzip(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * The first chunk a stream gives, put back so it is read again (null: the stream was empty). How
+ * stdin and pipes are sniffed for gzip: they cannot be read twice from the start as a file can.
+ */
+export async function peekFirstChunk(stream: Readable): Promise<Buffer | null> {
+  if (stream.readableEnded) return null;
+  const first: Buffer | null = await new Promise((resolve) => {
+    const onReadable = () => {
+      stream.off('end', onEnd);
+      resolve(stream.read() as Buffer | null);
+    };
+    const onEnd = () => {
+      stream.off('readable', onReadable);
+      resolve(null);
+    };
+    stream.once('readable', onReadable);
+    stream.once('end', onEnd);
+  });
+  if (first) stream.unshift(first);
+  return first;
+}
+
+const gunzippedIfGzip = async (stream: Readable): Promise<Readable> => {
+  const first = await peekFirstChunk(stream);
+  return first && first[0] === 0x1f && first[1] === 0x8b ? stream.pipe(createGunzip()) : stream;
+};
+
 async function openInput(name: string, stdin: Readable | undefined, progress?: ReadProgress): Promise<Readable> {
   if (name === STDIN) {
     if (!stdin) throw new Error('internal error: standard input was not handed to the read stage');
-    // stdin may be gzip too: peek at the first chunk.
-    const first: Buffer | null = await new Promise((resolve) => {
-      const onReadable = () => {
-        stdin.off('end', onEnd);
-        resolve(stdin.read() as Buffer | null);
-      };
-      const onEnd = () => {
-        stdin.off('readable', onReadable);
-        resolve(null);
-      };
-      stdin.once('readable', onReadable);
-      stdin.once('end', onEnd);
-    });
-    if (first) stdin.unshift(first);
-    if (first && first[0] === 0x1f && first[1] === 0x8b) return stdin.pipe(createGunzip());
-    return stdin;
+    return gunzippedIfGzip(stdin);
   }
-  let gz: boolean;
+  let regular: boolean;
   try {
-    gz = await isGzip(name);
+    regular = (await stat(name)).isFile();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`cannot read input file ${name} (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, 'check the file names given to `send`');
   }
+  // A pipe, `<(zcat x.gz)` or a device is sniffed from the stream (its size means nothing for the
+  // progress line); a file by its first two bytes.
+  if (!regular) return gunzippedIfGzip(createReadStream(name, { highWaterMark: 256 * 1024 }));
+  const gz = await isGzip(name);
   const raw = createReadStream(name, { highWaterMark: 256 * 1024 });
   if (progress) raw.on('data', (chunk) => (progress.bytesRead += chunk.length));
   return gz ? raw.pipe(createGunzip()) : raw;

@@ -15,7 +15,7 @@ export interface LoggedRequest {
   dependsOn?: string;
 }
 
-export function describeRequest(baseUrl: string, req: HubSpotRequest, ops: Array<Op & { events?: EventRecord[] }>): LoggedRequest {
+export function loggedRequest(baseUrl: string, req: HubSpotRequest, ops: Array<Op & { events?: EventRecord[] }>): LoggedRequest {
   const seen = new Set<number>();
   const sources: LoggedRequest['sources'] = [];
   for (const op of ops) {

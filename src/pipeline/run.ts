@@ -1,6 +1,7 @@
 import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { RunMemory } from '../actions/types.js';
+import { SEARCH_SETTLE_MS } from '../actions/shared/lost-answer.js';
 import { RecentIds, RecentRecords } from '../actions/shared/recent-records.js';
 import { HubSpotRunError, UserError } from '../errors.js';
 import { apiPaths } from '../hubspot/api.js';
@@ -17,7 +18,7 @@ import { OutcomesFile } from './outcomes-file.js';
 import { isBlank, parseEvent } from './parse-event.js';
 import { performer } from './perform.js';
 import { planEvent, type PlanStage } from './plan.js';
-import { inputName, readLines, STDIN, type ReadOptions, type ReadProgress } from './read-lines.js';
+import { inputName, readLines, STDIN, type InputLine, type ReadOptions, type ReadProgress } from './read-lines.js';
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
 import { Scheduler, type SchedulerOptions } from './schedule.js';
@@ -101,7 +102,14 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
   const { journaled, journal } = openJournal(opts, checkpoint, resumeAt, memory);
-  const send = performer({ memory, transport: opts.transport, baseUrl: opts.baseUrl, paths: apiPaths(opts.mapping.settings.apiVersion), onRequest: opts.onRequest });
+  const send = performer({
+    memory,
+    transport: opts.transport,
+    baseUrl: opts.baseUrl,
+    paths: apiPaths(opts.mapping.settings.apiVersion),
+    onRequest: opts.onRequest,
+    searchSettleMs: opts.indexLagMs ?? SEARCH_SETTLE_MS,
+  });
   const scheduler = schedulerFor(opts, ledger, send.perform, journal, stop);
 
   const keeper = keeperFor(opts, memory, ledger, checkpoint, stop, journal);
@@ -281,6 +289,8 @@ async function readAll(
     for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress, maxLineBytes: opts.maxLineBytes })) {
       if (stop.aborted || scheduler.stoppedBy) break;
       if (isBlank(line)) continue;
+      const notNdjson = line.line === 1 ? notNdjsonReason(line) : undefined;
+      if (notNdjson) return notNdjson;
       const rec = ledger.begin(line.input, { file: line.file, line: line.line });
       const parsed = parseEvent(line);
       rec.origin = parsed.origin;
@@ -310,6 +320,27 @@ async function readAll(
   return undefined;
 }
 
+/**
+ * A file that is one JSON document (an array, or pretty-printed) instead of one event per line would
+ * give an error for every line: said once, with the conversion, and reading stops there.
+ */
+function notNdjsonReason(line: InputLine): UserError | undefined {
+  const t = line.text.trim();
+  let array = false;
+  if (t.startsWith('[')) {
+    try {
+      array = Array.isArray(JSON.parse(t));
+    } catch {
+      array = t === '[';
+    }
+  }
+  if (!array && t !== '{') return undefined;
+  return new UserError(
+    `${line.file} is not NDJSON (one JSON event per line): it starts as ${array ? 'a JSON array' : 'pretty-printed JSON'}`,
+    `convert it first, e.g. \`jq -c '${array ? '.[]' : '.'}' ${line.file} > events.ndjson\`, and send that file`,
+  );
+}
+
 /** A mapping the interrupted run finished for this event: its outcome is taken, not made again. */
 function restore(ledger: EventLedger, rec: EventRecord, e: JournalEntry): void {
   ledger.matched(e.mapping);
@@ -333,7 +364,7 @@ function resumeFrom(opts: RunOptions, memory: RunMemory): Checkpoint | undefined
  * the lookups of the resumed run see them.
  */
 async function waitOutIndexLag(opts: RunOptions, stop: AbortSignal): Promise<void> {
-  const ms = opts.indexLagMs ?? 5000;
+  const ms = opts.indexLagMs ?? SEARCH_SETTLE_MS;
   if (ms <= 0) return;
   opts.onNotice?.(`The previous run on this checkpoint did not stop cleanly: waiting ${(ms / 1000).toFixed(1)} s for HubSpot's search to show its last writes before resuming.`);
   await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), aborted(stop)]);

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upsertCustomObjectRecord } from '../../src/actions/upsertCustomObjectRecord/index.js';
 import { ANSWER_LOST } from '../../src/hubspot/transport.js';
 import { echoBatch, ok, planned, scripted } from '../helpers/scripted-context.js';
@@ -11,16 +11,6 @@ const searchHits = (byName: Record<string, string[]>) => (req: any) => {
   const values: string[] = req.body.filterGroups[0].filters[0].values;
   return ok({ results: values.flatMap((v) => (byName[v] ?? []).map((id) => ({ id, properties: { dealname: v } }))) });
 };
-
-let settle: string | undefined;
-beforeEach(() => {
-  settle = process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS;
-  process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS = '0';
-});
-afterEach(() => {
-  if (settle === undefined) delete process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS;
-  else process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS = settle;
-});
 
 describe('upsertCustomObjectRecord perform, batched', () => {
   it('one IN search, then creates, updates, skips and fails as Segment would, in input order', async () => {

@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,13 +28,37 @@ describe('inputs a new user tries', () => {
     expect(r.stderr).toContain(`cannot read input file ${dir} (a folder: give the files in it, e.g. \`send ${dir}/*.json.gz\`)`);
   });
 
-  it('a named pipe is refused with the stdin form that reads it', async () => {
+  it('a named pipe and process substitution are read, gzipped or not', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ha-inputs-'));
     const fifo = path.join(dir, 'events.pipe');
     execFileSync('mkfifo', [fifo]);
+    const line = JSON.stringify({ type: 'identify', messageId: 'p1', traits: { email: 'p@x.io' } });
+    const writer = spawn('sh', ['-c', `printf '%s\\n' '${line}' > ${fifo}`]);
     const r = await runCli(['send', fifo, '-m', MAPPING, '--dry-run']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${fifo} (a pipe: send it on stdin instead, e.g. \`send -m <mapping> < ${fifo}\``);
+    writer.kill();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/events read: +1/);
+    // What a shell hands over for `send <(zcat x.gz)`, or `<(cat x.gz)` still compressed: a pipe under /dev/fd.
+    const viaShell = execFileSync('bash', ['-c', `node bin/hubspot-actions send <(printf '%s\\n' '${line}' | gzip) -m ${MAPPING} --dry-run 2>&1 >/dev/null`], { encoding: 'utf8' });
+    expect(viaShell).toMatch(/events read: +1/);
+  });
+
+  it('a JSON array or pretty-printed JSON is said once not to be NDJSON, with the conversion, not one error per line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ha-inputs-'));
+    const events = [{ type: 'identify', traits: { email: 'a@x.io' } }, { type: 'identify', traits: { email: 'b@x.io' } }];
+    for (const [name, text, how] of [
+      ['array.json', JSON.stringify(events), "jq -c '.[]'"],
+      ['pretty.json', JSON.stringify(events, null, 2), "jq -c '.[]'"],
+      ['one.json', JSON.stringify(events[0], null, 2), "jq -c '.'"],
+    ] as const) {
+      const file = path.join(dir, name);
+      writeFileSync(file, text + '\n');
+      const r = await runCli(['send', file, '-m', MAPPING, '--dry-run']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file} is not NDJSON (one JSON event per line)`);
+      expect(r.stderr).toContain(`${how} ${file} > events.ndjson`);
+      expect(r.stderr).not.toMatch(/line 2 is not valid JSON/);
+    }
   });
 
   it('stdin with events after the check for emptiness still reads every line', async () => {

@@ -40,7 +40,7 @@ function normalized(dump: any): any {
   let text = JSON.stringify(dump);
   for (const [type, list] of Object.entries<any[]>(dump.records)) {
     for (const r of list) {
-      const { id, ...props } = r;
+      const { id: _id, ...props } = r;
       const label = `${type}:${props.properties?.email ?? props.properties?.name ?? props.properties?.dealname ?? JSON.stringify(props)}`;
       text = text.split(`"${r.id}"`).join(JSON.stringify(label));
     }

@@ -100,6 +100,9 @@ class Portal {
   static async start(opts: EmulatorOptions, events: number, dir: string, name: string): Promise<Portal> {
     const emu = await startEmulator({ ...PORTAL, ...opts });
     const seeded = await control(emu, 'POST', 'seed', corpusSeed({ events }));
+    // The seed stands for what the portal held long before the run: indexed for search already.
+    const lag = (opts.searchIndexLagMs ?? 0) + (opts.searchIndexLagJitterMs ?? 0);
+    if (lag > 0) await new Promise((resolve) => setTimeout(resolve, lag + 100));
     const label = seeded.associationLabels?.find((l: any) => l.label === 'Buyer')?.typeId;
     const mapping = path.join(dir, `${name}.mapping.yaml`);
     writeFileSync(mapping, corpusMapping({ buyerLabelTypeId: label }));

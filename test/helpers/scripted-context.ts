@@ -28,6 +28,8 @@ export function scripted(steps: Step[], run: Partial<RunMemory> = {}): Scripted 
   return {
     run: { ids: new Map(), records: new RecentRecords(), flags: new Set(), ...run },
     paths: apiPaths('v3'),
+    // No wait before a look-up in tests: the script answers at once.
+    searchSettleMs: 0,
     sent,
     left: () => queue.map(([r]) => r),
     async send<T>(req: HubSpotRequest, ops: OpHandle[]): Promise<HubSpotResponse<T>> {

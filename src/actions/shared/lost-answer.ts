@@ -1,3 +1,4 @@
+import { sleep } from '../../hubspot/http-attempt.js';
 import { ANSWER_LOST } from '../../hubspot/transport.js';
 import type { FailureDetail } from '../../model.js';
 
@@ -19,15 +20,11 @@ export function outcomeUnknown(status: number | undefined): boolean {
 }
 
 /**
- * How long to let HubSpot's search index a record whose create lost its answer ("it may take a few
- * moments for newly created objects to appear in search results").
+ * How long to let HubSpot's search index a record whose create lost its answer, unless the run says
+ * otherwise (PerformContext.searchSettleMs): "it may take a few moments for newly created objects
+ * to appear in search results".
  */
-export function searchSettleMs(): number {
-  const env = Number(process.env.HUBSPOT_ACTIONS_SEARCH_SETTLE_MS);
-  return Number.isFinite(env) && env >= 0 ? env : 5000;
-}
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const SEARCH_SETTLE_MS = 5000;
 
 export type Created = { id: string } | { failure: FailureDetail };
 /** What a look-up after an unknown outcome found: the record, none (so create it again), or a failure. */
@@ -41,7 +38,8 @@ export type Found = { id: string } | { missing: true } | { failure: FailureDetai
 export async function createOnce<I>(
   items: I[],
   create: (some: I[]) => Promise<Map<I, Created>>,
-  lookUp?: (some: I[]) => Promise<Map<I, Found>>,
+  lookUp: ((some: I[]) => Promise<Map<I, Found>>) | undefined,
+  settleMs: number,
 ): Promise<Map<I, Created>> {
   const out = new Map<I, Created>();
   let pending = items;
@@ -54,7 +52,7 @@ export async function createOnce<I>(
       else out.set(item, r);
     }
     if (!unknown.length) break;
-    await sleep(searchSettleMs());
+    await sleep(settleMs);
     const found = await lookUp!(unknown);
     pending = [];
     for (const item of unknown) {

@@ -104,7 +104,7 @@ const remember = (op: Op, b: Batch) => b.ctx.run.records.remember(b.objectType, 
  */
 async function createRecords(list: Op[], b: Batch): Promise<Op[]> {
   if (!list.length) return [];
-  const results = await createOnce(list, (some) => createBatch(some, b), (some) => lookUp(some, b));
+  const results = await createOnce(list, (some) => createBatch(some, b), (some) => lookUp(some, b), b.ctx.searchSettleMs);
   const written: Op[] = [];
   for (const op of list) {
     const r = results.get(op)!;

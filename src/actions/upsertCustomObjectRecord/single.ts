@@ -53,7 +53,7 @@ async function createOne(op: Op, body: Record<string, unknown>, ctx: PerformCont
     if (!isOk(check)) return new Map([[op, { failure: searchFailure(check, objectType, CUSTOM_SEARCH_FAILED, 'customObjectSearchFields') }]]);
     return new Map([[op, Number(check.body?.total) >= 1 ? { id: String(check.body.results[0].id) } : { missing: true }]]);
   };
-  const r = (await createOnce([op], create, searchFields ? lookUp : undefined)).get(op)!;
+  const r = (await createOnce([op], create, searchFields ? lookUp : undefined, ctx.searchSettleMs)).get(op)!;
   return 'id' in r ? r.id : r.failure;
 }
 

@@ -1,7 +1,8 @@
 import { profileInEffect } from '../../auth/credentials.js';
 import { runOAuthLogin } from '../../auth/oauth-flow.js';
 import { canPrompt, promptSecret, promptText, readSecretFromStdin } from '../../auth/prompt.js';
-import { DEFAULT_REQUIRED_SCOPES, missingScopeWarnings, optionalScopesFor, parseScopeList } from '../../auth/scopes.js';
+import { DEFAULT_REQUIRED_SCOPES, optionalScopesFor, parseScopeList } from '../../auth/scopes.js';
+import { missingScopeWarnings } from './scope-warnings.js';
 import { verifyStaticToken } from '../../auth/static-token.js';
 import { checkProfileName, type StoredProfile, type TokenStore } from '../../auth/token-store.js';
 import { UserError } from '../../errors.js';

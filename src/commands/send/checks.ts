@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { UserError } from '../../errors.js';
-import { STDIN } from '../../pipeline/read-lines.js';
+import { peekFirstChunk, STDIN } from '../../pipeline/read-lines.js';
 
 /** Every input is there before anything is sent: a missing second file must not stop a run halfway. */
 export function checkInputs(inputs: string[]): void {
@@ -17,8 +17,6 @@ function unreadable(f: string): string | undefined {
     accessSync(f, constants.R_OK);
     const st = statSync(f);
     if (st.isDirectory()) return `a folder: give the files in it, e.g. \`send ${f.replace(/\/+$/, '')}/*.json.gz\``;
-    // Reading sniffs the first bytes for gzip at offset 0, which a pipe cannot do twice.
-    if (st.isFIFO() || st.isSocket()) return `a pipe: send it on stdin instead, e.g. \`send -m <mapping> < ${f}\` or \`zcat x.gz | send -m <mapping>\``;
     return undefined;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
@@ -40,20 +38,5 @@ export function checkWritableFolder(file: string, flag: string): void {
  * chunk peeked at is put back, so the run reads stdin whole.
  */
 export async function stdinIsEmpty(stdin: Readable): Promise<boolean> {
-  if (stdin.readableEnded) return true;
-  const first: Buffer | null = await new Promise((resolve) => {
-    const onReadable = () => {
-      stdin.off('end', onEnd);
-      resolve(stdin.read() as Buffer | null);
-    };
-    const onEnd = () => {
-      stdin.off('readable', onReadable);
-      resolve(null);
-    };
-    stdin.once('readable', onReadable);
-    stdin.once('end', onEnd);
-  });
-  if (first === null) return true;
-  stdin.unshift(first);
-  return false;
+  return (await peekFirstChunk(stdin)) === null;
 }

@@ -1,7 +1,6 @@
 import type { ApiPaths, ApiVersion } from '../hubspot/api.js';
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
 import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
-import type { RecentRecords } from './shared/recent-records.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
 export interface FieldDefinition {
@@ -85,6 +84,27 @@ export interface PerformContext {
   searchSettleMs: number;
 }
 
+/** What this run knows of the records holding one value. */
+export interface Known {
+  ids: string[];
+  /** True when a search (or HubSpot's uniqueness) said these are all of them; else others may hold it too. */
+  complete: boolean;
+}
+
+/**
+ * What RunMemory.records answers: the records this run found or wrote, by each (objectType,
+ * property, value), since HubSpot's search lags writes (the pipeline's RecentRecords).
+ */
+export interface RecordMemory {
+  lookup(objectType: string, property: string, value: unknown): Known | undefined;
+  /** A search (or a read by a unique property) found exactly these records holding the value. */
+  found(objectType: string, property: string, value: unknown, ids: string[]): void;
+  /** This run gave the record these values. */
+  remember(objectType: string, id: string, properties: Record<string, unknown>): void;
+  /** False when this run has since given the record another value of the property. */
+  stillHolds(objectType: string, id: string, property: string, value: unknown): boolean;
+}
+
 /** What RunMemory.ids needs: a Map does, and so does the bounded RecentIds a run uses. */
 export interface IdMemory extends Iterable<[string, string]> {
   get(k: string): string | undefined;
@@ -96,7 +116,7 @@ export interface RunMemory {
   /** Contact ids learned, by `user:<userId or anonymousId>` and `email:<email>` (bounded: RecentIds). */
   ids: IdMemory;
   /** Records recently found or written, by the property values they hold (HubSpot's search lags writes). */
-  records: RecentRecords;
+  records: RecordMemory;
   /** Facts about the portal learned once (e.g. that segment_group_id exists). */
   flags: Set<string>;
 }

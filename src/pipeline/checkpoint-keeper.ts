@@ -1,13 +1,13 @@
-import type { RunMemory } from '../actions/types.js';
 import type { ReadAt } from './event-log-file.js';
 import { writeCheckpoint, type Checkpoint, type Fingerprint } from './checkpoint.js';
+import type { PipelineMemory } from './run-memory.js';
 
 export interface KeeperOptions {
   path: string;
   inputs: string[];
   mapping: string;
   fingerprint: Fingerprint;
-  memory: RunMemory;
+  memory: PipelineMemory;
   /** The run's low-water mark now; undefined before anything was read. */
   resumePoint(): ReadAt | undefined;
   /** Where the run started: kept while nothing has been read yet. */

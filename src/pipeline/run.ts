@@ -1,8 +1,7 @@
 import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { RunMemory } from '../actions/types.js';
 import { SEARCH_SETTLE_MS } from '../actions/shared/lost-answer.js';
-import { RecentIds, RecentRecords } from '../actions/shared/recent-records.js';
+import { RecentIds, RecentRecords, type PipelineMemory } from './run-memory.js';
 import { HubSpotRunError, UserError } from '../errors.js';
 import { apiPaths } from '../hubspot/api.js';
 import type { Transport } from '../hubspot/transport.js';
@@ -95,7 +94,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 }
 
 async function runLocked(opts: RunOptions): Promise<RunResult> {
-  const memory: RunMemory = { ids: new RecentIds(), records: new RecentRecords(), flags: new Set() };
+  const memory: PipelineMemory = { ids: new RecentIds(), records: new RecentRecords(), flags: new Set() };
   const checkpoint = opts.checkpointPath ? resumeFrom(opts, memory) : undefined;
   const resumeAt: ReadAt | undefined = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
   const stop = new RunStop(opts.stopSignal);
@@ -157,7 +156,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
 }
 
 /** With a checkpoint: what an earlier run journaled (its finished ops, the ids it learned), and this run's journal. */
-function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resumeAt: ReadAt | undefined, memory: RunMemory) {
+function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resumeAt: ReadAt | undefined, memory: PipelineMemory) {
   if (!opts.checkpointPath || opts.transport.readOnly) return { journaled: new Map<string, JournalEntry[]>(), journal: undefined };
   const path = journalPath(opts.checkpointPath);
   const earlier = checkpoint && !checkpoint.complete ? OpJournal.load(path, resumeAt) : { done: new Map<string, JournalEntry[]>(), ids: [] };
@@ -191,7 +190,7 @@ function schedulerFor(opts: RunOptions, ledger: EventLedger, perform: SchedulerO
 }
 
 /** Live runs with --checkpoint keep it current; a dry-run writes none. */
-function keeperFor(opts: RunOptions, memory: RunMemory, ledger: EventLedger, checkpoint: Checkpoint | undefined, stop: RunStop, journal?: OpJournal): CheckpointKeeper | undefined {
+function keeperFor(opts: RunOptions, memory: PipelineMemory, ledger: EventLedger, checkpoint: Checkpoint | undefined, stop: RunStop, journal?: OpJournal): CheckpointKeeper | undefined {
   if (!opts.checkpointPath || opts.transport.readOnly) return undefined;
   return new CheckpointKeeper({
     path: opts.checkpointPath,
@@ -348,7 +347,7 @@ function restore(ledger: EventLedger, rec: EventRecord, e: JournalEntry): void {
   ledger.opSettled({ mappingName: e.mapping, action: e.action, outcome: e.outcome }, [rec]);
 }
 
-function resumeFrom(opts: RunOptions, memory: RunMemory): Checkpoint | undefined {
+function resumeFrom(opts: RunOptions, memory: PipelineMemory): Checkpoint | undefined {
   const checkpoint = readCheckpoint(opts.checkpointPath!);
   if (!checkpoint) return undefined;
   checkResumable(checkpoint, opts.inputs, fingerprint(opts.mapping.path, opts.inputs), opts.checkpointPath!, !!opts.forceResume);

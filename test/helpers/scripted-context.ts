@@ -3,7 +3,7 @@ import { mapEvent } from '../../src/mapping/map-event.js';
 import type { HubSpotRequest, HubSpotResponse } from '../../src/hubspot/transport.js';
 import type { OpHandle } from '../../src/model.js';
 import type { PerformContext, PlannedOp, RunMemory } from '../../src/actions/types.js';
-import { RecentRecords } from '../../src/actions/shared/recent-records.js';
+import { RecentRecords } from '../../src/pipeline/run-memory.js';
 import { apiPaths } from '../../src/hubspot/api.js';
 
 export type Answer = { status: number; body?: any; headers?: Record<string, string> };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecentIds, RecentRecords } from '../../src/actions/shared/recent-records.js';
+import { RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
 
 describe('RecentRecords', () => {
   it('answers by each property value a record holds, case-insensitively', () => {

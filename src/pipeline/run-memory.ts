@@ -1,20 +1,18 @@
-import { objectName, stateKey } from './keys.js';
+import type { IdMemory, Known, RecordMemory, RunMemory } from '../actions/types.js';
+import { objectName, stateKey } from '../actions/shared/keys.js';
 
-/** What this run knows of the records holding one value. */
-export interface Known {
-  ids: string[];
-  /** True when a search (or HubSpot's uniqueness) said these are all of them; else others may hold it too. */
-  complete: boolean;
-}
 
 /**
+ * The run's memory, as the actions see it through RunMemory (their interfaces in actions/types.ts):
+ * records and contact ids this run learned, bounded. Built here, by the run that owns it.
+ *
  * Records this run found or wrote, by each property value they hold (objectType, property, value).
  * HubSpot's search lags writes by seconds, so what this run wrote is answered from here for any
  * search on any of those properties, not only the search that found the record. Only recent ones
  * matter: the memory is bounded (oldest forgotten first), which keeps a backfill of millions of
  * records flat in memory and its checkpoint small.
  */
-export class RecentRecords {
+export class RecentRecords implements RecordMemory {
   /** Per value, its ids in the order learned (a Set: adding and dropping one is O(1), not a copy of all). */
   private byValue: Recency<Entry>;
   /** The value of each property this run last gave a record, to forget the value it replaced. */
@@ -162,7 +160,7 @@ export class Recency<V> {
  * one; a group event with no email whose user was identified more than `capacity` identities ago no
  * longer finds its contact.
  */
-export class RecentIds implements Iterable<[string, string]> {
+export class RecentIds implements IdMemory {
   private readonly recency: Recency<string>;
 
   constructor(capacity = 200_000, entries: Iterable<[string, string]> = []) {
@@ -182,4 +180,9 @@ export class RecentIds implements Iterable<[string, string]> {
   [Symbol.iterator](): Iterator<[string, string]> {
     return this.recency.entries();
   }
+}
+
+/** The run memory as the pipeline holds it: what the actions see, and what the checkpoint saves. */
+export interface PipelineMemory extends RunMemory {
+  records: RecentRecords;
 }

@@ -28,7 +28,8 @@ export const HUB_ID = 1234567;
 /** The USER_DEFINED deals→contacts "Buyer" label the seed creates is the first label of a fresh portal. */
 export const DEFAULT_BUYER_LABEL_TYPE_ID = 500;
 
-function rng(seed) {
+/** mulberry32, the emulator's too (test/emulator/prng.ts): the same seed gives the same corpus. */
+export function rng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -22,6 +22,7 @@ import { freePort } from '../auth/helpers.js';
 import { startEmulator, type EmulatorOptions, type FaultOptions, type RunningEmulator } from '../emulator/index.js';
 import { cliSupport, startCli, type Exit } from './cli.js';
 import { diffStates, normalise, stateSize, type NormalState, type StateDiff } from './state.js';
+import { createRng as rng } from '../emulator/prng.js';
 
 export type Mode = 'reference' | 'shipped' | 'faulted' | 'killed';
 
@@ -126,16 +127,6 @@ async function control(emu: RunningEmulator, method: string, name: string, body?
   return text ? JSON.parse(text) : undefined;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every outcome line of a run (all its processes append to one file); `problems` counts lines not final exactly once. */
 function readOutcomes(file: string, events: number): { byLine: Map<number, Outcome>; problems: number; notes: string[] } {

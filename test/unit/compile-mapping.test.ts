@@ -4,6 +4,7 @@ import { compileFields } from '../../src/mapping/compile.js';
 import { loadMappingFile } from '../../src/mapping/mapping-file.js';
 import { mapEvent } from '../../src/mapping/map-event.js';
 import { segmentCore } from '../../src/mapping/segment-libs.js';
+import { createRng as rng } from '../emulator/prng.js';
 
 /**
  * The compiled mapping (src/mapping/compile.ts) against mapping-kit's own `transform`: the same
@@ -11,16 +12,6 @@ import { segmentCore } from '../../src/mapping/segment-libs.js';
  * compiler handles, and for the shipped mapping files over their own events and the corpus.
  */
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Values of every JSON kind, and the edge ones mapping-kit's checks look at ("", 0, [], nested). */
 const ODD: unknown[] = [undefined, null, '', ' ', 'x', 'A b.C', 'Hello World', '{"a":1}', '[1,2]', 'not json', 0, 1, -2.5, true, false, [], [1, 'a'], [{ sku: 's1' }, { sku: 's2', n: { x: 1 } }], {}, { a: 1, b: { c: 'd' } }, { sku: 'one' }];

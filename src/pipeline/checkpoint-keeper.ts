@@ -71,7 +71,6 @@ export class CheckpointKeeper {
       resumeAt: this.opts.resumePoint() ?? this.opts.startedAt,
       ...state,
       ids: [...memory.ids],
-      records: memory.records.entries(),
       flags: [...memory.flags],
       updatedAt: new Date().toISOString(),
     };

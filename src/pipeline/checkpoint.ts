@@ -16,13 +16,13 @@ export interface Checkpoint {
   complete: boolean;
   /**
    * True when written after every request in flight had finished (end of input, Ctrl-C, the daily
-   * limit). False after a kill: writes made since the last save are not in `records`, and HubSpot's
+   * limit). False after a kill: writes made since the last save are not known to it, and HubSpot's
    * search may not show them yet, so a resumed run first waits out the index lag.
    */
   clean?: boolean;
   /** What later events need from earlier ones: contact ids by user and email, portal facts. */
   ids: Array<[string, string]>;
-  /** Records recently found or created, so a resumed run does not create one HubSpot's search has not indexed yet. */
+  /** Written by earlier versions; no longer read (see resumeFrom in run.ts). */
   records?: Array<[string, string]>;
   flags: string[];
   updatedAt: string;

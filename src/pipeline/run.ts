@@ -117,7 +117,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: ledger.counts, requests: send.counts.total, input }), 250) : undefined;
   progressTimer?.unref();
   try {
-    if (checkpoint && !checkpoint.complete && !checkpoint.clean) await waitOutIndexLag(opts, stop.signal);
+    if (checkpoint && !checkpoint.complete) await waitOutIndexLag(opts, checkpoint, stop.signal);
     const readError = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal, journaled);
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
     if (readError) stop.with(readError);
@@ -352,20 +352,25 @@ function resumeFrom(opts: RunOptions, memory: PipelineMemory): Checkpoint | unde
   if (!checkpoint) return undefined;
   checkResumable(checkpoint, opts.inputs, fingerprint(opts.mapping.path, opts.inputs), opts.checkpointPath!, !!opts.forceResume);
   for (const [k, v] of checkpoint.ids) memory.ids.set(k, v);
-  memory.records = new RecentRecords(undefined, checkpoint.records ?? []);
+  // The records a stopped run found or wrote are not taken back: its memory includes what events
+  // beyond the mark wrote, which an event replayed before them must not see (a 'deal updates' event
+  // would find a deal a later line created). HubSpot's search, once it has caught up, is asked instead.
   for (const f of checkpoint.flags) memory.flags.add(f);
   return checkpoint;
 }
 
 /**
- * A run killed mid-write left records the checkpoint does not know and HubSpot's search may not
- * show yet: searching for them at once would create them again. Waiting out the index lag makes
- * the lookups of the resumed run see them.
+ * The stopped run's last writes may not show in HubSpot's search yet, and the resumed run asks the
+ * search (not the stopped run's memory) what exists: after a kill it waits out the whole index lag;
+ * after a clean stop only what is left of it since the checkpoint was saved.
  */
-async function waitOutIndexLag(opts: RunOptions, stop: AbortSignal): Promise<void> {
-  const ms = opts.indexLagMs ?? SEARCH_SETTLE_MS;
+async function waitOutIndexLag(opts: RunOptions, checkpoint: Checkpoint, stop: AbortSignal): Promise<void> {
+  const lag = opts.indexLagMs ?? SEARCH_SETTLE_MS;
+  const since = Date.now() - Date.parse(checkpoint.updatedAt);
+  const ms = checkpoint.clean ? (Number.isFinite(since) ? Math.max(0, lag - since) : lag) : lag;
   if (ms <= 0) return;
-  opts.onNotice?.(`The previous run on this checkpoint did not stop cleanly: waiting ${(ms / 1000).toFixed(1)} s for HubSpot's search to show its last writes before resuming.`);
+  const why = checkpoint.clean ? 'The previous run on this checkpoint stopped moments ago' : 'The previous run on this checkpoint did not stop cleanly';
+  opts.onNotice?.(`${why}: waiting ${(ms / 1000).toFixed(1)} s for HubSpot's search to show its last writes before resuming.`);
   await Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), aborted(stop)]);
 }
 

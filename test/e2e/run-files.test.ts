@@ -271,7 +271,8 @@ describe('client settings from the environment', () => {
     const file = p.file('e.ndjson', ndjson(identifies(1)));
     const m = p.file('m.yaml', contacts);
     const run = p.send([file, '-m', m, '--no-preflight'], { env: { HUBSPOT_ACTIONS_TIMEOUT_MS: '200' } });
-    await new Promise((r) => setTimeout(r, 1000));
+    // Long enough for the CLI to start and send at least once under load; each try gives up at 200 ms.
+    await new Promise((r) => setTimeout(r, 3000));
     await p.emu.setFaults({});
     const r = await run;
     expect(r.code).toBe(0);

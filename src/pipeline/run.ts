@@ -47,6 +47,8 @@ export interface RunOptions {
   stdin?: ReadOptions['stdin'];
   /** Lines longer than this are failed unread (default 16 MiB), so memory stays bounded. */
   maxLineBytes?: number;
+  /** `--limit`: reading stops after this many events (blank lines not counted). */
+  limit?: number;
   /** Aborted to stop: reading ends, in-flight requests finish, the checkpoint is written. */
   stopSignal?: AbortSignal;
   onProgress?: (p: Progress) => void;
@@ -114,13 +116,14 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const keeper = keeperFor(opts, memory, ledger, checkpoint, stop, journal);
   keeper?.start(!!checkpoint?.complete);
   const input: ReadProgress = { bytesRead: 0 };
-  const progressTimer = opts.onProgress ? setInterval(() => opts.onProgress!({ counts: ledger.counts, requests: send.counts.total, input }), 250) : undefined;
-  progressTimer?.unref();
+  const progressTimer = progressEvery250ms(opts, () => ({ counts: ledger.counts, requests: send.counts.total, input }));
+  let limited = false;
   try {
     if (checkpoint && !checkpoint.complete) await waitOutIndexLag(opts, checkpoint, stop.signal);
-    const readError = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal, journaled);
+    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal, journaled);
+    limited = readEnd === 'limit';
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
-    if (readError) stop.with(readError);
+    if (readEnd instanceof UserError) stop.with(readEnd);
     // Stopped early (Ctrl-C, daily limit, a file that cannot be written): the requests in flight finish first.
     if (stop.signal.aborted || scheduler.stoppedBy) await scheduler.quiesce();
   } finally {
@@ -130,7 +133,8 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
     scheduler.stop();
   }
   if (scheduler.stoppedBy instanceof HubSpotRunError) stop.with(scheduler.stoppedBy);
-  const finished = !stop.reason && !stop.interrupted;
+  // A run stopped by --limit is not complete: its checkpoint resumes after the events it read.
+  const finished = !stop.reason && !stop.interrupted && !limited;
   try {
     keeper?.finish({ complete: finished, clean: true });
   } catch (err) {
@@ -207,6 +211,13 @@ function keeperFor(opts: RunOptions, memory: PipelineMemory, ledger: EventLedger
 
 const journalPath = (checkpoint: string) => `${checkpoint}.journal`;
 
+function progressEvery250ms(opts: RunOptions, now: () => Progress): NodeJS.Timeout | undefined {
+  if (!opts.onProgress) return undefined;
+  const timer = setInterval(() => opts.onProgress!(now()), 250);
+  timer.unref();
+  return timer;
+}
+
 /** How a run is stopped: by the caller's signal (Ctrl-C), or from within with a reason. */
 class RunStop {
   private readonly controller = new AbortController();
@@ -281,13 +292,14 @@ async function readAll(
   stage: PlanStage,
   stop: AbortSignal,
   journaled: ReadonlyMap<string, JournalEntry[]>,
-): Promise<UserError | undefined> {
+): Promise<UserError | 'limit' | undefined> {
   const { ledger, scheduler } = stage;
   const maxPending = opts.oneAtATime ? 1 : opts.maxPendingEvents ?? 20_000;
   try {
     for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress, maxLineBytes: opts.maxLineBytes })) {
       if (stop.aborted || scheduler.stoppedBy) break;
       if (isBlank(line)) continue;
+      if (opts.limit !== undefined && ledger.counts.read >= opts.limit) return 'limit';
       const notNdjson = line.line === 1 ? notNdjsonReason(line) : undefined;
       if (notNdjson) return notNdjson;
       const rec = ledger.begin(line.input, { file: line.file, line: line.line });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { requestsOf, runCli } from '../helpers/run-cli.js';
 
 const MAPPING = 'test/fixtures/mapping.yaml';
 
@@ -66,5 +66,21 @@ describe('inputs a new user tries', () => {
     const r = await runCli(['send', '-m', MAPPING, '--dry-run'], { stdin: events });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/events read: +3/);
+  });
+});
+
+describe('quick checks of a big export', () => {
+  it('--limit stops after n events; --only-mapping runs only the mappings named, and refuses one the file lacks', async () => {
+    const limited = await runCli(['send', 'examples/events.ndjson', '-m', 'mappings.example.yaml', '--dry-run', '--limit', '2']);
+    expect(limited.code).toBe(0);
+    expect(limited.stderr).toMatch(/events read: +2\n/);
+    expect(limited.stderr).toMatch(/Events from examples\/events\.ndjson:3 on are not finished/);
+    const only = await runCli(['send', 'examples/events.ndjson', '-m', 'mappings.example.yaml', '--dry-run', '--only-mapping', 'Contacts from identify']);
+    expect(only.code).toBe(0);
+    expect(new Set(requestsOf(only.stdout).map((r) => r.mapping))).toEqual(new Set(['Contacts from identify']));
+    const wrong = await runCli(['send', 'examples/events.ndjson', '-m', 'mappings.example.yaml', '--dry-run', '--only-mapping', 'Contacts']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('--only-mapping names no mapping of mappings.example.yaml: "Contacts"');
+    expect(wrong.stderr).toContain('its mappings are "Contacts from identify"');
   });
 });

@@ -284,3 +284,18 @@ describe('client settings from the environment', () => {
     expect(bad.stderr).toContain('HUBSPOT_ACTIONS_TIMEOUT_MS must be a number of at least 1, not "soon"');
   });
 });
+
+describe('--limit', () => {
+  it('leaves the checkpoint unfinished: the next run resumes after the events it read', async () => {
+    p = await portal();
+    const file = p.file('e.ndjson', ndjson(identifies(5)));
+    const m = p.file('m.yaml', contacts);
+    const first = await p.send([file, '-m', m, '--checkpoint', 'ck.json', '--limit', '2']);
+    expect(first.code).toBe(0);
+    expect(recordsOf(await p.dump(), 'contacts')).toHaveLength(2);
+    const rest = await p.send([file, '-m', m, '--checkpoint', 'ck.json'], { env: { HUBSPOT_ACTIONS_SEARCH_SETTLE_MS: '0' } });
+    expect(rest.code).toBe(0);
+    expect(rest.stderr).toMatch(/Resumed at .*e\.ndjson:3/);
+    expect(recordsOf(await p.dump(), 'contacts')).toHaveLength(5);
+  });
+});

@@ -16,6 +16,8 @@ export interface SendFlags {
   outcomes?: string;
   oneAtATime?: boolean;
   maxLineBytes?: string;
+  limit?: string;
+  onlyMapping?: string[];
   token?: string;
   profile?: string;
   baseUrl?: string;

@@ -17,6 +17,8 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
     .option('--force-resume', 'resume from --checkpoint although the mapping file or the input data changed since it was written')
     .option('--outcomes <file>', "write each event's outcome (file, line, messageId, delivered/skipped/failed, reasons) as NDJSON, once per event across resumed runs")
+    .option('--limit <n>', 'stop after n events: a quick look at the start of a big export')
+    .option('--only-mapping <name>', 'run only this mapping (repeat it, or give a,b); the others are left out', (v: string, prev: string[] = []) => [...prev, v])
     .option('--max-line-bytes <n>', 'longer input lines are failed unread, with their line number (default 16777216)')
     .option('--one-at-a-time', 'send strictly one event and one request at a time, no batching or merging: slow; the reference a batched run must end equal to')
     .option('--token <token>', 'HubSpot access token (else HUBSPOT_ACCESS_TOKEN, else the stored login); other users see a token given here in `ps`, and your shell history keeps it: prefer `--token -` (read from stdin), --token-file or HUBSPOT_ACCESS_TOKEN')

@@ -43,6 +43,8 @@ interface SendPlan {
   rate?: number;
   concurrency?: number;
   maxLineBytes?: number;
+  /** --limit: stop after this many events. */
+  limit?: number;
   /** --verbose: 1 every HTTP exchange, 2 with bodies. */
   verbose?: 1 | 2;
   /** `--plan`: the read-only transport and its report. */
@@ -187,7 +189,7 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
     throw new UserError(`${flags.mapping} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was sent`, `fix them (\`hubspot-actions validate ${flags.mapping}\` checks the file alone)`);
   }
   // The flag wins over the file's settings.apiVersion; the run and its preflight read it from here.
-  const mapping = apiVersion ? { ...loaded, settings: { ...loaded.settings, apiVersion } } : loaded;
+  const mapping = onlyMappings(apiVersion ? { ...loaded, settings: { ...loaded.settings, apiVersion } } : loaded, flags.onlyMapping);
   const dryRun = !!flags.dryRun;
   checkPlanFlags(flags);
   // Checked in dry-runs too: a dry-run is how a command line is tried before it goes live.
@@ -198,8 +200,21 @@ function planSend(files: string[], flags: SendFlags, io: IOStreams): SendPlan {
   if (failedPath) checkWritableFolder(failedPath, '--failed');
   if (flags.summaryFile) checkWritableFolder(flags.summaryFile, '--summary-file');
   const maxLineBytes = positive(flags.maxLineBytes, '--max-line-bytes', { whole: true });
+  const limit = positive(flags.limit, '--limit', { whole: true });
   const baseUrl = apiBaseUrl(flags.baseUrl, io.env, { insecureHttp: flags.insecureHttp });
-  return { inputs, mapping, dryRun, failedPath, baseUrl, rate, concurrency, maxLineBytes, verbose: verbosity(flags.verbose) };
+  return { inputs, mapping, dryRun, failedPath, baseUrl, rate, concurrency, maxLineBytes, limit, verbose: verbosity(flags.verbose) };
+}
+
+/** `--only-mapping a,b` (repeatable): a quick check of some mappings of a big file; a name not in it is refused. */
+function onlyMappings(file: MappingFile, names: string[] | undefined): MappingFile {
+  if (!names?.length) return file;
+  const wanted = new Set(names.flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean));
+  const known = new Set(file.mappings.map((m) => m.name));
+  const unknown = [...wanted].filter((n) => !known.has(n));
+  if (unknown.length) {
+    throw new UserError(`--only-mapping names no mapping of ${file.path}: ${unknown.map((n) => `"${n}"`).join(', ')}`, `its mappings are ${[...known].map((n) => `"${n}"`).join(', ')}`);
+  }
+  return { ...file, mappings: file.mappings.filter((m) => wanted.has(m.name)) };
 }
 
 /** --plan writes nothing: flags about what a live run writes make no sense with it. */
@@ -240,6 +255,7 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
       outcomesPath: flags.outcomes,
       oneAtATime: flags.oneAtATime,
       maxLineBytes: plan.maxLineBytes,
+      limit: plan.limit,
       indexLagMs: indexLagMs(io.env),
       onNotice: flags.quiet ? undefined : io.say,
       partialAfterMs: (plan.dryRun || plan.planMode) && !plan.inputs.includes(STDIN) ? undefined : 300,

@@ -39,14 +39,36 @@ export class PlanMode {
   /** The pipeline shows each request here just before sending it: it names the lines it serves. */
   onRequest = (r: LoggedRequest): void => this.transport.tag({ sources: r.sources, mapping: r.mapping, action: r.action });
 
-  async report(result: RunResult): Promise<{ json: string; text: string }> {
+  /**
+   * The plan as JSON chunks (a plan of a big export is larger than one string can be, so it is
+   * written piece by piece), or as text for people.
+   */
+  async report(result: RunResult): Promise<{ json: () => Iterable<string>; text: () => string }> {
     await this.transport.drained();
     const plan = this.transport.plan();
     const totals = totalsOf(plan, this.preflight, result);
     const problems = this.preflight.problems.list();
-    const json = JSON.stringify({ plan, totals, problems, counts: result.counts, requests: result.requests, stoppedBy: result.stoppedBy?.message }) + '\n';
-    return { json, text: renderPlan(plan) + (problems.length ? `\nProblems:\n${formatProblems(problems)}` : '') + `\n${renderTotals(totals)}\n` };
+    const rest = { totals, problems, counts: result.counts, requests: result.requests, stoppedBy: result.stoppedBy?.message };
+    return {
+      json: () => jsonChunks(plan, rest),
+      text: () => renderPlan(plan) + (problems.length ? `\nProblems:\n${formatProblems(problems)}` : '') + `\n${renderTotals(totals)}\n` ,
+    };
   }
+}
+
+/** `{"plan":{"records":[…],…},"totals":…}` one item at a time: the same JSON as one JSON.stringify. */
+export function* jsonChunks(plan: PlanLog, rest: Record<string, unknown>): Generator<string> {
+  yield '{"plan":{';
+  let first = true;
+  for (const [key, items] of Object.entries(plan) as Array<[string, unknown[]]>) {
+    yield `${first ? '' : ','}${JSON.stringify(key)}:[`;
+    first = false;
+    for (let i = 0; i < items.length; i++) yield (i ? ',' : '') + JSON.stringify(items[i]);
+    yield ']';
+  }
+  yield '}';
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) yield `,${JSON.stringify(key)}:${JSON.stringify(value)}`;
+  yield '}\n';
 }
 
 function totalsOf(plan: PlanLog, preflight: Preflight, result: RunResult): PlanTotals {

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { readSecretFromStdin } from '../../auth/prompt.js';
 import { forPeople } from '../../for-people.js';
 import chalk, { Chalk, type ChalkInstance } from 'chalk';
@@ -97,8 +97,9 @@ async function checkPortal(plan: SendPlan, o: SendOptions, client: Transport & {
 /** --plan prints the plan on stdout (JSON with --json); the summary file gets the JSON too. */
 async function reportPlan(mode: PlanMode, result: RunResult, flags: SendFlags, io: IOStreams): Promise<boolean> {
   const { json, text } = await mode.report(result);
-  if (flags.summaryFile) writeSummaryFile(flags.summaryFile, json);
-  io.stdout.write(flags.json ? json : text);
+  if (flags.summaryFile) writeSummaryChunks(flags.summaryFile, json());
+  if (flags.json) for (const chunk of json()) io.stdout.write(chunk);
+  else io.stdout.write(text());
   return !flags.quiet;
 }
 
@@ -114,6 +115,19 @@ function report(result: RunResult, elapsedMs: number, flags: SendFlags, dryRun: 
   if (flags.quiet || readerGone) return false;
   io.stderr.write(flags.json && dryRun ? json : forPeople(formatSummary(result, { dryRun, elapsedMs, checkpoint: !!flags.checkpoint })));
   return true;
+}
+
+function writeSummaryChunks(file: string, chunks: Iterable<string>): void {
+  try {
+    const fd = openSync(file, 'w');
+    try {
+      for (const c of chunks) writeSync(fd, c);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new UserError(`cannot write the summary to ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, 'the run itself is over; its failed events and checkpoint were written as usual');
+  }
 }
 
 function writeSummaryFile(file: string, json: string): void {

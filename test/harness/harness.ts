@@ -23,6 +23,7 @@ import { startEmulator, type EmulatorOptions, type FaultOptions, type RunningEmu
 import { cliSupport, startCli, type Exit } from './cli.js';
 import { diffStates, normalise, stateSize, type NormalState, type StateDiff } from './state.js';
 import { createRng as rng } from '../emulator/prng.js';
+import { emulatorControl } from '../helpers/live.js';
 
 export type Mode = 'reference' | 'shipped' | 'faulted' | 'killed';
 
@@ -116,16 +117,7 @@ class Portal {
   stop = () => this.emu.stop();
 }
 
-async function control(emu: RunningEmulator, method: string, name: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${emu.url}/__emulator/${name}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`emulator ${name}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
+const control = emulatorControl;
 
 
 /** Every outcome line of a run (all its processes append to one file); `problems` counts lines not final exactly once. */

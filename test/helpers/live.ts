@@ -17,19 +17,22 @@ export interface Portal {
 }
 
 /** A fresh emulated portal and a scratch folder for one test. */
+/** One call to the emulator's test controls (`/__emulator/<name>`): JSON in, JSON out, an error on non-2xx. */
+export async function emulatorControl(emu: RunningEmulator, method: string, name: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${emu.url}/__emulator/${name}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`emulator ${name}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
 export async function portal(opts: EmulatorOptions = {}): Promise<Portal> {
   const emu = await startEmulator({ quiet: true, ...opts });
   const dir = mkdtempSync(path.join(tmpdir(), 'ha-live-'));
-  const control = async (method: string, name: string, body?: unknown) => {
-    const res = await fetch(`${emu.url}/__emulator/${name}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`emulator ${name}: ${res.status} ${text}`);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const control = (method: string, name: string, body?: unknown) => emulatorControl(emu, method, name, body);
   return {
     emu,
     dir,

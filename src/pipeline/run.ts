@@ -98,7 +98,9 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 async function runLocked(opts: RunOptions): Promise<RunResult> {
   const memory: PipelineMemory = { ids: new RecentIds(), records: new RecentRecords(), flags: new Set() };
   const checkpoint = opts.checkpointPath ? resumeFrom(opts, memory) : undefined;
-  const resumeAt: ReadAt | undefined = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint?.resumeAt;
+  // A checkpoint saved before the run had read anything has no mark: its run resumes from the start,
+  // and still restores what it journaled (a kill within the first second left settled ops there).
+  const resumeAt: ReadAt | undefined = checkpoint?.complete ? { input: opts.inputs.length, line: 0 } : checkpoint ? (checkpoint.resumeAt ?? FIRST_LINE) : undefined;
   const stop = new RunStop(opts.stopSignal);
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
@@ -203,13 +205,15 @@ function keeperFor(opts: RunOptions, memory: PipelineMemory, ledger: EventLedger
     fingerprint: fingerprint(opts.mapping.path, opts.inputs),
     memory,
     resumePoint: () => ledger.resumePoint(),
-    startedAt: checkpoint?.resumeAt,
+    startedAt: checkpoint?.resumeAt ?? FIRST_LINE,
     onFailure: (err) => stop.with(err),
     afterSave: (mark) => journal?.compact(mark),
   });
 }
 
 const journalPath = (checkpoint: string) => `${checkpoint}.journal`;
+
+const FIRST_LINE: ReadAt = { input: 0, line: 1 };
 
 function progressEvery250ms(opts: RunOptions, now: () => Progress): NodeJS.Timeout | undefined {
   if (!opts.onProgress) return undefined;

@@ -3,6 +3,7 @@
  * emulator. Each states what applying the events one at a time, in input order, leaves in HubSpot.
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ndjson, portal, recordsOf, type Portal } from '../helpers/live.js';
@@ -235,6 +236,38 @@ describe('SIGKILL right after a write, then resume', () => {
       p = undefined;
     }
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('SIGKILL before the first checkpoint save (found by the harness)', () => {
+  it('a resumed run restores what the killed run journaled, though its checkpoint has no mark yet: a deal is not re-associated with a buyer identified after it', async () => {
+    // Line 3's answer is held, so the run is still going when lines 1 and 2 are journaled.
+    p = await portal({ faults: { slowAfterWriteRate: 1, slowAfterWriteMs: 20_000, routes: '^PATCH /crm/v3/objects/contacts/hold' } });
+    // Line 1's deal is created while its buyer does not exist; line 2 then creates the buyer.
+    // Replayed after line 2, line 1 would find both and associate them.
+    const events = [
+      { type: 'track', messageId: 'd1', event: 'Order Completed', properties: { id: 'K1', total: 5, buyer: 'late@x.io' } },
+      { type: 'identify', messageId: 'i1', userId: 'late', traits: { email: 'late@x.io' } },
+      { type: 'identify', messageId: 'i2', userId: 'hold', traits: { email: 'hold@x.io' } },
+    ];
+    const file = p.file('e.ndjson', ndjson(events));
+    const m = p.file('m.yaml', `version: 1\nmappings:\n${contactsBatched.replace('true', 'false')}${deals(TWO_FIELDS)}`);
+    const ck = path.join(p.dir, 'ck.json');
+    const env = { ...process.env, NO_COLOR: '1', HUBSPOT_API_BASE_URL: p.emu.url, HUBSPOT_ACCESS_TOKEN: p.emu.accessToken, ...FAST };
+    const child = spawn(process.execPath, [BIN, 'send', file, '-m', m, '--checkpoint', ck, '--quiet'], { cwd: p.dir, env, stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Killed as soon as lines 1 and 2 are journaled: before the keeper's first save (1 s) after reading began.
+    const journaled = () => (existsSync(`${ck}.journal`) ? readFileSync(`${ck}.journal`, 'utf8') : '');
+    for (let i = 0; i < 2000 && !/"line":2,/.test(journaled()); i++) await new Promise((r) => setTimeout(r, 2));
+    child.kill('SIGKILL');
+    await exited;
+    expect(journaled()).toMatch(/"line":2,/);
+    // Saved before anything was read: no mark (before the fix) or the first line.
+    expect(JSON.parse(readFileSync(ck, 'utf8')).resumeAt?.line ?? 1, 'the checkpoint was saved with a later mark before the kill: this test needs a faster machine').toBe(1);
+    await p.emu.setFaults({});
+    const again = await p.send([file, '-m', m, '--checkpoint', ck], { env: FAST });
+    expect(again.code).toBe(0);
+    expect(dealContacts(await p.dump()).get('Order K1')).toEqual([]);
   });
 });
 

@@ -199,6 +199,8 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
     '--failed', path.join(dir, `${name}.failed.ndjson`),
     ...(support.outcomes ? ['--outcomes', path.join(dir, `${name}.outcomes.ndjson`)] : []),
     ...extra,
+    // To find out why a trial differs: e.g. HARNESS_CLI_ARGS=--verbose=2 keeps every exchange in <mode>.stderr.txt.
+    ...(process.env.HARNESS_CLI_ARGS?.split(' ').filter(Boolean) ?? []),
   ];
   const env = (p: Portal, extra: Record<string, string | undefined> = {}) => ({
     HUBSPOT_API_BASE_URL: p.emu.url,

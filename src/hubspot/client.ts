@@ -147,6 +147,10 @@ class LiveClient implements HubSpotClient {
     }
   }
 
+  backlog(): number {
+    return this.queue.waitingFor('standard');
+  }
+
   stats(): ClientStats {
     const now = this.now();
     const s: ClientStats = {

@@ -92,6 +92,11 @@ export class RequestQueue {
     return out;
   }
 
+  /** Requests of one budget not yet admitted. */
+  waitingFor(budget: RateBudget): number {
+    return this.lines.get(budget)!.size;
+  }
+
   get waiting(): number {
     let n = 0;
     for (const line of this.lines.values()) n += line.size;

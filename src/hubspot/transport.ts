@@ -48,6 +48,11 @@ export interface Transport {
   send<T = any>(req: HubSpotRequest): Promise<HubSpotResponse<T>>;
   /** True when nothing is really written (dry-run, --plan). */
   readonly readOnly: boolean;
+  /**
+   * Requests already waiting for the rate budget (or a connection) under HubSpot's standard limit:
+   * another request sent now would wait behind them. Absent when requests never wait (dry-run).
+   */
+  backlog?(): number;
 }
 
 /** Builds the full URL the same way for every transport, so the dry-run prints what would be sent. */

@@ -180,6 +180,7 @@ function schedulerFor(opts: RunOptions, ledger: EventLedger, perform: SchedulerO
   return new Scheduler({
     maxInFlight: opts.maxInFlight ?? 8,
     partialAfterMs: opts.partialAfterMs,
+    backlog: opts.transport.backlog?.bind(opts.transport),
     oneAtATime: opts.oneAtATime,
     isFatal: (err) => err instanceof HubSpotRunError,
     onSettled: (op) => {

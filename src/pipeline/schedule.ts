@@ -37,6 +37,12 @@ export interface SchedulerOptions {
   /** A partial batch goes out after its oldest op waited this long (live runs); undefined: only on flush. */
   partialAfterMs?: number;
   /**
+   * Requests already queued for the rate budget (Transport.backlog). While there are some, partial
+   * batches are held: sent now they would only wait in that queue, while held they take in the ops
+   * that become ready meanwhile, so a budget-bound run sends fuller batches, not more of them.
+   */
+  backlog?: () => number;
+  /**
    * The reference mode: one op at a time, in submission order, one op a batch, never merged.
    * What every other mode must end equal to.
    */
@@ -220,6 +226,9 @@ export class Scheduler {
     for (const lane of lanes) {
       while (this.inFlight < this.opts.maxInFlight && lane.ready.length >= lane.batchSize) this.dispatch(lane);
     }
+    // Held partial batches go once the backlog is gone: its requests belong to batches in flight,
+    // whose ends pump again (and the partial-batch timer looks again meanwhile).
+    if ((this.opts.backlog?.() ?? 0) > 0) return this.armTimer();
     const oldEnough = this.opts.partialAfterMs === undefined ? -Infinity : this.now() - this.opts.partialAfterMs;
     for (const lane of lanes) {
       while (this.inFlight < this.opts.maxInFlight && lane.ready.length > 0 && (this.flushing || lane.ready[0]!.readyAt <= oldEnough)) {

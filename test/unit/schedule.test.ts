@@ -134,6 +134,35 @@ describe('Scheduler', () => {
     expect(batches).toEqual([['a'], ['b'], ['c'], ['d']]);
   });
 
+  it('holds partial batches while requests queue for the rate budget, and sends them fuller once the queue is empty', async () => {
+    const batches: string[][] = [];
+    let backlog = 3;
+    const action = { name: 'upsertContact', perform: async (ops: Op[]) => ops.map(() => ({ kind: 'delivered' })) } as unknown as ActionDefinition;
+    const s = new Scheduler({
+      maxInFlight: 4,
+      partialAfterMs: 5,
+      backlog: () => backlog,
+      perform: async (lane, ops) => {
+        batches.push(ops.map((o) => o.data.v));
+        return (await lane.action.perform(ops, {} as any)) as any;
+      },
+      onSettled: () => undefined,
+    });
+    const add = (v: string) => s.submit(action, 'm', { data: { v }, reads: [], writes: [`k=${v}`], lane: 'l', batchSize: 10 }, {} as EventRecord);
+    add('a');
+    await new Promise((r) => setTimeout(r, 30));
+    add('b');
+    await new Promise((r) => setTimeout(r, 30));
+    // Old enough to go, but sent now they would only wait behind the queued requests.
+    expect(batches).toEqual([]);
+    backlog = 0;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(batches).toEqual([['a', 'b']]);
+    add('c');
+    await s.drain();
+    expect(batches).toEqual([['a', 'b'], ['c']]);
+  });
+
   it('room() sends partial batches and waits until enough have settled', async () => {
     const { s, add, batches } = recorder();
     add('a');

@@ -24,6 +24,10 @@ export class PreflightGate implements Transport {
     return this.live.send<T>(req);
   }
 
+  backlog(): number {
+    return this.live.backlog?.() ?? 0;
+  }
+
   close(): void {
     this.live.close?.();
   }

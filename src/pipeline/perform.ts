@@ -28,6 +28,7 @@ export function performer(opts: {
     run: opts.memory,
     paths: opts.paths,
     searchSettleMs: opts.searchSettleMs,
+    lookupsUnknown: !!opts.transport.looksNothingUp,
     send: async (req, forOps) => {
       const action = forOps[0]?.action ?? 'unknown';
       counts.byAction[action] = (counts.byAction[action] ?? 0) + 1;

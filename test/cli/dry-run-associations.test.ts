@@ -48,6 +48,41 @@ describe('send --dry-run shows the association a deal would get, as depending on
   });
 });
 
+describe("send --dry-run shows a company's contact association as depending on the read by email", () => {
+  const companies = 'version: 1\nmappings:\n  - name: contacts\n    action: upsertContact\n  - name: companies\n    action: upsertCompany\n';
+  const group = (id: string, extra: object) => ({ type: 'group', messageId: `g-${id}`, groupId: id, traits: { name: id }, ...extra });
+
+  it('a contact known only by email: the company write and its association depend on the read, instead of the event failing', async () => {
+    const { m, e } = files(companies, [group('acme', { traits: { name: 'Acme', email: 'boss@acme.io' } })]);
+    const r = await runCli(['send', e, '-m', m, '--dry-run']);
+    expect(r.code).toBe(0);
+    const reqs = requestsOf(r.stdout);
+    const upsert = reqs.find((q) => q.url.endsWith('/crm/v3/objects/companies/batch/upsert'));
+    expect(upsert.dependsOn).toBe('the read finds the contact to associate by email (else the event fails and its company is not written)');
+    const assoc = reqs.find((q) => q.url.includes('/associations/companies/contacts/'));
+    expect(assoc.body.inputs).toEqual([{ from: { id: 'new-companies-1' }, to: { id: '<id of the contacts record found by email=boss@acme.io>' } }]);
+    expect(assoc.dependsOn).toBe('the association lookup finds exactly one record for each <id of …>');
+  });
+
+  it('a contact the same run upserts is associated by its id, and the company write depends on nothing', async () => {
+    const { m, e } = files(companies, [{ type: 'identify', messageId: 'i1', traits: { email: 'boss@acme.io' } }, group('acme', { traits: { name: 'Acme', email: 'boss@acme.io' } })]);
+    const r = await runCli(['send', e, '-m', m, '--dry-run']);
+    expect(r.code).toBe(0);
+    const reqs = requestsOf(r.stdout);
+    expect(reqs.find((q) => q.url.endsWith('/companies/batch/upsert')).dependsOn).toBeUndefined();
+    const assoc = reqs.find((q) => q.url.includes('/associations/companies/contacts/'));
+    expect(assoc.body.inputs[0].to.id).toMatch(/^new-contacts-\d+$/);
+    expect(assoc.dependsOn).toBeUndefined();
+  });
+
+  it('a contact named only by a userId no one upserted still fails, as it does live (nothing to look up)', async () => {
+    const { m, e } = files(companies, [group('beta', { userId: 'u-9' })]);
+    const r = await runCli(['send', e, '-m', m, '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Identify (Upsert Contact) must be called before Group (Upsert Company)');
+  });
+});
+
 describe('a live run is unchanged: no association when the lookup finds nothing', () => {
   let p: Portal;
   afterEach(async () => p?.stop());

@@ -28,5 +28,8 @@ export function unknownId(objectType: string, fields: Record<string, unknown>): 
   return `<id of the ${objectType} record found by ${Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' or ')}>`;
 }
 
+/** HubSpot's ids are numbers: only a stand-in starts so. */
+export const isUnknownId = (id: string): boolean => id.startsWith('<id of ');
+
 /** How a request carrying an `unknownId` says what it depends on (the dry-run prints it after "only if"). */
 export const IF_LOOKUP_FINDS = 'the association lookup finds exactly one record for each <id of …>';

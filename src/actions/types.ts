@@ -82,6 +82,12 @@ export interface PerformContext {
   paths: ApiPaths;
   /** How long HubSpot's search may take to show a write: waited before looking up a create whose outcome is unknown. */
   searchSettleMs: number;
+  /**
+   * The dry-run's lookups find nothing because nothing is asked: an association whose target was
+   * "not found" is shown with a stand-in id (shared/associations.ts `unknownId`), marked as
+   * depending on the lookup, instead of being left out as the live run would leave it out.
+   */
+  lookupsUnknown?: boolean;
 }
 
 /** What this run knows of the records holding one value. */

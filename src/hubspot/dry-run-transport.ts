@@ -7,6 +7,7 @@ import type { HubSpotRequest, HubSpotResponse, Transport } from './transport.js'
  */
 export class DryRunTransport implements Transport {
   readonly readOnly = true;
+  readonly looksNothingUp = true;
   private counter = 0;
 
   async send<T = any>(req: HubSpotRequest): Promise<HubSpotResponse<T>> {

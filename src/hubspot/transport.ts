@@ -53,6 +53,12 @@ export interface Transport {
    * another request sent now would wait behind them. Absent when requests never wait (dry-run).
    */
   backlog?(): number;
+  /**
+   * True when reads and searches answer "none" without asking HubSpot (the dry-run): a lookup's
+   * "nothing found" then says nothing about the portal, and a request that depends on its answer
+   * is shown as depending on it.
+   */
+  readonly looksNothingUp?: boolean;
 }
 
 /** Builds the full URL the same way for every transport, so the dry-run prints what would be sent. */

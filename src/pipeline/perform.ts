@@ -19,7 +19,7 @@ export function performer(opts: {
   transport: Transport;
   baseUrl: string;
   paths: ApiPaths;
-  onRequest?: (r: LoggedRequest) => void;
+  onRequest?: (r: LoggedRequest, ops: readonly Op[]) => void;
   searchSettleMs: number;
 }): { perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>; counts: RequestCounts } {
   const counts: RequestCounts = { total: 0, byAction: {} };
@@ -28,11 +28,12 @@ export function performer(opts: {
     run: opts.memory,
     paths: opts.paths,
     searchSettleMs: opts.searchSettleMs,
+    lookupsUnknown: !!opts.transport.looksNothingUp,
     send: async (req, forOps) => {
       const action = forOps[0]?.action ?? 'unknown';
       counts.byAction[action] = (counts.byAction[action] ?? 0) + 1;
       counts.total++;
-      opts.onRequest?.(loggedRequest(opts.baseUrl, req, forOps as Op[]));
+      opts.onRequest?.(loggedRequest(opts.baseUrl, req, forOps as Op[]), forOps as Op[]);
       return opts.transport.send(req);
     },
   };

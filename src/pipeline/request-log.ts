@@ -1,4 +1,3 @@
-import chalk, { type ChalkInstance } from 'chalk';
 import type { HubSpotRequest } from '../hubspot/transport.js';
 import { requestUrl } from '../hubspot/transport.js';
 import type { Op } from './schedule.js';
@@ -35,13 +34,4 @@ export function loggedRequest(baseUrl: string, req: HubSpotRequest, ops: Array<O
   if (req.body !== undefined) out.body = req.body;
   if (req.when) out.dependsOn = req.when;
   return out;
-}
-
-/** Renders a request for people: method and URL, where it came from, the body indented. */
-export function prettyRequest(r: LoggedRequest, c: ChalkInstance = chalk): string {
-  const from = r.sources.length === 1 ? `${r.sources[0]!.file}:${r.sources[0]!.line}` : `${r.sources.length} events (${r.sources[0]?.file}:${r.sources[0]?.line}…)`;
-  const lines = [`${c.bold.cyan(r.method)} ${r.url}`, c.dim(`  ${r.mapping} · ${r.action} · ${from}`)];
-  if (r.dependsOn) lines.push(c.yellow(`  only if ${r.dependsOn}`));
-  if (r.body !== undefined) lines.push(JSON.stringify(r.body, null, 2).replace(/^/gm, '  '));
-  return lines.join('\n') + '\n';
 }

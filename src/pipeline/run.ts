@@ -20,15 +20,15 @@ import { planEvent, type PlanStage } from './plan.js';
 import { inputName, readLines, STDIN, type InputLine, type ReadOptions, type ReadProgress } from './read-lines.js';
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
-import { Scheduler, type SchedulerOptions } from './schedule.js';
+import { Scheduler, type Op, type SchedulerOptions } from './schedule.js';
 
 export interface RunOptions {
   inputs: string[];
   mapping: MappingFile;
   transport: Transport;
   baseUrl: string;
-  /** Receives every request before it is sent (the dry-run prints them). */
-  onRequest?: (r: LoggedRequest) => void;
+  /** Receives every request before it is sent, with the operations it serves (the dry-run prints them). */
+  onRequest?: (r: LoggedRequest, ops: readonly Op[]) => void;
   failedPath?: string;
   /** `--outcomes`: one line per event as it becomes final. */
   outcomesPath?: string;
@@ -58,6 +58,8 @@ export interface RunOptions {
   outputBackpressure?: () => Promise<void> | undefined;
   /** Each failed event, as it becomes final. */
   onFailed?: (rec: EventRecord) => void;
+  /** Every event, as it becomes final and is recorded (`--dry-run --pretty` prints it with its requests). */
+  onFinal?: (rec: EventRecord) => void;
 }
 
 export interface Progress {
@@ -272,6 +274,7 @@ class EventFiles {
       return false;
     }
     if (rec.outcome === 'failed') this.opts.onFailed?.(rec);
+    this.opts.onFinal?.(rec);
     return true;
   }
 

@@ -136,7 +136,7 @@ describe('send --dry-run inputs', () => {
   it('prints for people with --pretty, plain without a TTY', async () => {
     const { file } = mapping();
     const r = await runCli(['send', '-m', file, '--dry-run', '--pretty'], { stdin: one });
-    expect(r.stdout).toContain('PATCH https://api.hubapi.com/crm/v3/objects/contacts/s%40x.io?idProperty=email');
+    expect(r.stdout).toContain('<stdin>:1  identify  messageId s1\n  → would be delivered\n  PATCH /crm/v3/objects/contacts/s@x.io?idProperty=email  c\n      email: s@x.io');
     expect(r.stdout).toContain('only if the PATCH answered 404 (no contact with this email)');
     // eslint-disable-next-line no-control-regex -- looking for the escape character itself
     expect(r.stdout).not.toMatch(/\x1b\[/);

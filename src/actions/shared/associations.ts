@@ -18,3 +18,18 @@ export function refusedPairs<P extends { from: string; to: string }>(res: HubSpo
   }
   return refused;
 }
+
+/**
+ * The id a lookup the dry-run did not make would give, named by what it looks for, so a person
+ * checking a mapping sees which record the live run would associate.
+ */
+export function unknownId(objectType: string, fields: Record<string, unknown>): string {
+  // Segment's association search matches any of its fields, hence "or".
+  return `<id of the ${objectType} record found by ${Object.entries(fields).map(([k, v]) => `${k}=${String(v)}`).join(' or ')}>`;
+}
+
+/** HubSpot's ids are numbers: only a stand-in starts so. */
+export const isUnknownId = (id: string): boolean => id.startsWith('<id of ');
+
+/** How a request carrying an `unknownId` says what it depends on (the dry-run prints it after "only if"). */
+export const IF_LOOKUP_FINDS = 'the association lookup finds exactly one record for each <id of …>';

@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { readContactsByEmail } from '../shared/contacts-by-email.js';
-import { refusedPairs } from '../shared/associations.js';
+import { IF_LOOKUP_FINDS, isUnknownId, refusedPairs, unknownId } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { contactIdFor } from '../shared/identities.js';
 import type { Outcomes } from '../shared/outcomes.js';
@@ -13,6 +13,9 @@ type Op = OpHandle<CompanyOp>;
 
 /** The contact ids each company is to be associated with, found before anything is written. */
 export type ContactIds = Map<Op, string[]>;
+
+/** What a company write depends on when the dry-run stood in for a contact it did not look up. */
+export const IF_CONTACT_FOUND = 'the read finds the contact to associate by email (else the event fails and its company is not written)';
 
 /**
  * Finds the contact of every company that associates one, before any company is written: Segment's
@@ -47,6 +50,8 @@ export async function resolveContacts(ops: Op[], ctx: PerformContext, out: Outco
       const failure = read.failures.get(email);
       if (failure) fail(op, failure);
       else if (id) contactIds.get(op)!.push(id);
+      // The dry-run read nothing: the live run's answer decides, so the company is shown as depending on it.
+      else if (ctx.lookupsUnknown) contactIds.get(op)!.push(unknownId('contacts', { email }));
       else fail(op, { kind: 'dependency', message: `${MISSING_IDENTITY} (no contact has the email ${email})`, field: 'associateContact' });
     }
   }
@@ -90,6 +95,7 @@ async function sendAssociations(pairs: Pair[], ctx: PerformContext): Promise<Map
         method: 'POST',
         path: ctx.paths.associationsBatchDefault('companies', 'contacts'),
         body: { inputs: chunk.map((p) => ({ from: { id: p.companyId }, to: { id: p.contactId } })) },
+        when: chunk.some((p) => isUnknownId(p.contactId)) ? IF_LOOKUP_FINDS : undefined,
       },
       chunk.map((p) => p.op),
     );

@@ -14,6 +14,7 @@ import { MISSING_IDENTITY, RESTRICTED_PROPERTY } from './messages.js';
 import { ensureGroupIdProperty, readByGroupId, searchCompanies } from './lookups.js';
 import { writeCompanies } from './write.js';
 import { associateContacts, resolveContacts } from './associate.js';
+import { isUnknownId } from '../shared/associations.js';
 import type { CompanyOp, CompanyPayload, ContactRef } from './types.js';
 
 const TRIMMED = ['name', 'description', 'address', 'city', 'state', 'zip', 'domain', 'phone'] as const;
@@ -100,7 +101,8 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
   }
   const { live, contactIds } = await resolveContacts(ops, ctx, out);
   const { creates, updates } = await locate(live, ctx, out);
-  const written = await writeCompanies(creates, updates, ctx, out);
+  const standIns = new Set(live.filter((op) => contactIds.get(op)?.some(isUnknownId)));
+  const written = await writeCompanies(creates, updates, ctx, out, standIns);
   await associateContacts(written, contactIds, ctx, out);
   return out.list();
 }

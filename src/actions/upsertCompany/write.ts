@@ -2,6 +2,7 @@ import type { OpHandle } from '../../model.js';
 import { writeRecords } from '../shared/batch-write.js';
 import type { Outcomes } from '../shared/outcomes.js';
 import type { PerformContext } from '../types.js';
+import { IF_CONTACT_FOUND } from './associate.js';
 import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import type { CompanyOp } from './types.js';
 
@@ -12,12 +13,20 @@ type Item = { op: OpHandle<CompanyOp>; id?: string };
  * answer cannot duplicate one), those found are updated by id. Fails the writes HubSpot refused;
  * gives the others, each with its record id set.
  */
-export async function writeCompanies(creates: OpHandle<CompanyOp>[], updates: Array<{ op: OpHandle<CompanyOp>; id: string }>, ctx: PerformContext, out: Outcomes): Promise<OpHandle<CompanyOp>[]> {
+export async function writeCompanies(
+  creates: OpHandle<CompanyOp>[],
+  updates: Array<{ op: OpHandle<CompanyOp>; id: string }>,
+  ctx: PerformContext,
+  out: Outcomes,
+  standIns: ReadonlySet<OpHandle<CompanyOp>> = new Set(),
+): Promise<OpHandle<CompanyOp>[]> {
   const written: OpHandle<CompanyOp>[] = [];
   const write = async (kind: 'upsert' | 'update', items: Item[], inputOf: (i: Item) => Record<string, unknown>, when?: string) => {
     if (!items.length) return;
+    // The dry-run stood in for a contact it did not read: the live run writes these companies only if the read finds it.
+    const also = items.some((i) => standIns.has(i.op)) ? IF_CONTACT_FOUND : undefined;
     const results = await writeRecords(ctx, 'companies', kind, items, inputOf, {
-      when,
+      when: [when, also].filter(Boolean).join('; ') || undefined,
       // Results come back in any order: by id for updates, else by the segment_group_id they carry.
       matchResult: (rec, some) => some.find((i) => (i.id ? i.id === String(rec?.id) : String(rec?.properties?.[SEGMENT_GROUP_ID]) === i.op.data.groupid)),
     });

@@ -3,7 +3,7 @@ import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
 import { searchByValues, singleField } from '../shared/search.js';
 import { writeRecords } from '../shared/batch-write.js';
-import { refusedPairs } from '../shared/associations.js';
+import { IF_LOOKUP_FINDS, refusedPairs, unknownId } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, type Created, type Found } from '../shared/lost-answer.js';
 import { Outcomes } from '../shared/outcomes.js';
@@ -94,6 +94,9 @@ async function targetIds(group: Op[], objectType: string, prop: string, b: Batch
 }
 
 const oneTarget = (op: Op, b: Batch) => (b.targets.get(op)?.length === 1 ? b.targets.get(op)![0] : undefined);
+/** A target the dry-run did not look up: the association is shown with a stand-in id, not left out. */
+const unknownTarget = (op: Op, b: Batch) => (b.ctx.lookupsUnknown && b.targets.get(op)?.length === 0 ? unknownId(op.data.target!.objectType, op.data.target!.searchFields) : undefined);
+const shownTarget = (op: Op, b: Batch) => oneTarget(op, b) ?? unknownTarget(op, b);
 const typesOf = (op: Op) => [{ associationCategory: op.data.target!.associationCategory, associationTypeId: op.data.target!.associationTypeId }];
 const remember = (op: Op, b: Batch) => b.ctx.run.records.remember(b.objectType, op.recordId!, op.data.properties);
 
@@ -125,9 +128,9 @@ async function createBatch(list: Op[], b: Batch): Promise<Map<Op, Created>> {
     b.objectType,
     'create',
     list.map((op) => ({ op })),
-    ({ op }) => ({ properties: op.data.properties, associations: oneTarget(op, b) ? [{ to: { id: oneTarget(op, b) }, types: typesOf(op) }] : [] }),
+    ({ op }) => ({ properties: op.data.properties, associations: shownTarget(op, b) ? [{ to: { id: shownTarget(op, b) }, types: typesOf(op) }] : [] }),
     {
-      when: 'the search found no record',
+      when: list.some((op) => unknownTarget(op, b)) ? `the search found no record; associations: only if ${IF_LOOKUP_FINDS}` : 'the search found no record',
       idempotent: false,
       matchResult: (rec, some) => some.find(({ op }) => String(rec?.properties?.[b.prop]) === valueOf(op)),
     },
@@ -162,7 +165,7 @@ async function updateRecords(updates: Array<{ op: Op; id: string }>, b: Batch): 
     u.op.recordId = u.id;
     remember(u.op, b);
     written.push(u.op);
-    const to = oneTarget(u.op, b);
+    const to = shownTarget(u.op, b);
     if (to) pairs.push({ op: u.op, from: u.id, to });
   }
   const notAssociated = await associate(pairs, b);
@@ -183,7 +186,7 @@ async function associate(pairs: Pair[], b: Batch): Promise<Set<Op>> {
           method: 'POST',
           path: b.ctx.paths.associationsBatchCreate(b.objectType, toType),
           body: { inputs: chunk.map((p) => ({ from: { id: p.from }, to: { id: p.to }, types: typesOf(p.op) })) },
-          when: 'both searches found one record',
+          when: chunk.some((p) => unknownTarget(p.op, b)) ? `both searches found one record (${IF_LOOKUP_FINDS})` : 'both searches found one record',
         },
         chunk.map((p) => p.op),
       );

@@ -1,4 +1,5 @@
 import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
+import { IF_LOOKUP_FINDS, unknownId } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, outcomeUnknown, type Created, type Found } from '../shared/lost-answer.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
@@ -34,11 +35,12 @@ const isFailure = (r: Hit | FailureDetail): r is FailureDetail => 'message' in r
  * unknown is looked up with the search before being sent again (createOnce); without search fields
  * it cannot be looked up, so the event fails saying so.
  */
-async function createOne(op: Op, body: Record<string, unknown>, ctx: PerformContext): Promise<string | FailureDetail> {
+async function createOne(op: Op, body: Record<string, unknown>, ctx: PerformContext, alsoWhen?: string): Promise<string | FailureDetail> {
   const { objectType, searchFields } = op.data;
+  const when = [searchFields && 'the search found no record', alsoWhen].filter(Boolean).join('; ') || undefined;
   const create = async (): Promise<Map<Op, Created>> => {
     const res = await ctx.send(
-      { method: 'POST', path: ctx.paths.objects(objectType), body, idempotent: false, when: searchFields ? 'the search found no record' : undefined },
+      { method: 'POST', path: ctx.paths.objects(objectType), body, idempotent: false, when },
       [op],
     );
     if (isOk(res)) return new Map([[op, { id: String(res.body?.id) }]]);
@@ -82,10 +84,16 @@ export async function performOne(op: Op, ctx: PerformContext): Promise<OpOutcome
 
 const typesOf = (op: Op) => (op.data.target ? [{ associationCategory: op.data.target.associationCategory, associationTypeId: op.data.target.associationTypeId }] : []);
 
+/** A target the dry-run did not look up: shown with a stand-in id, where the live run would use the one found. */
+const unknownTarget = (op: Op, to: Hit | undefined, ctx: PerformContext) =>
+  ctx.lookupsUnknown && op.data.target && to?.total === 0 ? unknownId(op.data.target.objectType, op.data.target.searchFields) : undefined;
+
 /** Creates the record with its association inline; gives the failure, if any. */
 async function create(op: Op, to: Hit | undefined, ctx: PerformContext): Promise<FailureDetail | undefined> {
-  const associations = to?.id ? [{ to: { id: to.id }, types: typesOf(op) }] : [];
-  const created = await createOne(op, { properties: op.data.properties, associations }, ctx);
+  const guessed = unknownTarget(op, to, ctx);
+  const toId = to?.id ?? guessed;
+  const associations = toId ? [{ to: { id: toId }, types: typesOf(op) }] : [];
+  const created = await createOne(op, { properties: op.data.properties, associations }, ctx, guessed && `the association: only if ${IF_LOOKUP_FINDS}`);
   if (typeof created !== 'string') return created;
   op.recordId = created;
   ctx.run.records.remember(op.data.objectType, created, op.data.properties);
@@ -99,9 +107,11 @@ async function update(op: Op, id: string, to: Hit | undefined, ctx: PerformConte
   if (!isOk(res)) return hubspotFailure(res);
   op.recordId = id;
   ctx.run.records.remember(objectType, id, properties);
-  if (!to?.id || !target) return undefined;
+  const guessed = unknownTarget(op, to, ctx);
+  const toId = to?.id ?? guessed;
+  if (!toId || !target) return undefined;
   const assoc = await ctx.send(
-    { method: 'PUT', path: ctx.paths.associationLabelled(objectType, id, target.objectType, to.id), body: typesOf(op), when: 'both searches found one record' },
+    { method: 'PUT', path: ctx.paths.associationLabelled(objectType, id, target.objectType, toId), body: typesOf(op), when: guessed ? `both searches found one record (${IF_LOOKUP_FINDS})` : 'both searches found one record' },
     [op],
   );
   return isOk(assoc) ? undefined : hubspotFailure(assoc, 'associating the record');

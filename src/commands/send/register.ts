@@ -12,7 +12,7 @@ export function registerSend(program: Command, factory: Factory): void {
     .option('--dry-run', 'print the HubSpot requests as JSON lines instead of sending them; needs no login or network')
     .option('--plan', 'needs a login: read what HubSpot holds and print the writes a live run would make (creates, updates old → new, associations, events) and the preflight problems; writes nothing')
     .option('--no-preflight', 'live runs: skip the checks against the portal (properties, types, scopes, event definitions, object types, labels, Hub ID) made before the first write')
-    .option('--pretty', 'with --dry-run: print requests for people, coloured')
+    .option('--pretty', 'with --dry-run: the requests grouped by input event, skipped and failed events with their reasons, for people')
     .option('--failed <file>', 'where failed events go (NDJSON); default hubspot-actions-failed-<time>.ndjson when any fail')
     .option('--checkpoint <file>', 'record progress here and resume from it when run again')
     .option('--force-resume', 'resume from --checkpoint although the mapping file or the input data changed since it was written')

@@ -13,7 +13,7 @@ import type { EventRecord } from '../../pipeline/ledger.js';
 import { LineWriter } from '../../pipeline/output.js';
 import { ProgressLine } from '../../pipeline/progress.js';
 import { STDIN } from '../../pipeline/read-lines.js';
-import { prettyRequest } from '../../pipeline/request-log.js';
+import { EventGroups } from '../../pipeline/event-groups.js';
 import { runPipeline, type RunResult } from '../../pipeline/run.js';
 import { formatSummary } from '../../pipeline/summary.js';
 import type { Factory, HttpClientOptions } from '../factory.js';
@@ -257,6 +257,8 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
   out.onClosed = () => stop.abort();
   // --verbose writes whole lines to stderr, which a line rewritten in place would garble.
   const progress = !flags.quiet && !plan.dryRun && !plan.verbose && io.stderrIsTTY ? new ProgressLine(io.stderr, waits?.describe) : undefined;
+  // A person checking a mapping reads by event; a program reads the request lines.
+  const groups = plan.dryRun && flags.pretty ? new EventGroups((text) => out.line(text), color) : undefined;
   try {
     const result = await runPipeline({
       inputs: plan.inputs,
@@ -274,13 +276,15 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
       onNotice: flags.quiet ? undefined : io.say,
       partialAfterMs: (plan.dryRun || plan.planMode) && !plan.inputs.includes(STDIN) ? undefined : 300,
       stdin: io.stdin,
-      onRequest: plan.dryRun ? (r) => out.line(flags.pretty ? prettyRequest(r, color) : JSON.stringify(r)) : plan.planMode?.onRequest,
+      onRequest: groups ? (r, ops) => groups.request(r, ops) : plan.dryRun ? (r) => out.line(JSON.stringify(r)) : plan.planMode?.onRequest,
+      onFinal: groups ? (rec) => groups.final(rec) : undefined,
       onFailed: failureReporter(flags, plan.dryRun, io),
       outputBackpressure: () => out.backpressure(),
       stopSignal: stop.signal,
       onProgress: progress ? (p) => progress.update(p) : undefined,
     });
     progress?.clear();
+    groups?.end();
     await out.end();
     return { result, readerGone: out.readerGone };
   } finally {

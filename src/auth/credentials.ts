@@ -55,6 +55,12 @@ export interface ResolvedCredential {
   tokens: AccessTokenProvider;
   /** The API host requests go to. */
   apiBaseUrl: string;
+  /**
+   * The Hub ID and scopes HubSpot gave at login (token introspection), when the stored login has
+   * them: the preflight then asks nothing about the token (HubSpot's v1 endpoint for that takes the
+   * token in its path).
+   */
+  known?: { hubId?: number; scopes: string[] };
 }
 
 /** Which credential a command would use, without reading any secret out of the store. */
@@ -82,6 +88,7 @@ export async function resolveCredential(opts: ResolveOptions): Promise<ResolvedC
     );
   }
   const apiBaseUrl = hostForStoredLogin(profile, stored, opts.requestedBaseUrl);
-  if (stored.kind === 'static') return { tokens: new StaticTokenProvider(stored.accessToken, 'store'), apiBaseUrl };
-  return { tokens: new OAuthTokenProvider(store, profile, stored, apiBaseUrl), apiBaseUrl };
+  const known = stored.scopes ? { known: { hubId: stored.hubId, scopes: stored.scopes } } : {};
+  if (stored.kind === 'static') return { tokens: new StaticTokenProvider(stored.accessToken, 'store'), apiBaseUrl, ...known };
+  return { tokens: new OAuthTokenProvider(store, profile, stored, apiBaseUrl), apiBaseUrl, ...known };
 }

@@ -1,6 +1,6 @@
 import type { TokenStore } from '../auth/token-store.js';
+import type { ResolvedCredential } from '../auth/credentials.js';
 import type { ClientOptions, HubSpotClient } from '../hubspot/client.js';
-import type { AccessTokenProvider } from '../hubspot/token-provider.js';
 import type { IOStreams } from './io.js';
 
 export interface HttpClientOptions {
@@ -29,12 +29,12 @@ export interface Factory {
   /** The live API client, sending with the credential in effect to its host (`baseUrl`). */
   httpClient(opts: HttpClientOptions): Promise<HubSpotClient>;
   /** The credential in effect and its host, the one httpClient sends with (the preflight asks it for its scopes). */
-  credential(opts: HttpClientOptions): Promise<{ tokens: AccessTokenProvider; apiBaseUrl: string }>;
+  credential(opts: HttpClientOptions): Promise<ResolvedCredential>;
 }
 
 export function createFactory(io: IOStreams): Factory {
   let store: Promise<TokenStore> | undefined;
-  const credentials = new Map<string, Promise<{ tokens: AccessTokenProvider; apiBaseUrl: string }>>();
+  const credentials = new Map<string, Promise<ResolvedCredential>>();
   const factory: Factory = {
     io,
     tokenStore() {

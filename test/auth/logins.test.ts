@@ -103,6 +103,29 @@ describe("HubSpot's current OAuth endpoints", () => {
   });
 });
 
+describe('the preflight of a stored OAuth login', () => {
+  it('takes the Hub ID and scopes HubSpot gave at login, and never asks GET /oauth/v1/access-tokens/{token}', async () => {
+    const s = await scratch();
+    await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' });
+    const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
+      HUBSPOT_ACTIONS_CONFIG_DIR: s.config,
+      HUBSPOT_API_BASE_URL: emu.url,
+      HUBSPOT_APP_BASE_URL: emu.url,
+      HUBSPOT_CLIENT_SECRET: 'csecret-31f',
+    });
+    await playBrowser(await cli.authorizeUrl);
+    expect((await cli.done).code).toBe(0);
+    const before = await contactCount();
+    const r = await runCli(['send', s.events, '-m', s.mapping, '--failed', join(s.dir, 'f.ndjson')], { HUBSPOT_ACTIONS_CONFIG_DIR: s.config });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await contactCount()).toBe(before + 1);
+    const { counts } = await (await fetch(`${emu.url}/__emulator/requests`)).json();
+    expect(Object.keys(counts).filter((k) => k.includes('/oauth/v1/access-tokens'))).toEqual([]);
+    // The preflight still ran: it read the contact properties the mapping writes.
+    expect(counts['GET /crm/v3/properties/contacts']).toBeGreaterThan(0);
+  });
+});
+
 describe('choosing a profile', () => {
   it('HUBSPOT_ACTIONS_PROFILE selects the profile, as --profile does', async () => {
     const s = await scratch();

@@ -14,7 +14,7 @@ export interface PreflightOptions {
   mapping: MappingFile;
   inputs: string[];
   transport: Transport;
-  credential: { tokens: AccessTokenProvider; apiBaseUrl: string };
+  credential: { tokens: AccessTokenProvider; apiBaseUrl: string; known?: { hubId?: number; scopes: string[] } };
 }
 
 /**
@@ -22,8 +22,7 @@ export interface PreflightOptions {
  * introspection), then the mapping against the portal, then the first events of the input files.
  */
 export async function runPreflight(o: PreflightOptions): Promise<Preflight> {
-  const token = await o.credential.tokens.getAccessToken();
-  const info = await tokenInfo(o.credential.apiBaseUrl, token);
+  const info = o.credential.known ?? (await tokenInfo(o.credential.apiBaseUrl, await o.credential.tokens.getAccessToken()));
   const preflight = new Preflight(o.mapping, new PortalFacts(o.transport, info, apiPaths(o.mapping.settings.apiVersion)));
   await preflight.checkMappings();
   await preflight.checkSamples(await readSamples(o.inputs.filter((i) => i !== STDIN)));

@@ -46,6 +46,27 @@ describe('upsertCompany against the emulator', () => {
     expect(assocPairs(dump).sort()).toEqual([`${companies.get('g-anon')}>${contacts.get('anon@x.io')}`, `${companies.get('g-mail')}>${contacts.get('known@x.io')}`].sort());
   });
 
+  it('a company found by its segment_group_id is updated in the same batch/upsert that creates the new ones: one request fewer a batch', async () => {
+    p = await portal();
+    const fields = '      associateContact: false\n      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n';
+    const m = p.file('m.yaml', both(fields));
+    const first = await p.send([p.file('a.ndjson', ndjson([{ type: 'group', messageId: 'g0', userId: 'u0', groupId: 'acme', traits: { name: 'Acme', website: 'acme.io' } }])), '-m', m]);
+    expect(first.code, first.stderr).toBe(0);
+    const before = (await p.requests()).counts;
+    const events = [
+      { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'acme', traits: { name: 'Acme Two', website: 'acme.io' } },
+      { type: 'group', messageId: 'g2', userId: 'u2', groupId: 'beta', traits: { name: 'Beta', website: 'beta.io' } },
+    ];
+    const r = await p.send([p.file('b.ndjson', ndjson(events)), '-m', m]);
+    expect(r.stderr).toMatch(/delivered:\s+2/);
+    const after = (await p.requests()).counts;
+    const sent = (k: string) => (after[k] ?? 0) - (before[k] ?? 0);
+    expect(sent('POST /crm/v3/objects/companies/batch/upsert')).toBe(1);
+    expect(sent('POST /crm/v3/objects/companies/batch/update')).toBe(0);
+    const companies = recordsOf(await p.dump(), 'companies').map((c) => `${c.segment_group_id}:${c.name}:${c.domain}`).sort();
+    expect(companies).toEqual(['acme:Acme Two:acme.io', 'beta:Beta:beta.io']);
+  });
+
   it('fails with Segment\'s message when there is no contact to associate', async () => {
     p = await portal();
     const r = await p.send([p.file('e.ndjson', ndjson([{ type: 'group', messageId: 'g1', groupId: 'g', traits: { name: 'A' } }])), '-m', p.file('m.yaml', both()), '--failed', 'f.ndjson']);

@@ -12,7 +12,7 @@ import { checkMapping } from './checks.js';
 import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY } from './messages.js';
 import { ensureGroupIdProperty, readByGroupId, searchCompanies } from './lookups.js';
-import { writeCompanies } from './write.js';
+import { writeCompanies, type CompanyUpdate } from './write.js';
 import { associateContacts, resolveContacts } from './associate.js';
 import { isUnknownId } from '../shared/associations.js';
 import type { CompanyOp, CompanyPayload, ContactRef } from './types.js';
@@ -114,7 +114,7 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
 async function locate(ops: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outcomes) {
   const creates = ops.filter((o) => o.data.createNew && !o.data.searchFields);
   const lookups = ops.filter((o) => !creates.includes(o));
-  const updates: Array<{ op: OpHandle<CompanyOp>; id: string }> = [];
+  const updates: CompanyUpdate[] = [];
   if (!lookups.length) return { creates, updates };
   const read = await readByGroupId(lookups, ctx);
   if (!read.ok) {
@@ -124,7 +124,7 @@ async function locate(ops: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outc
   const toSearch: OpHandle<CompanyOp>[] = [];
   for (const op of lookups) {
     const id = read.found.get(op.data.groupid);
-    if (id) updates.push({ op, id });
+    if (id) updates.push({ op, id, byGroupId: true });
     else if (op.data.searchFields) toSearch.push(op);
     else out.skip(op, `no company has segment_group_id "${op.data.groupid}" and createNewCompany is false`);
   }

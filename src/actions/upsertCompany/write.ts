@@ -8,14 +8,19 @@ import type { CompanyOp } from './types.js';
 
 type Item = { op: OpHandle<CompanyOp>; id?: string };
 
+/** A company found: by its segment_group_id, or by the search fields. */
+export type CompanyUpdate = { op: OpHandle<CompanyOp>; id: string; byGroupId?: boolean };
+
 /**
  * Writes the companies: those to create are upserted on segment_group_id (a retry after a lost
- * answer cannot duplicate one), those found are updated by id. Fails the writes HubSpot refused;
- * gives the others, each with its record id set.
+ * answer cannot duplicate one), those found are updated by id. A company found by its
+ * segment_group_id goes in the same upsert, which updates it (one request fewer a batch), unless
+ * another op of the batch updates the same record, whose order the updates by id keep. Fails the
+ * writes HubSpot refused; gives the others, each with its record id set.
  */
 export async function writeCompanies(
   creates: OpHandle<CompanyOp>[],
-  updates: Array<{ op: OpHandle<CompanyOp>; id: string }>,
+  found: CompanyUpdate[],
   ctx: PerformContext,
   out: Outcomes,
   standIns: ReadonlySet<OpHandle<CompanyOp>> = new Set(),
@@ -39,7 +44,13 @@ export async function writeCompanies(
       }
     }
   };
-  await write('upsert', creates.map((op) => ({ op })), (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
+  const times = new Map<string, number>();
+  for (const u of found) times.set(u.id, (times.get(u.id) ?? 0) + 1);
+  // createNewCompany false: an upsert would create a company deleted since the read.
+  const upserted = found.filter((u) => u.byGroupId && u.op.data.createNew && times.get(u.id) === 1);
+  const updates = found.filter((u) => !upserted.includes(u));
+  const upserts: Item[] = [...creates.map((op) => ({ op })), ...upserted];
+  await write('upsert', upserts, (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
   for (const round of byOccurrence(updates)) {
     await write('update', round, (i) => ({ id: i.id, properties: i.op.data.properties }), 'a company was found by segment_group_id or by the search fields');
   }

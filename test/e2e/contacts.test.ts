@@ -38,6 +38,28 @@ describe('upsertContact against the emulator', () => {
     expect(recordsOf(await p.dump(), 'contacts')[0]).toMatchObject({ email: 'a@x.io', lifecyclestage: 'lead' });
   });
 
+  it('batched, a stage the read shows moving backwards is cleared in the update and set in one more request; a forward move and a portal stage take the answer', async () => {
+    p = await portal();
+    await p.seed({ properties: planProperty });
+    const m = p.file('m.yaml', batched);
+    const seed = ['back', 'forward', 'same'].map((w, i) => ({ type: 'identify', messageId: `s${i}`, traits: { email: `${w}@x.io`, stage: 'customer' } }));
+    expect((await p.send([p.file('a.ndjson', ndjson(seed)), '-m', m])).code).toBe(0);
+    const before = (await p.requests()).counts;
+    const events = [
+      { type: 'identify', messageId: '1', traits: { email: 'back@x.io', stage: 'lead', plan: 'pro' } },
+      { type: 'identify', messageId: '2', traits: { email: 'forward@x.io', stage: 'evangelist' } },
+      { type: 'identify', messageId: '3', traits: { email: 'same@x.io', stage: 'customer' } },
+    ];
+    const r = await p.send([p.file('b.ndjson', ndjson(events)), '-m', m]);
+    expect(r.stderr).toMatch(/delivered:\s+3/);
+    const stages = Object.fromEntries(recordsOf(await p.dump(), 'contacts').map((c) => [c.email, `${c.lifecyclestage}/${c.plan ?? ''}`]));
+    expect(stages).toEqual({ 'back@x.io': 'lead/pro', 'forward@x.io': 'evangelist/', 'same@x.io': 'customer/' });
+    const after = (await p.requests()).counts;
+    const updates = (after['POST /crm/v3/objects/contacts/batch/update'] ?? 0) - (before['POST /crm/v3/objects/contacts/batch/update'] ?? 0);
+    // Segment's flow: the update, then (refused) a reset and a set: three.
+    expect(updates).toBe(2);
+  });
+
   it('batches 100 contacts a request, merges events for one email in input order, and lands them all', async () => {
     p = await portal();
     await p.seed({ properties: planProperty });

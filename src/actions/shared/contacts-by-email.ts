@@ -9,6 +9,8 @@ export interface ContactsByEmail {
   ids: Map<string, string>;
   /** The emails whose read failed (not "not found": that is simply absent from both maps). */
   failures: Map<string, FailureDetail>;
+  /** Each contact's lifecycle stage as read, by contact id (absent when it has none). */
+  stages: Map<string, string>;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function readContactsByEmail(
   opsFor: (emails: string[]) => OpHandle[],
   opts: { context: string; when?: string },
 ): Promise<ContactsByEmail> {
-  const out: ContactsByEmail = { ids: new Map(), failures: new Map() };
+  const out: ContactsByEmail = { ids: new Map(), failures: new Map(), stages: new Map() };
   const all = [...new Set(emails)];
   for (let i = 0; i < all.length; i += MAX_CRM_BATCH) {
     const chunk = all.slice(i, i + MAX_CRM_BATCH);
@@ -42,6 +44,7 @@ export async function readContactsByEmail(
       continue;
     }
     collectIds(res.body?.results ?? [], new Set(chunk), out.ids);
+    for (const r of res.body?.results ?? []) if (r?.properties?.lifecyclestage) out.stages.set(String(r.id), String(r.properties.lifecyclestage));
     for (const err of res.body?.errors ?? []) {
       if (err?.category === 'OBJECT_NOT_FOUND') continue;
       const failure = hubspotFailure({ status: 400, body: err, headers: res.headers }, opts.context);

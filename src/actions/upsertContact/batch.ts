@@ -5,6 +5,7 @@ import { readContactsByEmail } from '../shared/contacts-by-email.js';
 import { rememberContact } from '../shared/identities.js';
 import { Outcomes } from '../shared/outcomes.js';
 import type { PerformContext } from '../types.js';
+import { movesBack } from './lifecycle.js';
 import type { ContactOp } from './types.js';
 
 /** A contact is upserted: its id is remembered for the companies that name its user or email. */
@@ -14,7 +15,8 @@ export function upserted(op: OpHandle<ContactOp>, id: string, ctx: PerformContex
   return { kind: 'delivered' };
 }
 
-type Item = { op: OpHandle<ContactOp>; id?: string };
+/** `current`: the lifecycle stage the read found. */
+type Item = { op: OpHandle<ContactOp>; id?: string; current?: string };
 
 const emailsOf = (items: Item[]) => items.map((i) => i.op.data.key);
 const opsWith = (items: Item[]) => (emails: string[]) => items.filter((i) => emails.includes(i.op.data.key)).map((i) => i.op);
@@ -30,7 +32,7 @@ export async function performBatch(ops: OpHandle<ContactOp>[], ctx: PerformConte
     const failure = read.failures.get(op.data.key);
     const id = read.ids.get(op.data.key);
     if (failure) out.fail(op, failure);
-    else if (id) toUpdate.push({ op, id });
+    else if (id) toUpdate.push({ op, id, current: read.stages.get(id) });
     else toCreate.push({ op });
   }
   toUpdate.push(...(await createBatch(toCreate, ctx, out, true)));
@@ -74,43 +76,57 @@ async function createBatch(items: Item[], ctx: PerformContext, out: Outcomes, ag
   return found;
 }
 
+/**
+ * Updates the contacts found. A stage the read shows HubSpot would refuse (moved backwards) is
+ * cleared in this update and set in one more; Segment's flow finds out from the answer instead,
+ * then clears and sets it: the same end, one request fewer.
+ */
 async function updateBatch(items: Item[], ctx: PerformContext, out: Outcomes): Promise<void> {
   if (!items.length) return;
+  const clear = new Set(items.filter((i) => movesBack(i.current, i.op.data.lifecyclestage)));
   const propsFor = (i: Item) => {
     const { email: _drop, ...rest } = i.op.data.properties;
-    return rest;
+    return clear.has(i) ? { ...rest, lifecyclestage: '' } : rest;
   };
   const results = await writeRecords(ctx, 'contacts', 'update', items, (i) => ({ id: i.id, properties: propsFor(i) }), {
     when: 'the read found these contacts',
     matchResult: (rec, some) => some.find((i) => i.id === String(rec?.id)),
   });
   const refused: Item[] = [];
+  const cleared: Item[] = [];
   for (const [item, r] of results) {
     if (!r.ok) out.fail(item.op, r.failure);
+    else if (clear.has(item)) cleared.push(item);
     else if (item.op.data.lifecyclestage && r.record?.properties?.lifecyclestage !== undefined &&
       r.record.properties.lifecyclestage !== item.op.data.lifecyclestage) refused.push(item);
     else out.settle(item.op, upserted(item.op, item.id!, ctx));
   }
-  await resetStages(refused, ctx, out);
+  await resetStages(refused, cleared, ctx, out);
 }
 
-/** HubSpot will not move a lifecycle stage backwards; Segment clears it, then sets it again. */
-async function resetStages(refused: Item[], ctx: PerformContext, out: Outcomes): Promise<void> {
-  if (!refused.length) return;
-  const stage = (value: (i: Item) => string, when: string) =>
+/**
+ * HubSpot will not move a lifecycle stage backwards; Segment clears it, then sets it again. Those
+ * the update refused are cleared now; they and those it already cleared are then set together.
+ */
+async function resetStages(refused: Item[], cleared: Item[], ctx: PerformContext, out: Outcomes): Promise<void> {
+  const stage = (items: Item[], value: (i: Item) => string, when: string) =>
     ctx.send(
       {
         method: 'POST',
         path: ctx.paths.batch('contacts', 'update'),
-        body: { inputs: refused.map((i) => ({ id: i.id, properties: { lifecyclestage: value(i) } })) },
+        body: { inputs: items.map((i) => ({ id: i.id, properties: { lifecyclestage: value(i) } })) },
         when,
       },
-      refused.map((i) => i.op),
+      items.map((i) => i.op),
     );
-  const reset = await stage(() => '', 'HubSpot kept a later lifecycle stage');
-  const again = isOk(reset) ? await stage((i) => i.op.data.lifecyclestage!, 'HubSpot kept a later lifecycle stage') : reset;
-  for (const item of refused) {
-    if (isOk(again)) out.settle(item.op, upserted(item.op, item.id!, ctx));
-    else out.fail(item.op, hubspotFailure(again, 'setting the lifecycle stage'));
+  const reset = refused.length ? await stage(refused, () => '', 'HubSpot kept a later lifecycle stage') : undefined;
+  const failedReset = reset && !isOk(reset) ? refused : [];
+  for (const item of failedReset) out.fail(item.op, hubspotFailure(reset!, 'setting the lifecycle stage'));
+  const toSet = [...cleared, ...refused.filter((i) => !failedReset.includes(i))];
+  if (!toSet.length) return;
+  const set = await stage(toSet, (i) => i.op.data.lifecyclestage!, 'the lifecycle stage was cleared (HubSpot keeps a later one)');
+  for (const item of toSet) {
+    if (isOk(set)) out.settle(item.op, upserted(item.op, item.id!, ctx));
+    else out.fail(item.op, hubspotFailure(set, 'setting the lifecycle stage'));
   }
 }

@@ -115,6 +115,25 @@ describe('the key index', () => {
     k.remove('contact');
     expect([...k.conflicts(['contacts:email=a'], ['contacts:email=a'])]).toEqual(['deal']);
   });
+
+  it('gives the ops sharing a key in the order they were added, as one op goes to many and back', () => {
+    const k = new KeyIndex<string>();
+    k.add('a', [], ['contacts:email=x']);
+    k.add('b', [], ['contacts:email=x']);
+    k.add('b', [], ['contacts:email=x']); // added twice: still once
+    k.add('c', ['contacts:email=x'], ['contacts:email=x']);
+    expect([...k.conflicts(['contacts:email=x'], [])]).toEqual(['a', 'b', 'c']);
+    k.remove('b');
+    expect([...k.conflicts(['contacts:email=x'], ['contacts:email=x'])]).toEqual(['a', 'c']);
+    k.remove('a');
+    k.remove('c');
+    expect([...k.conflicts(['contacts:email=x'], ['contacts:email=x'])]).toEqual([]);
+    k.add('d', [], ['contacts:email=x']);
+    k.remove('d');
+    k.add('e', ['contacts:email=x'], []);
+    expect([...k.conflicts([], ['contacts:email=x'])]).toEqual(['e']);
+    expect([...k.conflicts(['contacts:email=x'], [])]).toEqual([]);
+  });
 });
 
 describe('routing', () => {

@@ -15,8 +15,12 @@ import { objectName, stateKey } from '../actions/shared/keys.js';
 export class RecentRecords implements RecordMemory {
   /** Per value, its ids in the order learned. */
   private byValue: Recency<Entry>;
-  /** The value of each property this run last gave a record, to forget the value it replaced. */
-  private held: Recency<string>;
+  /**
+   * The value of each property this run last gave a record, to forget the value it replaced: the
+   * value's Entry itself, so forgetting needs no lookup while the value is still remembered (and
+   * the key strings each write builds die young instead of being held here).
+   */
+  private held: Recency<Entry>;
 
   /**
    * Entries from a checkpoint say which records held a value, not that no other did: writes made
@@ -24,9 +28,9 @@ export class RecentRecords implements RecordMemory {
    * HubSpot, and adds these.
    */
   constructor(capacity = 50_000, entries: Iterable<[string, string]> = []) {
-    this.byValue = new Recency<Entry>(capacity);
-    this.held = new Recency<string>(capacity, (h, k) => this.forgotten(h, k));
-    for (const [k, v] of entries) if (v) this.byValue.put(k, Entry.of(v.replace(/^~/, '').split(','), false));
+    this.byValue = new Recency<Entry>(capacity, (_k, e) => (e.forgotten = true));
+    this.held = new Recency<Entry>(capacity, (h, e) => this.forgotten(h, e));
+    for (const [k, v] of entries) if (v) this.byValue.put(k, Entry.of(k, v.replace(/^~/, '').split(','), false));
   }
 
   lookup(objectType: string, property: string, value: unknown): Known | undefined {
@@ -37,10 +41,15 @@ export class RecentRecords implements RecordMemory {
   /** A search (or a read by a unique property) found exactly these records holding the value, perhaps none. */
   found(objectType: string, property: string, value: unknown, ids: string[]): void {
     const k = stateKey(objectType, property, value);
-    const written = this.byValue.get(k)?.list() ?? [];
-    this.byValue.put(k, Entry.of([...ids, ...written], true));
+    let e = this.byValue.get(k);
+    if (e) {
+      // Changed in place, so whatever holds this Entry sees the value's current ids.
+      e.replace([...ids, ...e.list()]);
+      e.complete = true;
+      this.byValue.use(k);
+    } else this.byValue.put(k, (e = Entry.of(k, ids, true)));
     const type = objectName(objectType);
-    for (const id of ids) this.hold(type, id, property, k);
+    for (const id of ids) this.hold(type, id, property, e);
   }
 
   /** This run gave the record these values. */
@@ -52,20 +61,20 @@ export class RecentRecords implements RecordMemory {
       const value = properties[property];
       if (value === undefined || value === null) continue;
       const k = stateKey(type, property, value);
-      const before = this.byValue.get(k);
-      if (!before) this.byValue.put(k, Entry.of([id], false));
-      else if (!before.has(id)) {
-        before.add(id);
+      let e = this.byValue.get(k);
+      if (!e) this.byValue.put(k, (e = Entry.of(k, [id], false)));
+      else if (!e.has(id)) {
+        e.add(id);
         this.byValue.use(k);
       }
-      this.hold(type, id, property, k);
+      this.hold(type, id, property, e);
     }
   }
 
   /** False when this run has since given the record another value of the property (a lagging search may still show the old one). */
   stillHolds(objectType: string, id: string, property: string, value: unknown): boolean {
     const now = this.held.get(`${objectName(objectType)}\n${id}\n${property}`);
-    return now === undefined || now === stateKey(objectType, property, value);
+    return now === undefined || now.key === stateKey(objectType, property, value);
   }
 
   /** For the checkpoint: `ids` comma-separated (a resumed run takes none of them as complete). */
@@ -74,9 +83,9 @@ export class RecentRecords implements RecordMemory {
   }
 
   /** `type` is already objectName's. */
-  private hold(type: string, id: string, property: string, k: string): void {
-    const before = this.held.swap(`${type}\n${id}\n${property}`, k);
-    if (before !== undefined && before !== k) this.byValue.get(before)?.delete(id);
+  private hold(type: string, id: string, property: string, e: Entry): void {
+    const before = this.held.swap(`${type}\n${id}\n${property}`, e);
+    if (before !== undefined && before.key !== e.key) this.current(before)?.delete(id);
   }
 
   /**
@@ -84,11 +93,16 @@ export class RecentRecords implements RecordMemory {
    * claims to be complete (a search is asked again; the record is old enough for HubSpot's index).
    * So no value's list outgrows the memory's capacity (a `pipeline: default` every deal holds).
    */
-  private forgotten(h: string, k: string): void {
-    const e = this.byValue.get(k);
+  private forgotten(h: string, held: Entry): void {
+    const e = this.current(held);
     if (!e) return;
     const id = h.slice(h.indexOf('\n') + 1, h.lastIndexOf('\n'));
     if (e.delete(id)) e.complete = false;
+  }
+
+  /** The value's Entry now: one forgotten since may have been learned again, as a new Entry. */
+  private current(e: Entry): Entry | undefined {
+    return e.forgotten ? this.byValue.get(e.key) : e;
   }
 }
 
@@ -100,14 +114,26 @@ export class RecentRecords implements RecordMemory {
 export class Entry {
   private one: string | undefined;
   private many: Set<string> | undefined;
+  /** No longer in the memory (its value was forgotten): a later write of the value makes a new Entry. */
+  forgotten = false;
 
-  private constructor(public complete: boolean) {}
+  private constructor(
+    /** The value's key (stateKey). */
+    readonly key: string,
+    public complete: boolean,
+  ) {}
 
   /** Duplicates keep their first place, as in a Set. */
-  static of(ids: readonly string[], complete: boolean): Entry {
-    const e = new Entry(complete);
+  static of(key: string, ids: readonly string[], complete: boolean): Entry {
+    const e = new Entry(key, complete);
     for (const id of ids) e.add(id);
     return e;
+  }
+
+  /** The ids become these (duplicates keep their first place). */
+  replace(ids: readonly string[]): void {
+    this.one = this.many = undefined;
+    for (const id of ids) this.add(id);
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { objectName, stateKey } from '../../src/actions/shared/keys.js';
 import { Entry, Recency, RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
 
 describe('RecentRecords', () => {
@@ -175,14 +176,14 @@ describe('Recency (second-chance order)', () => {
 
 describe('Entry (the ids holding one value)', () => {
   it('keeps the order learned from one id to many and back, as a Set would', () => {
-    const e = Entry.of(['b', 'a', 'b'], true);
+    const e = Entry.of('k', ['b', 'a', 'b'], true);
     expect(e.list()).toEqual(['b', 'a']);
     expect(e.delete('b')).toBe(true);
     expect(e.delete('b')).toBe(false);
     e.add('b');
     expect(e.list()).toEqual(['a', 'b']);
     expect(e.size).toBe(2);
-    const one = Entry.of(['x'], false);
+    const one = Entry.of('k', ['x'], false);
     expect(one.has('x')).toBe(true);
     one.add('x');
     expect(one.list()).toEqual(['x']);
@@ -191,5 +192,93 @@ describe('Entry (the ids holding one value)', () => {
     expect([one.size, one.list()]).toEqual([0, []]);
     one.add('z');
     expect(one.list()).toEqual(['z']);
+  });
+});
+
+/** The first RecentRecords (a Set per value, the held value's key string): what the new one must answer. */
+class ReferenceRecords {
+  private byValue: ReferenceRecency<{ ids: Set<string>; complete: boolean }>;
+  private held: ReferenceRecency<string>;
+  constructor(capacity: number) {
+    this.byValue = new ReferenceRecency(capacity);
+    this.held = new ReferenceRecency<string>(capacity, (h, k) => this.forgotten(h, k));
+  }
+  lookup(objectType: string, property: string, value: unknown) {
+    const e = this.byValue.get(stateKey(objectType, property, value));
+    return e && { ids: [...e.ids], complete: e.complete };
+  }
+  found(objectType: string, property: string, value: unknown, ids: string[]): void {
+    const k = stateKey(objectType, property, value);
+    const written = this.byValue.get(k)?.ids ?? [];
+    this.byValue.put(k, { ids: new Set([...ids, ...written]), complete: true });
+    for (const id of ids) this.hold(objectType, id, property, k);
+  }
+  remember(objectType: string, id: string, properties: Record<string, unknown>): void {
+    for (const [property, value] of Object.entries(properties)) {
+      if (value === undefined || value === null) continue;
+      const k = stateKey(objectType, property, value);
+      const before = this.byValue.get(k);
+      if (!before) this.byValue.put(k, { ids: new Set([id]), complete: false });
+      else if (!before.ids.has(id)) {
+        before.ids.add(id);
+        this.byValue.put(k, before);
+      }
+      this.hold(objectType, id, property, k);
+    }
+  }
+  stillHolds(objectType: string, id: string, property: string, value: unknown): boolean {
+    const now = this.held.get(`${objectName(objectType)}\n${id}\n${property}`);
+    return now === undefined || now === stateKey(objectType, property, value);
+  }
+  entries(): Array<[string, string]> {
+    return [...this.byValue.entries()].filter(([, v]) => v.ids.size > 0).map(([k, v]) => [k, [...v.ids].join(',')]);
+  }
+  private hold(objectType: string, id: string, property: string, k: string): void {
+    const h = `${objectName(objectType)}\n${id}\n${property}`;
+    const before = this.held.get(h);
+    if (before !== undefined && before !== k) this.byValue.get(before)?.ids.delete(id);
+    this.held.put(h, k);
+  }
+  private forgotten(h: string, k: string): void {
+    const e = this.byValue.get(k);
+    if (!e) return;
+    const id = h.slice(h.indexOf('\n') + 1, h.lastIndexOf('\n'));
+    if (e.ids.delete(id)) e.complete = false;
+  }
+}
+
+describe('RecentRecords against the first implementation', () => {
+  it('answers every lookup and stillHolds the same, and saves the same entries, over random writes and searches', () => {
+    let seed = 987654;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+    const types = ['deals', '0-3', 'Contacts', 'p1_thing'];
+    const props = ['a', 'b', 'c', 'pipeline'];
+    const values: unknown[] = ['x', 'X', 'y', 'z', 1, '1', null];
+    const ids = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    for (const capacity of [2, 5, 13, 1000]) {
+      const m = new RecentRecords(capacity);
+      const ref = new ReferenceRecords(capacity);
+      for (let i = 0; i < 5000; i++) {
+        const [type, prop, value, id] = [pick(types), pick(props), pick(values), pick(ids)];
+        const op = rand(4);
+        if (op === 0) {
+          const properties = Object.fromEntries(props.filter(() => rand(2)).map((p) => [p, pick(values)]));
+          m.remember(type, id, properties);
+          ref.remember(type, id, properties);
+        } else if (op === 1 && value !== null) {
+          const hits = ids.filter(() => rand(4) === 0);
+          m.found(type, prop, value, hits);
+          ref.found(type, prop, value, hits);
+        } else if (op === 2) expect(m.lookup(type, prop, value)).toEqual(ref.lookup(type, prop, value));
+        else expect(m.stillHolds(type, id, prop, value)).toBe(ref.stillHolds(type, id, prop, value));
+      }
+      expect(m.entries()).toEqual(ref.entries());
+    }
   });
 });

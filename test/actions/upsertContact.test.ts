@@ -38,6 +38,33 @@ describe('upsertContact perform', () => {
     expect(outcome).toMatchObject({ kind: 'failed', error: { status: 400, message: 'clearing the lifecycle stage: no' } });
   });
 
+  it('batched: a stage the read shows going back is cleared in the update and set after; a refused one is cleared, then set; a failed clear fails its event', async () => {
+    const stage = (email: string, to: string) => planned('upsertContact', batched + `      lifecyclestage: ${to}\n`, identify(email));
+    const back = stage('back@x.io', 'lead');
+    const custom = stage('custom@x.io', 'lead');
+    const read = ok({ results: [{ id: '1', properties: { email: 'back@x.io', lifecyclestage: 'customer' } }, { id: '2', properties: { email: 'custom@x.io', lifecyclestage: '9001' } }] });
+    // HubSpot keeps the portal's own stage 9001 (its order is not known here), so that one is refused.
+    const update = ok({ results: [{ id: '1', properties: { lifecyclestage: '' } }, { id: '2', properties: { lifecyclestage: '9001' } }] });
+    const ctx = scripted([
+      ['POST /crm/v3/objects/contacts/batch/read', read],
+      ['POST /crm/v3/objects/contacts/batch/update', update],
+      ['POST /crm/v3/objects/contacts/batch/update', ok({ results: [] })],
+      ['POST /crm/v3/objects/contacts/batch/update', ok({ results: [] })],
+    ]);
+    expect(await upsertContact.perform([back, custom], ctx)).toEqual([{ kind: 'delivered' }, { kind: 'delivered' }]);
+    const stages = ctx.sent.slice(1).map((s) => (s.req.body as any).inputs.map((i: any) => `${i.id}=${i.properties.lifecyclestage}`).join(' '));
+    expect(stages).toEqual(['1= 2=lead', '2=', '1=lead 2=lead']);
+
+    const failing = scripted([
+      ['POST /crm/v3/objects/contacts/batch/read', read],
+      ['POST /crm/v3/objects/contacts/batch/update', update],
+      ['POST /crm/v3/objects/contacts/batch/update', { status: 400, body: { message: 'no' } }],
+      ['POST /crm/v3/objects/contacts/batch/update', ok({ results: [] })],
+    ]);
+    const outcomes = await upsertContact.perform([back, custom], failing);
+    expect(outcomes).toMatchObject([{ kind: 'delivered' }, { kind: 'failed', error: { message: 'clearing the lifecycle stage: no' } }]);
+  });
+
   it('batches: one read, one create for those not found, one update for those found, outcomes in input order', async () => {
     const ops = ['new@x.io', 'old@x.io', 'bad@x.io'].map((e) => planned('upsertContact', batched, identify(e)));
     const ctx = scripted([

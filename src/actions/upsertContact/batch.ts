@@ -121,7 +121,7 @@ async function resetStages(refused: Item[], cleared: Item[], ctx: PerformContext
     );
   const reset = refused.length ? await stage(refused, () => '', 'HubSpot kept a later lifecycle stage') : undefined;
   const failedReset = reset && !isOk(reset) ? refused : [];
-  for (const item of failedReset) out.fail(item.op, hubspotFailure(reset!, 'setting the lifecycle stage'));
+  for (const item of failedReset) out.fail(item.op, hubspotFailure(reset!, 'clearing the lifecycle stage'));
   const toSet = [...cleared, ...refused.filter((i) => !failedReset.includes(i))];
   if (!toSet.length) return;
   const set = await stage(toSet, (i) => i.op.data.lifecyclestage!, 'the lifecycle stage was cleared (HubSpot keeps a later one)');

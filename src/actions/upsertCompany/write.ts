@@ -47,8 +47,8 @@ export async function writeCompanies(
   const times = new Map<string, number>();
   for (const u of found) times.set(u.id, (times.get(u.id) ?? 0) + 1);
   // createNewCompany false: an upsert would create a company deleted since the read.
-  const upserted = found.filter((u) => u.byGroupId && u.op.data.createNew && times.get(u.id) === 1);
-  const updates = found.filter((u) => !upserted.includes(u));
+  const upserted = new Set(found.filter((u) => u.byGroupId && u.op.data.createNew && times.get(u.id) === 1));
+  const updates = found.filter((u) => !upserted.has(u));
   const upserts: Item[] = [...creates.map((op) => ({ op })), ...upserted];
   await write('upsert', upserts, (i) => ({ idProperty: SEGMENT_GROUP_ID, id: i.op.data.groupid, properties: i.op.data.properties }));
   for (const round of byOccurrence(updates)) {

@@ -1,6 +1,7 @@
 import type { ApiPaths, ApiVersion } from '../hubspot/api.js';
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
 import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
+import type { SearchedProperty } from './shared/searched.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
 export interface FieldDefinition {
@@ -147,6 +148,12 @@ export interface ActionDefinition<P = any, D = any> {
   merge?(into: D, later: D): D | undefined;
   /** Performs a batch of operations from one lane: one outcome per operation, in the same order. */
   perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<OpOutcome[]>;
+  /**
+   * The properties its requests may search records by, given a mapping's fields (defaults merged
+   * in). The run remembers what it wrote of these properties only (HubSpot's search lags writes),
+   * so an action that searches must say so here.
+   */
+  searches?(fields: Readonly<Record<string, unknown>>): SearchedProperty[];
   /** The action's own checks of a mapping's fields (defaults merged in), made before any event; problems are reported at a path below `fields`; `mayBeMissing` says whether a mapped value can come out empty for some event. */
   checkMapping?(fields: Readonly<Record<string, unknown>>, report: { settings: DestinationSettings; error(path: string[], message: string, hint?: string): void; warn(path: string[], message: string, hint?: string): void; mayBeMissing(value: unknown): boolean }): void;
 }

@@ -1,5 +1,6 @@
 import type { IdMemory, Known, RecordMemory, RunMemory } from '../actions/types.js';
 import { objectName, stateKey } from '../actions/shared/keys.js';
+import type { Searchable } from './searchable.js';
 
 
 /**
@@ -26,8 +27,12 @@ export class RecentRecords implements RecordMemory {
    * Entries from a checkpoint say which records held a value, not that no other did: writes made
    * after the checkpoint was saved (a run killed mid-way) are not in it, so a resumed run still asks
    * HubSpot, and adds these.
+   *
+   * `searchable` says which properties any request of the run may search by: only their values are
+   * remembered of what the run writes (a contact's ten properties would otherwise cost ten entries,
+   * for the one its email is found by), and only they are ever looked up.
    */
-  constructor(capacity = 50_000, entries: Iterable<[string, string]> = []) {
+  constructor(capacity = 50_000, entries: Iterable<[string, string]> = [], private readonly searchable: Searchable = () => true) {
     this.byValue = new Recency<Entry>(capacity, (_k, e) => (e.forgotten = true));
     this.held = new Recency<Entry>(capacity, (h, e) => this.forgotten(h, e));
     for (const [k, v] of entries) if (v) this.byValue.put(k, Entry.of(k, v.replace(/^~/, '').split(','), false));
@@ -59,7 +64,7 @@ export class RecentRecords implements RecordMemory {
     for (const property in properties) {
       if (!Object.prototype.hasOwnProperty.call(properties, property)) continue;
       const value = properties[property];
-      if (value === undefined || value === null) continue;
+      if (value === undefined || value === null || !this.searchable(type, property)) continue;
       const k = stateKey(type, property, value);
       let e = this.byValue.get(k);
       if (!e) this.byValue.put(k, (e = Entry.of(k, [id], false)));

@@ -21,6 +21,7 @@ import { inputName, readLines, STDIN, type InputLine, type ReadOptions, type Rea
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
 import { Scheduler, type Op, type SchedulerOptions } from './schedule.js';
+import { searchableIn } from './searchable.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -98,7 +99,7 @@ export async function runPipeline(opts: RunOptions): Promise<RunResult> {
 }
 
 async function runLocked(opts: RunOptions): Promise<RunResult> {
-  const memory: PipelineMemory = { ids: new RecentIds(), records: new RecentRecords(), flags: new Set() };
+  const memory: PipelineMemory = { ids: new RecentIds(), records: new RecentRecords(undefined, [], searchableIn(opts.mapping.mappings)), flags: new Set() };
   const checkpoint = opts.checkpointPath ? resumeFrom(opts, memory) : undefined;
   // A checkpoint saved before the run had read anything has no mark: its run resumes from the start,
   // and still restores what it journaled (a kill within the first second left settled ops there).

@@ -21,6 +21,23 @@ describe('upsertCustomObjectRecord against the emulator', () => {
     expect(got).toEqual(['Order A1=12.5', 'Order B2=7']);
   });
 
+  it("finds a deal another mapping created by the property it searches on, before HubSpot's search shows it", async () => {
+    // The run remembers only properties some mapping searches by: `description` is written by `deals`
+    // and searched by `refunds` alone, so forgetting it would make `refunds` create a second deal.
+    p = await portal({ searchIndexLagMs: 60_000 });
+    const refunds = `  - name: refunds\n    action: upsertCustomObjectRecord\n    trigger: 'type = "track" and event = "Order Refunded"'\n    fields:\n      objectType: deals\n      createNewCustomRecord: false\n      customObjectSearchFields:\n        description: { "@path": "$.properties.id" }\n      properties:\n        dealstage: closedlost\n`;
+    const events = [
+      { type: 'track', messageId: 't1', event: 'Order Completed', properties: { id: 'R1', total: 10 } },
+      { type: 'track', messageId: 't2', event: 'Order Refunded', properties: { id: 'R1' } },
+    ];
+    const m = p.file('m.yaml', deals('        description: { "@path": "$.properties.id" }\n') + refunds);
+    const r = await p.send([p.file('e.ndjson', ndjson(events)), '-m', m]);
+    expect(r.stderr).toMatch(/delivered:\s+2/);
+    expect(r.code).toBe(0);
+    const got = recordsOf(await p.dump(), 'deals').map((d) => `${d.dealname} ${d.description} ${d.dealstage}`);
+    expect(got).toEqual(['Order R1 R1 closedlost']);
+  });
+
   it('associates the record with the one record the association search finds, with the label', async () => {
     p = await portal();
     const seeded = await p.seed({ records: { contacts: [{ properties: { email: 'buyer@x.io' } }] } });

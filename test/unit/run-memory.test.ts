@@ -53,6 +53,18 @@ describe('RecentRecords', () => {
     expect(m.lookup('deals', 'pipeline', 'default')).toEqual({ ids: ['3', '4', '5'], complete: false });
   });
 
+  it('remembers of what the run writes only the properties a request may search by', () => {
+    const m = new RecentRecords(undefined, [], (type, property) => type === 'deals' && property === 'dealname');
+    m.remember('deals', '7', { dealname: 'Order 7', amount: 5 });
+    m.remember('0-3', '8', { dealname: 'Order 8' });
+    expect(m.lookup('deals', 'dealname', 'order 7')?.ids).toEqual(['7']);
+    expect(m.lookup('deals', 'dealname', 'order 8')?.ids).toEqual(['8']);
+    expect(m.lookup('deals', 'amount', 5)).toBeUndefined();
+    // What a search found is kept whatever the property: it was searched.
+    m.found('tickets', 'subject', 's', ['3']);
+    expect(m.lookup('tickets', 'subject', 's')).toEqual({ ids: ['3'], complete: true });
+  });
+
   it('what lookup gave is a copy: later writes do not change it', () => {
     const m = new RecentRecords();
     m.remember('deals', '1', { dealname: 'x' });

@@ -15,6 +15,7 @@ import { ensureGroupIdProperty, readByGroupId, searchCompanies } from './lookups
 import { writeCompanies, type CompanyUpdate } from './write.js';
 import { associateContacts, resolveContacts } from './associate.js';
 import { isUnknownId } from '../shared/associations.js';
+import { searchedBy } from '../shared/searched.js';
 import type { CompanyOp, CompanyPayload, ContactRef } from './types.js';
 
 const TRIMMED = ['name', 'description', 'address', 'city', 'state', 'zip', 'domain', 'phone'] as const;
@@ -57,6 +58,7 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
   defaultTrigger: 'type = "group"',
   fields,
   checkMapping,
+  searches: (f) => searchedBy('companies', f.companysearchfields),
   scopes: ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.companies.write'],
   plan(payload, ctx) {
     if (payload.properties?.[SEGMENT_GROUP_ID]) throw new PayloadError(RESTRICTED_PROPERTY, `properties.${SEGMENT_GROUP_ID}`);

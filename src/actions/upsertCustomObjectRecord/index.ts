@@ -2,6 +2,7 @@ import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject } from '../shared/properties.js';
 import { hasFields, singleField } from '../shared/search.js';
 import { propertyKeys, unique } from '../shared/keys.js';
+import { literalString, searchedBy } from '../shared/searched.js';
 import { PayloadError, type ActionDefinition } from '../types.js';
 import { fields } from './fields.js';
 import { checkMapping } from './checks.js';
@@ -22,6 +23,11 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
   description: 'Upsert records of Deals, Tickets or other Custom Objects in HubSpot, optionally associated with another record.',
   fields,
   checkMapping,
+  searches: (f) => [
+    ...searchedBy(literalString(f.objectType), f.customObjectSearchFields),
+    // The association's target is found by these, when the mapping has a target to find.
+    ...(f.toObjectType === undefined || f.toObjectType === null ? [] : searchedBy(literalString(f.toObjectType), f.searchFieldsToAssociateCustomObjects)),
+  ],
   scopes: ['crm.objects.custom.read', 'crm.objects.custom.write', 'crm.schemas.custom.read'],
   plan(payload, ctx) {
     const searchFields = hasFields(payload.customObjectSearchFields) ? payload.customObjectSearchFields : undefined;

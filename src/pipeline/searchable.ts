@@ -1,0 +1,37 @@
+import { objectName } from '../actions/shared/keys.js';
+import type { SearchedProperty } from '../actions/shared/searched.js';
+import type { Mapping } from '../mapping/types.js';
+
+/** Whether a request of this run may search records of the type (objectName's) by the property. */
+export type Searchable = (type: string, property: string) => boolean;
+
+/** Contacts are found by email by every action that associates one, whatever its mapping says. */
+const ALWAYS: SearchedProperty[] = [{ objectType: 'contacts', property: 'email' }];
+
+/**
+ * The union of what the mappings' actions say they may search by (ActionDefinition.searches). An
+ * action that does not say searches nothing; a part a directive decides per event matches any.
+ */
+export function searchableIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[]): Searchable {
+  const byType = new Map<string, Set<string> | 'any'>();
+  const anyType = new Set<string>();
+  let anything = false;
+  for (const s of [...ALWAYS, ...mappings.flatMap((m) => m.action.searches?.(m.fields) ?? [])]) {
+    if (s.objectType === undefined) {
+      if (s.property === undefined) anything = true;
+      else anyType.add(s.property);
+      continue;
+    }
+    const type = objectName(s.objectType);
+    const props = byType.get(type);
+    if (s.property === undefined) byType.set(type, 'any');
+    else if (props === undefined) byType.set(type, new Set([s.property]));
+    else if (props !== 'any') props.add(s.property);
+  }
+  if (anything) return () => true;
+  return (type, property) => {
+    if (anyType.has(property)) return true;
+    const props = byType.get(type);
+    return props === 'any' || (props !== undefined && props.has(property));
+  };
+}

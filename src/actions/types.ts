@@ -1,7 +1,7 @@
 import type { ApiPaths, ApiVersion } from '../hubspot/api.js';
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
 import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
-import type { SearchedProperty } from './shared/searched.js';
+import type { Searchable, SearchedProperty } from './shared/searched.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
 export interface FieldDefinition {
@@ -53,6 +53,12 @@ export interface PlanContext {
   messageId: string;
   /** The operation of each earlier mapping of the same event, by its action's `provides` name. */
   sameEvent: ReadonlyMap<string, OpHandle>;
+  /**
+   * The properties some op of the run may read, by a search or an association's target (the
+   * mappings' `searches`, shared/searched.ts): write keys of other properties order nothing. Absent:
+   * all of them.
+   */
+  searchable?: Searchable;
 }
 
 /**
@@ -64,7 +70,7 @@ export interface PlannedOp<D = any> {
   data: D;
   /** Every key whose state the op's requests look at: its record's identity, searches, association targets. */
   reads: string[];
-  /** Its record's identity keys and a key for every property value it sets. */
+  /** Its record's identity keys and a key for every property value it sets that an op may read (PlanContext.searchable). */
   writes: string[];
   /** Operations that must be settled first, beyond what the keys say (the same event's contact). */
   after?: OpHandle[];

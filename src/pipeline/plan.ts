@@ -4,11 +4,14 @@ import { mapEvent } from '../mapping/map-event.js';
 import type { OpHandle, SegmentEvent } from '../model.js';
 import type { EventLedger, EventRecord } from './ledger.js';
 import type { Scheduler } from './schedule.js';
+import type { Searchable } from './searchable.js';
 
 export interface PlanStage {
   settings: DestinationSettings;
   scheduler: Scheduler;
   ledger: EventLedger;
+  /** What the mappings may search by: the run memory and the write keys keep only these. */
+  searchable?: Searchable;
 }
 
 /**
@@ -29,7 +32,7 @@ export function planEvent(rec: EventRecord, event: SegmentEvent, stableId: strin
       continue;
     }
     try {
-      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent });
+      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent, searchable: stage.searchable });
       const op = scheduler.submit(mapping.action, mapping.name, planned, rec);
       ledger.attach(rec);
       if (mapping.action.provides) sameEvent.set(mapping.action.provides, op);

@@ -1,6 +1,6 @@
 import type { IdMemory, Known, RecordMemory, RunMemory } from '../actions/types.js';
 import { objectName, stateKey } from '../actions/shared/keys.js';
-import type { Searchable } from './searchable.js';
+import type { Searchable } from '../actions/shared/searched.js';
 
 
 /**
@@ -32,7 +32,7 @@ export class RecentRecords implements RecordMemory {
    * remembered of what the run writes (a contact's ten properties would otherwise cost ten entries,
    * for the one its email is found by), and only they are ever looked up.
    */
-  constructor(capacity = 50_000, entries: Iterable<[string, string]> = [], private readonly searchable: Searchable = () => true) {
+  constructor(capacity = 50_000, entries: Iterable<[string, string]> = [], readonly searchable: Searchable = () => true) {
     this.byValue = new Recency<Entry>(capacity, (_k, e) => (e.forgotten = true));
     this.held = new Recency<Entry>(capacity, (h, e) => this.forgotten(h, e));
     for (const [k, v] of entries) if (v) this.byValue.put(k, Entry.of(k, v.replace(/^~/, '').split(','), false));

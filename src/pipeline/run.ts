@@ -125,7 +125,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   let limited = false;
   try {
     if (checkpoint && !checkpoint.complete) await waitOutIndexLag(opts, checkpoint, stop.signal);
-    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger }, stop.signal, journaled);
+    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger, searchable: memory.records.searchable }, stop.signal, journaled);
     limited = readEnd === 'limit';
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
     if (readEnd instanceof UserError) stop.with(readEnd);
@@ -289,6 +289,8 @@ class EventFiles {
   }
 }
 
+const NONE_DONE: readonly JournalEntry[] = [];
+
 /**
  * The read loop: each line through read → route → map → plan, handed to the scheduler. Reading
  * waits while too many events are unfinished or the output lags. A read that fails (a truncated
@@ -322,9 +324,11 @@ async function readAll(
         rec.event = parsed.event;
         rec.messageId = parsed.messageId;
         rec.onlyMappings = parsed.onlyMappings;
-        const done = journaled.get(positionKey(line)) ?? [];
+        // Only a resumed run has journaled lines: the others build no key per line to look one up.
+        const done = journaled.size ? (journaled.get(positionKey(line)) ?? NONE_DONE) : NONE_DONE;
         for (const e of done) restore(ledger, rec, e);
-        const mappings = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings).filter((m) => !done.some((e) => e.mapping === m.name));
+        const routed = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings);
+        const mappings = done.length ? routed.filter((m) => !done.some((e) => e.mapping === m.name)) : routed;
         if (mappings.length) planEvent(rec, parsed.event, parsed.stableId, mappings, stage);
         else if (!done.length) ledger.skip(rec, noRouteReason(parsed.onlyMappings));
       }

@@ -1,9 +1,8 @@
 import { objectName } from '../actions/shared/keys.js';
-import type { SearchedProperty } from '../actions/shared/searched.js';
+import type { Searchable, SearchedProperty } from '../actions/shared/searched.js';
 import type { Mapping } from '../mapping/types.js';
 
-/** Whether a request of this run may search records of the type (objectName's) by the property. */
-export type Searchable = (type: string, property: string) => boolean;
+export type { Searchable };
 
 /** Contacts are found by email by every action that associates one, whatever its mapping says. */
 const ALWAYS: SearchedProperty[] = [{ objectType: 'contacts', property: 'email' }];

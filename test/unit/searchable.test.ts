@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { benchMapping, generate } from '../../bench/gen.mjs';
 import { actions } from '../../src/actions/index.js';
-import { loadMappingFile } from '../../src/mapping/mapping-file.js';
+import { mapEvent } from '../../src/mapping/map-event.js';
+import { loadMappingFile, parseMappingText } from '../../src/mapping/mapping-file.js';
+import type { SegmentEvent } from '../../src/model.js';
+import type { PlannedOp } from '../../src/actions/types.js';
+import { route } from '../../src/pipeline/route.js';
 import { searchableIn } from '../../src/pipeline/searchable.js';
 
 const company = (fields: Record<string, unknown>) => ({ action: actions.upsertCompany, fields });
@@ -44,5 +50,73 @@ describe('searchableIn: the properties a run may search records by', () => {
     const searched = file!.mappings.flatMap((m) => m.action.searches?.(m.fields) ?? []);
     expect(searched.length).toBeGreaterThan(0);
     for (const { objectType, property } of searched) expect(s(objectType ?? 'any', property ?? 'any')).toBe(true);
+  });
+});
+
+describe('write keys of properties nobody searches are left out, and no op reads one', () => {
+  /** Every op the mapping plans for the events, its writes with and without `searchable`. */
+  function planAll(mappingText: string, events: SegmentEvent[]) {
+    const { file } = parseMappingText('m.yaml', mappingText);
+    const searchable = searchableIn(file!.mappings);
+    const reads = new Set<string>();
+    const dropped: string[] = [];
+    let kept = 0;
+    for (const [i, event] of events.entries()) {
+      for (const m of route(file!.mappings, event)) {
+        const mapped = mapEvent(m, event);
+        if (!mapped.ok) continue;
+        const ctx = { settings: file!.settings, event, mappingName: m.name, messageId: `m${i}`, sameEvent: new Map() };
+        let all: PlannedOp, some: PlannedOp;
+        try {
+          all = m.action.plan(structuredClone(mapped.payload), ctx);
+          some = m.action.plan(structuredClone(mapped.payload), { ...ctx, searchable });
+        } catch {
+          continue;
+        }
+        expect(some.reads).toEqual(all.reads);
+        for (const k of all.reads) reads.add(k);
+        kept += some.writes.length;
+        dropped.push(...all.writes.filter((k) => !some.writes.includes(k)));
+      }
+    }
+    return { reads, dropped, kept };
+  }
+
+  it('over the shipped example events and mapping, and 5,000 of the benchmark corpus', () => {
+    const example = readFileSync('examples/events.ndjson', 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+    const bench = [...generate(5_000, 7)] as SegmentEvent[];
+    for (const [text, events] of [[readFileSync('mappings.example.yaml', 'utf8'), example], [benchMapping(), bench]] as const) {
+      const { reads, dropped, kept } = planAll(text, events);
+      expect(kept).toBeGreaterThan(0);
+      expect(dropped.length).toBeGreaterThan(0);
+      expect(dropped.filter((k) => reads.has(k))).toEqual([]);
+    }
+  });
+
+  it("keeps the write key of a property another mapping searches by", () => {
+    const mapping = `version: 1
+mappings:
+  - name: orders
+    action: upsertCustomObjectRecord
+    trigger: 'event = "Order Completed"'
+    fields:
+      objectType: deals
+      customObjectSearchFields: { dealname: { "@path": "$.properties.id" } }
+      properties: { dealname: { "@path": "$.properties.id" }, description: { "@path": "$.properties.ref" }, amount: 5 }
+  - name: refunds
+    action: upsertCustomObjectRecord
+    trigger: 'event = "Order Refunded"'
+    fields:
+      objectType: 0-3
+      customObjectSearchFields: { description: { "@path": "$.properties.ref" } }
+      properties: { dealstage: closedlost }
+`;
+    const events = [
+      { type: 'track', event: 'Order Completed', properties: { id: 'A1', ref: 'R1' } },
+      { type: 'track', event: 'Order Refunded', properties: { ref: 'R1' } },
+    ] as SegmentEvent[];
+    const { reads, dropped } = planAll(mapping, events);
+    expect(reads).toContain('deals:description=r1');
+    expect(dropped.sort()).toEqual(['deals:amount=5', 'deals:dealstage=closedlost']);
   });
 });

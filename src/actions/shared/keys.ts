@@ -1,11 +1,16 @@
+import type { Searchable } from './searched.js';
+
 /**
  * Keys naming HubSpot state, `<objectType>:<property>=<value>`, by which the scheduler orders
  * operations (PlannedOp.reads/writes). Values are lower-cased because HubSpot compares strings
  * without regard to case: `A@x.io` and `a@x.io` are one contact, one search hit.
  */
 export function stateKey(objectType: string, property: string, value: unknown): string {
-  return `${objectName(objectType)}:${property}=${String(value).toLowerCase()}`;
+  return keyOf(objectName(objectType), property, value);
 }
+
+/** stateKey of a type already objectName's. */
+const keyOf = (type: string, property: string, value: unknown): string => `${type}:${property}=${String(value).toLowerCase()}`;
 
 /** HubSpot's type ids for its standard objects name the same records as their names. */
 const STANDARD: Record<string, string> = { '0-1': 'contacts', '0-2': 'companies', '0-3': 'deals', '0-5': 'tickets' };
@@ -19,11 +24,21 @@ export function objectName(objectType: string): string {
 /** "The contact of user u": what an upsertContact for u writes and an association to u's contact reads. */
 export const userKey = (userOrAnonymousId: string): string => stateKey('contacts', 'user', userOrAnonymousId);
 
-/** A key per property value set (null and undefined set nothing). */
-export function propertyKeys(objectType: string, properties: Record<string, unknown> | undefined): string[] {
-  return Object.entries(properties ?? {})
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => stateKey(objectType, k, v));
+/**
+ * A key per property value set (null and undefined set nothing); with `searchable`, only of the
+ * properties some op may read: a key nobody reads orders nothing (the scheduler orders writes
+ * against reads), and a contact's ten of them were a good part of the scheduler's work.
+ */
+export function propertyKeys(objectType: string, properties: Record<string, unknown> | undefined, searchable?: Searchable): string[] {
+  const out: string[] = [];
+  if (!properties) return out;
+  const type = objectName(objectType);
+  for (const k of Object.keys(properties)) {
+    const v = properties[k];
+    if (v === undefined || v === null || (searchable && !searchable(type, k))) continue;
+    out.push(keyOf(type, k, v));
+  }
+  return out;
 }
 
 export const unique = (keys: string[]): string[] => [...new Set(keys)];

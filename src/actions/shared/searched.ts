@@ -7,6 +7,9 @@ export interface SearchedProperty {
   property?: string;
 }
 
+/** Whether a request of the run may search records of the type (objectName's) by the property. */
+export type Searchable = (type: string, property: string) => boolean;
+
 const isDirective = (o: object): boolean => Object.keys(o).some((k) => k.startsWith('@'));
 
 /** The keys of a mapped object the mapping spells out; undefined when a directive makes the whole object. */

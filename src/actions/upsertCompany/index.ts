@@ -74,7 +74,7 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
     return {
       data: { groupid: payload.groupid, properties, createNew: payload.createNewCompany !== false, searchFields, contacts },
       reads: unique([identity, ...propertyKeys('companies', searchFields), ...contacts.flatMap(contactKeys)]),
-      writes: unique([identity, ...propertyKeys('companies', properties)]),
+      writes: unique([identity, ...propertyKeys('companies', properties, ctx.searchable)]),
       after: contacts.flatMap((c) => (c.op ? [c.op] : [])),
       batchSize: MAX_CRM_BATCH,
       lane: `upsertCompany:${ctx.mappingName}`,

@@ -51,7 +51,7 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
         identities,
       },
       reads: [identity],
-      writes: unique([identity, ...identities.map(userKey), ...propertyKeys('contacts', properties)]),
+      writes: unique([identity, ...identities.map(userKey), ...propertyKeys('contacts', properties, ctx.searchable)]),
       batchSize: batched ? MAX_CRM_BATCH : 1,
       lane: `upsertContact:${ctx.mappingName}:${batched ? 'batch' : 'single'}`,
     };

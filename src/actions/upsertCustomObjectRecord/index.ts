@@ -39,7 +39,7 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     return {
       data: { objectType: payload.objectType, properties, createNew: payload.createNewCustomRecord !== false, searchFields, target },
       reads: unique([...identity, ...(target ? propertyKeys(target.objectType, target.searchFields) : [])]),
-      writes: unique([...identity, ...propertyKeys(payload.objectType, properties)]),
+      writes: unique([...identity, ...propertyKeys(payload.objectType, properties, ctx.searchable)]),
       ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
     };
   },

@@ -1,0 +1,3 @@
+// Types of what tests take from the benchmark's generator (gen.mjs).
+export function generate(total: number, seed: number): Generator<Record<string, unknown>>;
+export function benchMapping(): string;

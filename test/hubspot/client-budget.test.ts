@@ -1,3 +1,4 @@
+import { SERVER_MAX_SHARE } from '../../src/hubspot/rate-limiter.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubSpotClient, type ClientOptions } from '../../src/hubspot/client.js';
 import type { HubSpotRequest } from '../../src/hubspot/transport.js';
@@ -53,7 +54,7 @@ function busiestWindow(times: number[], ms: number): number {
 const get = (i: number, budget?: HubSpotRequest['budget']): HubSpotRequest => ({ method: 'GET', path: `/r/${i}`, budget });
 
 describe('rate budgets', () => {
-  it('lowers its budget to 90 % of the maximum HubSpot announces, and keeps under it', async () => {
+  it('lowers its budget to its share of the maximum HubSpot announces, and keeps under it', async () => {
     const limit = rollingLimit(10, 1_000);
     const { client, server } = await setup(limit.step);
     const answers = await Promise.all(Array.from({ length: 24 }, (_, i) => client.send(get(i))));
@@ -61,7 +62,7 @@ describe('rate budgets', () => {
     expect(limit.stats.rejected).toBe(0);
     expect(busiestWindow(server.seen.map((s) => s.at), 1_000)).toBeLessThanOrEqual(10);
     const stats = client.stats();
-    expect(stats.limits.standard).toMatchObject({ limit: 9, intervalMs: 1_000, serverMax: 10 });
+    expect(stats.limits.standard).toMatchObject({ limit: Math.floor(10 * SERVER_MAX_SHARE), intervalMs: 1_000, serverMax: 10 });
     expect(stats.rateLimited).toBe(0);
     expect(stats.budgetWaitMs.standard).toBeGreaterThan(0);
   });
@@ -88,7 +89,7 @@ describe('rate budgets', () => {
     // limit, retries included, so not one more.
     expect(limit.stats.rejected).toBe(10);
     expect(stats.retries['ten-secondly-limit']).toBe(limit.stats.rejected);
-    expect(stats.limits.standard).toMatchObject({ limit: 18, intervalMs: 1_000 });
+    expect(stats.limits.standard).toMatchObject({ limit: Math.floor(20 * SERVER_MAX_SHARE), intervalMs: 1_000 });
   });
 
   it('keeps search on its own per-second budget without holding back other requests', async () => {

@@ -1,3 +1,4 @@
+import { SERVER_MAX_SHARE } from '../../src/hubspot/rate-limiter.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -222,8 +223,8 @@ describe('429s', () => {
     expect(retries[0].delayMs).toBeLessThanOrEqual(1_000);
     const stats = client.stats();
     expect(stats.rateLimited).toBe(1);
-    // No --rate given: the budget follows the announced 100 per 1 s (90 % of it), not 100 per 10 s rescaled.
-    expect(stats.limits.standard).toMatchObject({ limit: 90, intervalMs: 1_000, serverMax: 100 });
+    // No --rate given: the budget follows the announced 100 per 1 s (its share of it), not 100 per 10 s rescaled.
+    expect(stats.limits.standard).toMatchObject({ limit: Math.floor(100 * SERVER_MAX_SHARE), intervalMs: 1_000, serverMax: 100 });
   });
 
   it('pauses only the search budget on a SECONDLY 429', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseRateLimitHeaders, RollingBudget } from '../../src/hubspot/rate-limiter.js';
+import { parseRateLimitHeaders, RollingBudget, SERVER_MAX_SHARE } from '../../src/hubspot/rate-limiter.js';
+
+/** What the budget aims at of a maximum the server announces. */
+const share = (max: number) => Math.floor(max * SERVER_MAX_SHARE);
 import { backoffMs, retryAfterMs } from '../../src/hubspot/retry-policy.js';
 
 /** Sends as many as the budget allows at `now`, settling each at once; returns how many went. */
@@ -31,12 +34,12 @@ describe('RollingBudget', () => {
     expect(s.waitMs(1_000)).toBe(300);
   });
 
-  it('lowers its limit to 90 % of a smaller server maximum and adopts the server interval', () => {
+  it('lowers its limit to its share of a smaller server maximum and adopts the server interval', () => {
     const b = new RollingBudget(100, 10_000);
     b.observe({ max: 190, intervalMs: 10_000 }, 0);
     expect(b.snapshot(0)).toMatchObject({ limit: 100, intervalMs: 10_000, serverMax: 190 });
     b.observe({ max: 50 }, 0);
-    expect(b.snapshot(0).limit).toBe(45);
+    expect(b.snapshot(0).limit).toBe(share(50));
     // The user's rate is per 10 s; a server counting per 2 s gets the same rate: 20 per 2 s.
     const e = new RollingBudget(100, 10_000);
     e.observe({ max: 1_000, intervalMs: 2_000 }, 0);
@@ -47,16 +50,16 @@ describe('RollingBudget', () => {
     const followed = new RollingBudget(100, 10_000, 10_000, true);
     expect(followed.snapshot(0).limit).toBe(100);
     followed.observe({ max: 190, intervalMs: 10_000 }, 0);
-    expect(followed.snapshot(0).limit).toBe(171);
+    expect(followed.snapshot(0).limit).toBe(share(190));
     followed.observe({ max: 110 }, 0);
-    expect(followed.snapshot(0).limit).toBe(99);
+    expect(followed.snapshot(0).limit).toBe(share(110));
     followed.observe({ max: 250 }, 0);
-    expect(followed.snapshot(0).limit).toBe(225);
+    expect(followed.snapshot(0).limit).toBe(share(250));
     const capped = new RollingBudget(150, 10_000);
     capped.observe({ max: 250 }, 0);
     expect(capped.snapshot(0).limit).toBe(150);
     capped.observe({ max: 110 }, 0);
-    expect(capped.snapshot(0).limit).toBe(99);
+    expect(capped.snapshot(0).limit).toBe(share(110));
   });
 
   it('never sends more than the server says is left, counting requests still in flight', () => {
@@ -71,9 +74,9 @@ describe('RollingBudget', () => {
     expect(b.waitMs(5)).toBe(9_995);
     // When our first answered requests leave the window, the server's count gives those slots back…
     expect(drain(b, 10_000)).toBe(2);
-    // …and once a full interval has passed since it spoke, only our own budget counts: 90 % of 100,
+    // …and once a full interval has passed since it spoke, only our own budget counts: its share of 100,
     // less the 2 sent at 10 000 and the 2 never answered.
-    expect(drain(b, 10_005)).toBe(86);
+    expect(drain(b, 10_005)).toBe(share(100) - 4);
   });
 
   it('forgets what the server said once a full interval has passed', () => {
@@ -83,7 +86,7 @@ describe('RollingBudget', () => {
     b.settle(0);
     expect(drain(b, 0)).toBe(1);
     expect(b.waitMs(500)).toBe(500);
-    expect(drain(b, 1_000)).toBe(90);
+    expect(drain(b, 1_000)).toBe(share(100));
   });
 
   it('pauses, and a pause only ever lengthens', () => {

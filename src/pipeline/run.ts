@@ -55,6 +55,12 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Things worth telling a person while the run goes (a wait and its reason). */
   onNotice?: (text: string) => void;
+  /**
+   * Each line's batches are answered before the next line is planned (a dry-run, whose answers
+   * need no network): what it prints then depends on the input alone, not on when its output is
+   * read (a file, a pipe, a terminal) and so when its reading paused.
+   */
+  settleEachLine?: boolean;
   /** A promise to wait on before reading on, while the output lags behind. */
   outputBackpressure?: () => Promise<void> | undefined;
   /** Each failed event, as it becomes final. */
@@ -333,6 +339,7 @@ async function readAll(
         else if (!done.length) ledger.skip(rec, noRouteReason(parsed.onlyMappings));
       }
       ledger.seal(rec);
+      if (opts.settleEachLine) await scheduler.idle();
       if (ledger.unfinished >= maxPending) await scheduler.room(() => ledger.unfinished < Math.max(1, maxPending / 2));
       const lag = opts.outputBackpressure?.();
       if (lag) await lag;

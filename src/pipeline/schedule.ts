@@ -170,7 +170,17 @@ export class Scheduler {
   /** Stops sending new batches and resolves when those in flight have finished (Ctrl-C). */
   async quiesce(): Promise<void> {
     this.halted = true;
-    while (this.inFlight > 0) await new Promise<void>((resolve) => this.quietWaiters.push(resolve));
+    await this.idle();
+  }
+
+  /**
+   * Resolves once the batches the ops submitted so far made ready have been dispatched and none is
+   * in flight any more (a fatal error ends the wait too).
+   */
+  async idle(): Promise<void> {
+    // Dispatching waits for the end of the synchronous step that readied the ops (schedulePump).
+    if (this.pumpQueued) await Promise.resolve();
+    while (this.inFlight > 0 && !this.fatal) await new Promise<void>((resolve) => this.quietWaiters.push(resolve));
   }
 
   stop(): void {

@@ -275,6 +275,7 @@ async function execute(plan: SendPlan, flags: SendFlags, transport: Transport, i
       indexLagMs: indexLagMs(io.env),
       onNotice: flags.quiet ? undefined : io.say,
       partialAfterMs: (plan.dryRun || plan.planMode) && !plan.inputs.includes(STDIN) ? undefined : 300,
+      settleEachLine: plan.dryRun,
       stdin: io.stdin,
       onRequest: groups ? (r, ops) => groups.request(r, ops) : plan.dryRun ? (r) => out.line(JSON.stringify(r)) : plan.planMode?.onRequest,
       onFinal: groups ? (rec) => groups.final(rec) : undefined,

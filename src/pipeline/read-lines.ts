@@ -3,7 +3,7 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.js';
-import { DEFAULT_MAX_LINE_BYTES, splitLines } from './split-lines.js';
+import { DEFAULT_MAX_LINE_BYTES, splitLineChunks } from './split-lines.js';
 
 export interface InputLine {
   /** Index of the input in the run's list, for the checkpoint. */
@@ -99,10 +99,11 @@ async function openInput(name: string, stdin: Readable | undefined, progress?: R
 }
 
 /**
- * Every line of every input, in order, with its file and line number; streamed with back-pressure
- * (the consumer's pace drives reading), so memory stays flat whatever the input size.
+ * Every line of every input, in order, with its file and line number, the lines of each chunk read
+ * given together (see splitLineChunks); streamed with back-pressure (the consumer's pace drives
+ * reading), so memory stays flat whatever the input size.
  */
-export async function* readLines(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<InputLine> {
+export async function* readLineChunks(inputs: string[], opts: ReadOptions = {}): AsyncGenerator<InputLine[]> {
   const stdin = opts.stdin;
   if (opts.progress) opts.progress.bytesTotal = await totalSize(inputs);
   for (let input = 0; input < inputs.length; input++) {
@@ -113,12 +114,16 @@ export async function* readLines(inputs: string[], opts: ReadOptions = {}): Asyn
     const stream = await openInput(name, stdin, opts.progress);
     let line = 0;
     try {
-      for await (const got of splitLines(stream, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
-        line++;
-        if (line < skipBefore) continue;
-        if (got.kind !== 'text') yield { input, file, line, text: '', unreadable: got };
-        // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the event.
-        else yield { input, file, line, text: line === 1 && got.text.charCodeAt(0) === 0xfeff ? got.text.slice(1) : got.text };
+      for await (const chunk of splitLineChunks(stream, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
+        const out: InputLine[] = [];
+        for (const got of chunk) {
+          line++;
+          if (line < skipBefore) continue;
+          if (got.kind !== 'text') out.push({ input, file, line, text: '', unreadable: got });
+          // Editors on Windows start UTF-8 files with a byte-order mark; it is not part of the event.
+          else out.push({ input, file, line, text: line === 1 && got.text.charCodeAt(0) === 0xfeff ? got.text.slice(1) : got.text });
+        }
+        if (out.length) yield out;
       }
     } catch (err) {
       const later = inputs.slice(input + 1).map(inputName);

@@ -17,7 +17,7 @@ import { OutcomesFile } from './outcomes-file.js';
 import { isBlank, parseEvent } from './parse-event.js';
 import { performer } from './perform.js';
 import { planEvent, type PlanStage } from './plan.js';
-import { inputName, readLines, STDIN, type InputLine, type ReadOptions, type ReadProgress } from './read-lines.js';
+import { inputName, readLineChunks, STDIN, type InputLine, type ReadOptions, type ReadProgress } from './read-lines.js';
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
 import { Scheduler, type Op, type SchedulerOptions } from './schedule.js';
@@ -313,36 +313,19 @@ async function readAll(
   const { ledger, scheduler } = stage;
   const maxPending = opts.oneAtATime ? 1 : opts.maxPendingEvents ?? 20_000;
   try {
-    for await (const line of readLines(opts.inputs, { resumeAt, stdin: opts.stdin, progress, maxLineBytes: opts.maxLineBytes })) {
-      if (stop.aborted || scheduler.stoppedBy) break;
-      if (isBlank(line)) continue;
-      if (opts.limit !== undefined && ledger.counts.read >= opts.limit) return 'limit';
-      const notNdjson = line.line === 1 ? notNdjsonReason(line) : undefined;
-      if (notNdjson) return notNdjson;
-      const rec = ledger.begin(line.input, { file: line.file, line: line.line });
-      const parsed = parseEvent(line);
-      rec.origin = parsed.origin;
-      if (!parsed.ok) {
-        rec.raw = parsed.raw;
-        rec.rawBytes = parsed.rawBytes;
-        ledger.fail(rec, { kind: 'invalid', message: parsed.reason });
-      } else {
-        rec.event = parsed.event;
-        rec.messageId = parsed.messageId;
-        rec.onlyMappings = parsed.onlyMappings;
-        // Only a resumed run has journaled lines: the others build no key per line to look one up.
-        const done = journaled.size ? (journaled.get(positionKey(line)) ?? NONE_DONE) : NONE_DONE;
-        for (const e of done) restore(ledger, rec, e);
-        const routed = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings);
-        const mappings = done.length ? routed.filter((m) => !done.some((e) => e.mapping === m.name)) : routed;
-        if (mappings.length) planEvent(rec, parsed.event, parsed.stableId, mappings, stage);
-        else if (!done.length) ledger.skip(rec, noRouteReason(parsed.onlyMappings));
+    for await (const lines of readLineChunks(opts.inputs, { resumeAt, stdin: opts.stdin, progress, maxLineBytes: opts.maxLineBytes })) {
+      for (const line of lines) {
+        if (stop.aborted || scheduler.stoppedBy) return undefined;
+        if (isBlank(line)) continue;
+        if (opts.limit !== undefined && ledger.counts.read >= opts.limit) return 'limit';
+        const notNdjson = line.line === 1 ? notNdjsonReason(line) : undefined;
+        if (notNdjson) return notNdjson;
+        takeLine(opts, line, stage, journaled);
+        if (opts.settleEachLine) await scheduler.idle();
+        if (ledger.unfinished >= maxPending) await scheduler.room(() => ledger.unfinished < Math.max(1, maxPending / 2));
+        const lag = opts.outputBackpressure?.();
+        if (lag) await lag;
       }
-      ledger.seal(rec);
-      if (opts.settleEachLine) await scheduler.idle();
-      if (ledger.unfinished >= maxPending) await scheduler.room(() => ledger.unfinished < Math.max(1, maxPending / 2));
-      const lag = opts.outputBackpressure?.();
-      if (lag) await lag;
     }
   } catch (err) {
     if (err instanceof UserError) return err;
@@ -370,6 +353,31 @@ function notNdjsonReason(line: InputLine): UserError | undefined {
     `${line.file} is not NDJSON (one JSON event per line): it starts as ${array ? 'a JSON array' : 'pretty-printed JSON'}`,
     `convert it first, e.g. \`jq -c '${array ? '.[]' : '.'}' ${line.file} > events.ndjson\`, and send that file`,
   );
+}
+
+/** One line through parse → route → map → plan: its event is begun in the ledger and sealed. */
+function takeLine(opts: RunOptions, line: InputLine, stage: PlanStage, journaled: ReadonlyMap<string, JournalEntry[]>): void {
+  const { ledger } = stage;
+  const rec = ledger.begin(line.input, { file: line.file, line: line.line });
+  const parsed = parseEvent(line);
+  rec.origin = parsed.origin;
+  if (!parsed.ok) {
+    rec.raw = parsed.raw;
+    rec.rawBytes = parsed.rawBytes;
+    ledger.fail(rec, { kind: 'invalid', message: parsed.reason });
+  } else {
+    rec.event = parsed.event;
+    rec.messageId = parsed.messageId;
+    rec.onlyMappings = parsed.onlyMappings;
+    // Only a resumed run has journaled lines: the others build no key per line to look one up.
+    const done = journaled.size ? (journaled.get(positionKey(line)) ?? NONE_DONE) : NONE_DONE;
+    for (const e of done) restore(ledger, rec, e);
+    const routed = route(opts.mapping.mappings, parsed.event, parsed.onlyMappings);
+    const mappings = done.length ? routed.filter((m) => !done.some((e) => e.mapping === m.name)) : routed;
+    if (mappings.length) planEvent(rec, parsed.event, parsed.stableId, mappings, stage);
+    else if (!done.length) ledger.skip(rec, noRouteReason(parsed.onlyMappings));
+  }
+  ledger.seal(rec);
 }
 
 /** A mapping the interrupted run finished for this event: its outcome is taken, not made again. */

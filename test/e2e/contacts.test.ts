@@ -75,10 +75,13 @@ describe('upsertContact against the emulator', () => {
     expect(byEmail.get('user199@x.io')!.plan).toBe('p199');
     const { total, counts } = await p.requests();
     // 250 events, 200 contacts: reads and writes 100 at a time, where Segment sends 2+ per event.
-    expect(counts['POST /crm/v3/objects/contacts/batch/read']).toBe(3);
+    // How many of the 50 repeats merge into an unsent op depends on when the batches go: if the
+    // first 100 went before their repeats were read, those are read and updated in one more batch.
     expect(counts['POST /crm/v3/objects/contacts/batch/create']).toBe(2);
-    expect(counts['POST /crm/v3/objects/contacts/batch/update']).toBe(1);
-    expect(total).toBe(6);
+    expect(counts['POST /crm/v3/objects/contacts/batch/read']).toBeGreaterThanOrEqual(2);
+    expect(counts['POST /crm/v3/objects/contacts/batch/read']).toBeLessThanOrEqual(3);
+    expect(counts['POST /crm/v3/objects/contacts/batch/update'] ?? 0).toBeLessThanOrEqual(1);
+    expect(total).toBeLessThanOrEqual(6);
   });
 
   it('updates the contact whose additional email matches, creating no duplicate', async () => {

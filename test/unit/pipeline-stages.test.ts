@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type EventRecord } from '../../src/pipeline/ledger.js';
-import { splitLines } from '../../src/pipeline/split-lines.js';
+import { splitLineChunks } from '../../src/pipeline/split-lines.js';
 import { guardJson } from '../../src/pipeline/json-guard.js';
 import { KeyIndex } from '../../src/pipeline/key-index.js';
 import { parseEvent } from '../../src/pipeline/parse-event.js';
@@ -46,7 +46,7 @@ describe('the event ledger', () => {
 describe('reading lines', () => {
   const lines = async (chunks: Array<string | Buffer>, max?: number) => {
     const out = [];
-    for await (const l of splitLines(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), max)) out.push(l);
+    for await (const ls of splitLineChunks(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), max)) out.push(...ls);
     return out;
   };
 

@@ -196,7 +196,9 @@ async function live(tenSecondly, files, n, segment) {
   }
   const b = runs.reduce((a, r) => (r.wall < a.wall ? r : a));
   const segmentSeconds = Math.max(segment.budgeted / (tenSecondly / 10), segment.searches / 5);
-  return { tenSecondly, ...b, runs: runs.map((r) => ({ wall: r.wall, user: r.user, requests: r.requests, r429: r.r429 })), segment: { ...segment, seconds: Math.round(segmentSeconds), ofOurs: +(b.requests / segment.total).toFixed(4) } };
+  // A backfill is budget-bound: its time grows with its requests, so 1,000,000 events take this run's time scaled.
+  const million = { oursMinutes: Math.round((b.wall * 1e6) / n / 60), segmentHours: +((segmentSeconds * 1e6) / n / 3600).toFixed(1) };
+  return { tenSecondly, ...b, runs: runs.map((r) => ({ wall: r.wall, user: r.user, requests: r.requests, r429: r.r429 })), segment: { ...segment, seconds: Math.round(segmentSeconds), ofOurs: +(b.requests / segment.total).toFixed(4) }, million };
 }
 
 /** send --plan (reads sent, writes answered locally) over the live corpus, on a fresh emulator at the limit. */
@@ -248,10 +250,10 @@ function table(results) {
     }
   }
   if (results.live.length) {
-    lines.push('', '| live | events | events/s | wall s | user s | requests | per 1,000 events by action | budget used (steady / overall) | 429s | search peak/s | Segment: requests, time at the limit | ours / Segment |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('', '| live | events | events/s | wall s | user s | requests | per 1,000 events by action | budget used (steady / overall) | 429s | search peak/s | Segment: requests, time at the limit | ours / Segment | 1,000,000 events: ours, Segment |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const l of results.live) {
       const per = Object.entries(l.perThousandByAction).map(([k, v]) => `${k} ${v}`).join(', ');
-      lines.push(`| ${l.tenSecondly}/10 s | ${results.liveEvents.toLocaleString('en')} | ${l.eventsPerS} | ${l.wall} | ${l.user} | ${l.requests} | ${per} | ${l.budgetShareSteady ?? '–'} / ${l.budgetShareOverall} | ${l.r429} (${(l.share429 * 100).toFixed(2)} %) | ${l.searchPeakPerS} | ${l.segment.total.toLocaleString('en')}, ${(l.segment.seconds / 60).toFixed(0)} min | 1/${Math.round(1 / l.segment.ofOurs)} |`);
+      lines.push(`| ${l.tenSecondly}/10 s | ${results.liveEvents.toLocaleString('en')} | ${l.eventsPerS} | ${l.wall} | ${l.user} | ${l.requests} | ${per} | ${l.budgetShareSteady ?? '–'} / ${l.budgetShareOverall} | ${l.r429} (${(l.share429 * 100).toFixed(2)} %) | ${l.searchPeakPerS} | ${l.segment.total.toLocaleString('en')}, ${(l.segment.seconds / 60).toFixed(0)} min | 1/${(l.segment.total / l.requests).toFixed(1)} | ${l.million.oursMinutes} min, ${l.million.segmentHours} h |`);
     }
   }
   if (results.plan) {

@@ -9,7 +9,6 @@
 export class KeyIndex<T> {
   private readers = new Map<string, T | Set<T>>();
   private writers = new Map<string, T | Set<T>>();
-  private keysOf = new Map<T, { reads: string[]; writes: string[] }>();
 
   /** Earlier ops whose writes meet these reads, or whose reads meet these writes, in the order they were added. */
   conflicts(reads: Iterable<string>, writes: Iterable<string>): Set<T> {
@@ -20,18 +19,17 @@ export class KeyIndex<T> {
   }
 
   add(op: T, reads: Iterable<string>, writes: Iterable<string>): void {
-    let mine = this.keysOf.get(op);
-    if (!mine) this.keysOf.set(op, (mine = { reads: [], writes: [] }));
-    for (const k of reads) if (put(this.readers, k, op)) mine.reads.push(k);
-    for (const k of writes) if (put(this.writers, k, op)) mine.writes.push(k);
+    for (const k of reads) put(this.readers, k, op);
+    for (const k of writes) put(this.writers, k, op);
   }
 
-  remove(op: T): void {
-    const mine = this.keysOf.get(op);
-    if (!mine) return;
-    this.keysOf.delete(op);
-    for (const k of mine.reads) take(this.readers, k, op);
-    for (const k of mine.writes) take(this.writers, k, op);
+  /**
+   * `reads` and `writes`: every key the op was added with (the op's own sets, which the scheduler
+   * keeps), so the index holds no second copy of them per op.
+   */
+  remove(op: T, reads: Iterable<string>, writes: Iterable<string>): void {
+    for (const k of reads) take(this.readers, k, op);
+    for (const k of writes) take(this.writers, k, op);
   }
 }
 

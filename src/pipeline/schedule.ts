@@ -293,7 +293,7 @@ export class Scheduler {
     op.outcome = outcome;
     op.state = 'done';
     this.unsettled--;
-    this.index.remove(op);
+    this.index.remove(op, op.reads, op.writes);
     this.opts.onSettled(op);
     for (const d of op.dependents) if (--d.waitingOn === 0) this.makeReady(d);
     op.dependents = [];

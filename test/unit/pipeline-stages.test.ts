@@ -179,7 +179,7 @@ describe('the key index', () => {
     expect([...k.conflicts(['contacts:email=a'], [])]).toEqual(['contact']);
     expect([...k.conflicts([], ['contacts:email=a'])].sort()).toEqual(['contact', 'deal']);
     expect([...k.conflicts([], ['deals:stage=won'])]).toEqual([]);
-    k.remove('contact');
+    k.remove('contact', ['contacts:email=a'], ['contacts:email=a']);
     expect([...k.conflicts(['contacts:email=a'], ['contacts:email=a'])]).toEqual(['deal']);
   });
 
@@ -190,13 +190,13 @@ describe('the key index', () => {
     k.add('b', [], ['contacts:email=x']); // added twice: still once
     k.add('c', ['contacts:email=x'], ['contacts:email=x']);
     expect([...k.conflicts(['contacts:email=x'], [])]).toEqual(['a', 'b', 'c']);
-    k.remove('b');
+    k.remove('b', [], ['contacts:email=x']);
     expect([...k.conflicts(['contacts:email=x'], ['contacts:email=x'])]).toEqual(['a', 'c']);
-    k.remove('a');
-    k.remove('c');
+    k.remove('a', [], ['contacts:email=x']);
+    k.remove('c', ['contacts:email=x'], ['contacts:email=x']);
     expect([...k.conflicts(['contacts:email=x'], ['contacts:email=x'])]).toEqual([]);
     k.add('d', [], ['contacts:email=x']);
-    k.remove('d');
+    k.remove('d', [], ['contacts:email=x']);
     k.add('e', ['contacts:email=x'], []);
     expect([...k.conflicts([], ['contacts:email=x'])]).toEqual(['e']);
     expect([...k.conflicts(['contacts:email=x'], [])]).toEqual([]);

@@ -4,7 +4,7 @@ import { mapEvent } from '../mapping/map-event.js';
 import type { OpHandle, SegmentEvent } from '../model.js';
 import type { EventLedger, EventRecord } from './ledger.js';
 import type { Scheduler } from './schedule.js';
-import type { Searchable } from './searchable.js';
+import type { Searchable } from '../actions/shared/searched.js';
 
 export interface PlanStage {
   settings: DestinationSettings;

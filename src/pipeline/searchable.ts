@@ -2,8 +2,6 @@ import { objectName } from '../actions/shared/keys.js';
 import type { Searchable, SearchedProperty } from '../actions/shared/searched.js';
 import type { Mapping } from '../mapping/types.js';
 
-export type { Searchable };
-
 /** Contacts are found by email by every action that associates one, whatever its mapping says. */
 const ALWAYS: SearchedProperty[] = [{ objectType: 'contacts', property: 'email' }];
 

@@ -66,7 +66,7 @@ class StringEnds {
 const isNumberChar = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
 
 /** True when the double read from `token` is the number it says (its shortest form denotes the same value). */
-function exact(token: string): boolean {
+export function exact(token: string): boolean {
   const n = Number(token);
   return Number.isFinite(n) && canonical(token) === canonical(String(n));
 }

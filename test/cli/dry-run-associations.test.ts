@@ -1,8 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runCli, requestsOf } from '../helpers/run-cli.js';
+import { inputFiles, runCli, requestsOf } from '../helpers/run-cli.js';
 import { ndjson, portal, recordsOf, type Portal } from '../helpers/live.js';
 
 const deals = (target: string) =>
@@ -11,16 +8,9 @@ const BY_EMAIL = '      toObjectType: contacts\n      searchFieldsToAssociateCus
 const BY_TWO = '      toObjectType: companies\n      searchFieldsToAssociateCustomObjects:\n        domain: { "@path": "$.properties.domain" }\n        name: { "@path": "$.properties.company" }\n';
 const order = (id: string, props: Record<string, string>) => ({ type: 'track', messageId: `t-${id}`, event: 'Order Completed', properties: { id, ...props } });
 
-function files(mapping: string, events: object[]): { m: string; e: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ha-assoc-'));
-  writeFileSync(path.join(dir, 'm.yaml'), mapping);
-  writeFileSync(path.join(dir, 'e.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  return { m: path.join(dir, 'm.yaml'), e: path.join(dir, 'e.ndjson') };
-}
-
 describe('send --dry-run shows the association a deal would get, as depending on the lookup', () => {
   it('a batched create carries a stand-in id naming the contact looked up by email, and says it depends on the lookup', async () => {
-    const { m, e } = files(deals(BY_EMAIL), [order('C3', { email: 'buyer@x.io' }), order('C4', { email: 'other@x.io' })]);
+    const { m, e } = inputFiles(deals(BY_EMAIL), [order('C3', { email: 'buyer@x.io' }), order('C4', { email: 'other@x.io' })]);
     const r = await runCli(['send', e, '-m', m, '--dry-run']);
     expect(r.code).toBe(0);
     const create = requestsOf(r.stdout).find((q) => q.url.endsWith('/crm/v3/objects/deals/batch/create'));
@@ -32,7 +22,7 @@ describe('send --dry-run shows the association a deal would get, as depending on
   });
 
   it('a contact upserted earlier in the same run is associated by its (dry-run) id, with no lookup condition', async () => {
-    const { m, e } = files(deals(BY_EMAIL), [{ type: 'identify', messageId: 'i1', traits: { email: 'buyer@x.io' } }, order('C3', { email: 'buyer@x.io' })]);
+    const { m, e } = inputFiles(deals(BY_EMAIL), [{ type: 'identify', messageId: 'i1', traits: { email: 'buyer@x.io' } }, order('C3', { email: 'buyer@x.io' })]);
     const r = await runCli(['send', e, '-m', m, '--dry-run']);
     const create = requestsOf(r.stdout).find((q) => q.url.endsWith('/crm/v3/objects/deals/batch/create'));
     expect(create.body.inputs[0].associations).toEqual([{ to: { id: 'new-contacts-1' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }]);
@@ -40,7 +30,7 @@ describe('send --dry-run shows the association a deal would get, as depending on
   });
 
   it('one event at a time (a search on several fields): the create names every field the lookup matches on', async () => {
-    const { m, e } = files(deals(BY_TWO), [order('C5', { domain: 'x.io', company: 'X' })]);
+    const { m, e } = inputFiles(deals(BY_TWO), [order('C5', { domain: 'x.io', company: 'X' })]);
     const r = await runCli(['send', e, '-m', m, '--dry-run', '--pretty']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('<id of the companies record found by domain=x.io or name=X>');
@@ -53,7 +43,7 @@ describe("send --dry-run shows a company's contact association as depending on t
   const group = (id: string, extra: object) => ({ type: 'group', messageId: `g-${id}`, groupId: id, traits: { name: id }, ...extra });
 
   it('a contact known only by email: the company write and its association depend on the read, instead of the event failing', async () => {
-    const { m, e } = files(companies, [group('acme', { traits: { name: 'Acme', email: 'boss@acme.io' } })]);
+    const { m, e } = inputFiles(companies, [group('acme', { traits: { name: 'Acme', email: 'boss@acme.io' } })]);
     const r = await runCli(['send', e, '-m', m, '--dry-run']);
     expect(r.code).toBe(0);
     const reqs = requestsOf(r.stdout);
@@ -65,7 +55,7 @@ describe("send --dry-run shows a company's contact association as depending on t
   });
 
   it('a contact the same run upserts is associated by its id, and the company write depends on nothing', async () => {
-    const { m, e } = files(companies, [{ type: 'identify', messageId: 'i1', traits: { email: 'boss@acme.io' } }, group('acme', { traits: { name: 'Acme', email: 'boss@acme.io' } })]);
+    const { m, e } = inputFiles(companies, [{ type: 'identify', messageId: 'i1', traits: { email: 'boss@acme.io' } }, group('acme', { traits: { name: 'Acme', email: 'boss@acme.io' } })]);
     const r = await runCli(['send', e, '-m', m, '--dry-run']);
     expect(r.code).toBe(0);
     const reqs = requestsOf(r.stdout);
@@ -76,7 +66,7 @@ describe("send --dry-run shows a company's contact association as depending on t
   });
 
   it('a contact named only by a userId no one upserted still fails, as it does live (nothing to look up)', async () => {
-    const { m, e } = files(companies, [group('beta', { userId: 'u-9' })]);
+    const { m, e } = inputFiles(companies, [group('beta', { userId: 'u-9' })]);
     const r = await runCli(['send', e, '-m', m, '--dry-run']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Identify (Upsert Contact) must be called before Group (Upsert Company)');

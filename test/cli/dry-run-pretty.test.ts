@@ -1,8 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { inputFiles, runCli, type CliResult } from '../helpers/run-cli.js';
 
 const MAPPING = 'test/fixtures/mapping.yaml';
 const EVENTS = 'test/fixtures/events.ndjson';
@@ -15,13 +12,6 @@ function groupsOf(stdout: string): Map<string, string> {
     if (head) out.set(head[1]!, block.trim());
   }
   return out;
-}
-
-function files(mapping: string, events: object[]): { m: string; e: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'ha-pretty-'));
-  writeFileSync(path.join(dir, 'm.yaml'), mapping);
-  writeFileSync(path.join(dir, 'e.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  return { m: path.join(dir, 'm.yaml'), e: path.join(dir, 'e.ndjson') };
 }
 
 describe('send --dry-run --pretty groups the requests by input event', () => {
@@ -65,7 +55,7 @@ describe('send --dry-run --pretty with batches and action outcomes', () => {
   const contacts = 'version: 1\nmappings:\n  - name: c\n    action: upsertContact\n    fields:\n      enable_batching: true\n      properties:\n        plan: { "@path": "$.traits.plan" }\n';
 
   it("a batch shared by several events shows under each event only that event's input, saying which item it is", async () => {
-    const { m, e } = files(contacts, [1, 2, 3].map((i) => ({ type: 'identify', messageId: `b${i}`, traits: { email: `u${i}@x.io`, plan: `p${i}` } })));
+    const { m, e } = inputFiles(contacts, [1, 2, 3].map((i) => ({ type: 'identify', messageId: `b${i}`, traits: { email: `u${i}@x.io`, plan: `p${i}` } })));
     const r = await runCli(['send', e, '-m', m, '--dry-run', '--pretty']);
     expect(r.code).toBe(0);
     const g = groupsOf(r.stdout);
@@ -80,7 +70,7 @@ describe('send --dry-run --pretty with batches and action outcomes', () => {
 
   it("an action's skip is listed with its reason (a record not found, createNewCustomRecord false)", async () => {
     const mapping = 'version: 1\nmappings:\n  - name: deals\n    action: upsertCustomObjectRecord\n    trigger: \'type = "track"\'\n    fields:\n      objectType: deals\n      createNewCustomRecord: false\n      customObjectSearchFields:\n        dealname: { "@path": "$.properties.id" }\n      properties:\n        dealname: { "@path": "$.properties.id" }\n';
-    const { m, e } = files(mapping, [{ type: 'track', messageId: 'd1', event: 'Order', properties: { id: 'A1' } }]);
+    const { m, e } = inputFiles(mapping, [{ type: 'track', messageId: 'd1', event: 'Order', properties: { id: 'A1' } }]);
     const r = await runCli(['send', e, '-m', m, '--dry-run', '--pretty']);
     expect(r.code).toBe(0);
     const g = groupsOf(r.stdout).get(`${e}:1`)!;
@@ -91,7 +81,7 @@ describe('send --dry-run --pretty with batches and action outcomes', () => {
   it('an event whose batch waits does not hold back the output of thousands after it (memory stays bounded)', async () => {
     const mapping = `${contacts.replace('      enable_batching: true\n', '')}  - name: deals\n    action: upsertCustomObjectRecord\n    trigger: 'type = "track"'\n    fields:\n      objectType: deals\n      customObjectSearchFields:\n        dealname: { "@path": "$.properties.id" }\n      properties:\n        dealname: { "@path": "$.properties.id" }\n`;
     const events = [{ type: 'track', messageId: 't0', event: 'Order', properties: { id: 'A' } }, ...Array.from({ length: 2100 }, (_, i) => ({ type: 'identify', messageId: `i${i}`, traits: { email: `u${i}@x.io` } }))];
-    const { m, e } = files(mapping.replace("action: upsertContact\n", "action: upsertContact\n    trigger: 'type = \"identify\"'\n"), events);
+    const { m, e } = inputFiles(mapping.replace("action: upsertContact\n", "action: upsertContact\n    trigger: 'type = \"identify\"'\n"), events);
     const r = await runCli(['send', e, '-m', m, '--dry-run', '--pretty']);
     expect(r.code).toBe(0);
     const order = [...groupsOf(r.stdout).keys()];

@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, closeSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { benchMapping, generate } from '../../bench/gen.mjs';
-import { BIN, ROOT } from '../helpers/run-cli.js';
+import { BIN, inputFiles, ROOT } from '../helpers/run-cli.js';
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -36,12 +35,9 @@ function dryRun(args: string[], into: { file: string } | '| cat' | 'slow socket'
 
 describe('send --dry-run prints the same requests however fast its output is read', () => {
   it('into a file, through a pipe and through a slow socket, over 20,000 mixed events', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ha-stable-'));
-    const events = path.join(dir, 'events.ndjson');
-    writeFileSync(events, [...generate(20_000, 3)].map((e) => JSON.stringify(e)).join('\n') + '\n');
-    writeFileSync(path.join(dir, 'm.yaml'), benchMapping());
-    const args = ['send', events, '-m', path.join(dir, 'm.yaml'), '--dry-run', '--quiet'];
-    const toFile = await dryRun(args, { file: path.join(dir, 'out.ndjson') });
+    const { m, e } = inputFiles(benchMapping(), [...generate(20_000, 3)]);
+    const args = ['send', e, '-m', m, '--dry-run', '--quiet'];
+    const toFile = await dryRun(args, { file: path.join(path.dirname(e), 'out.ndjson') });
     expect(toFile.split('\n').length).toBeGreaterThan(100);
     for (const how of ['| cat', 'slow socket'] as const) expect({ how, same: (await dryRun(args, how)) === toFile }).toEqual({ how, same: true });
   }, 60_000);

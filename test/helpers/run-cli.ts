@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +34,14 @@ export function runCli(args: string[], opts: { stdin?: string | Buffer; env?: Re
     if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else child.stdin.end();
   });
+}
+
+/** A mapping file and an events file (one JSON line each) in a new temporary folder: their paths. */
+export function inputFiles(mapping: string, events: object[]): { m: string; e: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ha-cli-'));
+  writeFileSync(path.join(dir, 'm.yaml'), mapping);
+  writeFileSync(path.join(dir, 'e.ndjson'), events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  return { m: path.join(dir, 'm.yaml'), e: path.join(dir, 'e.ndjson') };
 }
 
 /** The dry-run's JSON lines. */

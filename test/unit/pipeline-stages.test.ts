@@ -2,11 +2,12 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type EventRecord } from '../../src/pipeline/ledger.js';
 import { splitLineChunks } from '../../src/pipeline/split-lines.js';
-import { guardJson } from '../../src/pipeline/json-guard.js';
+import { exact, guardJson } from '../../src/pipeline/json-guard.js';
 import { KeyIndex } from '../../src/pipeline/key-index.js';
 import { parseEvent } from '../../src/pipeline/parse-event.js';
 import { route, noRouteReason } from '../../src/pipeline/route.js';
 import type { Mapping } from '../../src/mapping/mapping-file.js';
+import { createRng } from '../emulator/prng.js';
 
 const delivered = { mappingName: 'm', action: 'upsertContact', outcome: { kind: 'delivered' as const } };
 const failed = { mappingName: 'm', action: 'upsertContact', outcome: { kind: 'failed' as const, error: { kind: 'hubspot' as const, status: 400, category: 'VALIDATION_ERROR', message: 'bad' } } };
@@ -92,28 +93,11 @@ describe('parsing an event', () => {
   });
 });
 
-/** The first guardJson, a character at a time: the faster one must give the same for every line. */
+/** The first guardJson's scan, a character at a time (the exactness of a number is the shared `exact`): the faster one must give the same for every line. */
 function referenceGuard(text: string) {
   let depth = 0;
   let inString = false;
   let unsafe: Array<[number, number]> | undefined;
-  const exact = (token: string) => {
-    const canonical = (s: string) => {
-      const lower = s.toLowerCase();
-      const neg = lower.startsWith('-');
-      const [mantissa = '', exp = '0'] = lower.replace(/^[-+]/, '').split('e');
-      const [int = '', frac = ''] = mantissa.split('.');
-      let digits = (int + frac).replace(/^0+/, '');
-      let power = Number(exp) - frac.length;
-      while (digits.endsWith('0')) {
-        digits = digits.slice(0, -1);
-        power++;
-      }
-      return digits ? `${neg ? '-' : ''}${digits}e${power}` : '0';
-    };
-    const n = Number(token);
-    return Number.isFinite(n) && canonical(token) === canonical(String(n));
-  };
   const isNumberChar = (c: number) => (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -154,13 +138,8 @@ describe('guarding JSON before it is parsed', () => {
   });
 
   it('gives what the first character-by-character guard gave, over random lines with strings, escapes and numbers', () => {
-    let seed = 4242;
-    const rand = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const next = createRng(4242);
+    const rand = (n: number) => Math.floor(next() * n);
     const pieces = ['{', '}', '[', ']', '"', '\\', '\\"', 'a', ':', ',', '1', '-', '.', 'e', 'E', '+', '9007199254740993', '1e400', '12.5e3', ' ', '\\\\', '"x\\"y"'];
     for (let n = 0; n < 3000; n++) {
       const line = Array.from({ length: 1 + rand(40) }, () => pieces[rand(pieces.length)]).join('');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { objectName, stateKey } from '../../src/actions/shared/keys.js';
 import { Entry, Recency, RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
+import { createRng } from '../emulator/prng.js';
 
 describe('RecentRecords', () => {
   it('answers by each property value a record holds, case-insensitively', () => {
@@ -142,14 +143,8 @@ class ReferenceRecency<V> {
 
 describe('Recency (second-chance order)', () => {
   it('forgets, answers and lists in the same order as the Map-based original, over random use', () => {
-    let seed = 12345;
-    // xorshift32: the low bits of a plain LCG repeat with a short period.
-    const rand = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const next = createRng(12345);
+    const rand = (n: number) => Math.floor(next() * n);
     for (const capacity of [1, 3, 17, 200]) {
       const gone: string[] = [];
       const goneRef: string[] = [];
@@ -261,13 +256,8 @@ class ReferenceRecords {
 
 describe('RecentRecords against the first implementation', () => {
   it('answers every lookup and stillHolds the same, and saves the same entries, over random writes and searches', () => {
-    let seed = 987654;
-    const rand = (n: number) => {
-      seed ^= seed << 13;
-      seed ^= seed >>> 17;
-      seed ^= seed << 5;
-      return (seed >>> 0) % n;
-    };
+    const next = createRng(987654);
+    const rand = (n: number) => Math.floor(next() * n);
     const pick = <T>(xs: readonly T[]): T => xs[rand(xs.length)]!;
     const types = ['deals', '0-3', 'Contacts', 'p1_thing'];
     const props = ['a', 'b', 'c', 'pipeline'];

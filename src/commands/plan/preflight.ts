@@ -1,7 +1,7 @@
 import { UserError } from '../../errors.js';
 import { tokenInfo } from '../../hubspot/portal.js';
 import { apiPaths } from '../../hubspot/api.js';
-import type { AccessTokenProvider } from '../../hubspot/token-provider.js';
+import type { ResolvedCredential } from '../../auth/credentials.js';
 import type { Transport } from '../../hubspot/transport.js';
 import type { MappingFile } from '../../mapping/types.js';
 import { STDIN } from '../../pipeline/read-lines.js';
@@ -14,7 +14,7 @@ export interface PreflightOptions {
   mapping: MappingFile;
   inputs: string[];
   transport: Transport;
-  credential: { tokens: AccessTokenProvider; apiBaseUrl: string; known?: { hubId?: number; scopes: string[] } };
+  credential: ResolvedCredential;
 }
 
 /**

@@ -33,3 +33,14 @@ export const isUnknownId = (id: string): boolean => id.startsWith('<id of ');
 
 /** How a request carrying an `unknownId` says what it depends on (the dry-run prints it after "only if"). */
 export const IF_LOOKUP_FINDS = 'the association lookup finds exactly one record for each <id of …>';
+
+/**
+ * The stand-in id of an association target the dry-run did not look up (its lookup found nothing
+ * because nothing was asked), so the association is shown instead of left out; else undefined.
+ */
+export function standInTarget(ctx: { lookupsUnknown?: boolean }, target: { objectType: string; searchFields: Record<string, unknown> } | undefined, found: number | undefined): string | undefined {
+  return ctx.lookupsUnknown && target && found === 0 ? unknownId(target.objectType, target.searchFields) : undefined;
+}
+
+/** When an association of a record found by its search is made: `standIn`, to a target the dry-run did not look up. */
+export const whenBothFound = (standIn: boolean): string => (standIn ? `both searches found one record (${IF_LOOKUP_FINDS})` : 'both searches found one record');

@@ -3,7 +3,7 @@ import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
 import { searchByValues, singleField } from '../shared/search.js';
 import { writeRecords } from '../shared/batch-write.js';
-import { IF_LOOKUP_FINDS, refusedPairs, unknownId } from '../shared/associations.js';
+import { IF_LOOKUP_FINDS, refusedPairs, standInTarget, whenBothFound } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, type Created, type Found } from '../shared/lost-answer.js';
 import { Outcomes } from '../shared/outcomes.js';
@@ -94,8 +94,7 @@ async function targetIds(group: Op[], objectType: string, prop: string, b: Batch
 }
 
 const oneTarget = (op: Op, b: Batch) => (b.targets.get(op)?.length === 1 ? b.targets.get(op)![0] : undefined);
-/** A target the dry-run did not look up: the association is shown with a stand-in id, not left out. */
-const unknownTarget = (op: Op, b: Batch) => (b.ctx.lookupsUnknown && b.targets.get(op)?.length === 0 ? unknownId(op.data.target!.objectType, op.data.target!.searchFields) : undefined);
+const unknownTarget = (op: Op, b: Batch) => standInTarget(b.ctx, op.data.target, b.targets.get(op)?.length);
 const shownTarget = (op: Op, b: Batch) => oneTarget(op, b) ?? unknownTarget(op, b);
 const typesOf = (op: Op) => [{ associationCategory: op.data.target!.associationCategory, associationTypeId: op.data.target!.associationTypeId }];
 const remember = (op: Op, b: Batch) => b.ctx.run.records.remember(b.objectType, op.recordId!, op.data.properties);
@@ -186,7 +185,7 @@ async function associate(pairs: Pair[], b: Batch): Promise<Set<Op>> {
           method: 'POST',
           path: b.ctx.paths.associationsBatchCreate(b.objectType, toType),
           body: { inputs: chunk.map((p) => ({ from: { id: p.from }, to: { id: p.to }, types: typesOf(p.op) })) },
-          when: chunk.some((p) => unknownTarget(p.op, b)) ? `both searches found one record (${IF_LOOKUP_FINDS})` : 'both searches found one record',
+          when: whenBothFound(chunk.some((p) => unknownTarget(p.op, b))),
         },
         chunk.map((p) => p.op),
       );

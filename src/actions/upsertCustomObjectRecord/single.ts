@@ -1,5 +1,5 @@
 import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
-import { IF_LOOKUP_FINDS, unknownId } from '../shared/associations.js';
+import { IF_LOOKUP_FINDS, standInTarget, whenBothFound } from '../shared/associations.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { createOnce, outcomeUnknown, type Created, type Found } from '../shared/lost-answer.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
@@ -84,9 +84,7 @@ export async function performOne(op: Op, ctx: PerformContext): Promise<OpOutcome
 
 const typesOf = (op: Op) => (op.data.target ? [{ associationCategory: op.data.target.associationCategory, associationTypeId: op.data.target.associationTypeId }] : []);
 
-/** A target the dry-run did not look up: shown with a stand-in id, where the live run would use the one found. */
-const unknownTarget = (op: Op, to: Hit | undefined, ctx: PerformContext) =>
-  ctx.lookupsUnknown && op.data.target && to?.total === 0 ? unknownId(op.data.target.objectType, op.data.target.searchFields) : undefined;
+const unknownTarget = (op: Op, to: Hit | undefined, ctx: PerformContext) => standInTarget(ctx, op.data.target, to?.total);
 
 /** Creates the record with its association inline; gives the failure, if any. */
 async function create(op: Op, to: Hit | undefined, ctx: PerformContext): Promise<FailureDetail | undefined> {
@@ -111,7 +109,7 @@ async function update(op: Op, id: string, to: Hit | undefined, ctx: PerformConte
   const toId = to?.id ?? guessed;
   if (!toId || !target) return undefined;
   const assoc = await ctx.send(
-    { method: 'PUT', path: ctx.paths.associationLabelled(objectType, id, target.objectType, toId), body: typesOf(op), when: guessed ? `both searches found one record (${IF_LOOKUP_FINDS})` : 'both searches found one record' },
+    { method: 'PUT', path: ctx.paths.associationLabelled(objectType, id, target.objectType, toId), body: typesOf(op), when: whenBothFound(!!guessed) },
     [op],
   );
   return isOk(assoc) ? undefined : hubspotFailure(assoc, 'associating the record');

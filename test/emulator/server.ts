@@ -127,7 +127,8 @@ async function handle(ctx: Ctx, hooks: ServerHooks, req: IncomingMessage, res: S
   if (!match && !ctx.config.quiet) console.error(`[hubspot-emulator] no route for ${routeKey}`);
 
   const fault = match ? ctx.faults.decide(routeKey) : { kind: 'none' as const };
-  if (ctx.faults.slowMs > 0) await delay(ctx.faults.slowMs);
+  const slow = ctx.faults.slowFor(routeKey);
+  if (slow > 0) await delay(slow);
   if (fault.kind === 'drop') {
     log(0);
     req.socket.destroy();

@@ -117,16 +117,34 @@ describe('upsertCompany perform', () => {
     expect(updates).toEqual([['5:g1', '6:g3'], ['5:g2']]);
   });
 
-  it('updates one company found by search for an earlier event and by segment_group_id for a later one in input order', async () => {
+  it('a company found by search takes the group id another group of the batch found it by: that group is looked up again after the write', async () => {
     const ops = [planned('upsertCompany', noContact + byDomain, group('g1', { website: 'same.io' })), planned('upsertCompany', noContact + byDomain, group('g2', { website: 'else.io' }))];
     const ctx = scripted([
       ['POST /crm/v3/objects/companies/batch/read', ok({ results: [{ id: '5', properties: { segment_group_id: 'g2' } }] })],
       ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'same.io' } }] })],
       ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
-      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+      // One at a time, g2 comes after company 5 took g1: no company has g2 any more.
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(70)],
     ], known);
-    await upsertCompany.perform(ops, ctx);
-    expect(ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs[0].properties.segment_group_id)).toEqual(['g1', 'g2']);
+    expect(await upsertCompany.perform(ops, ctx)).toEqual([{ kind: 'delivered' }, { kind: 'delivered' }]);
+    expect(ops.map((o) => o.recordId)).toEqual(['5', '70']);
+    expect((ctx.sent[2]!.req.body as any).inputs).toMatchObject([{ id: '5', properties: { segment_group_id: 'g1' } }]);
+    expect((ctx.sent[5]!.req.body as any).inputs[0]).toMatchObject({ idProperty: 'segment_group_id', id: 'g2' });
+  });
+
+  it('an upsert on the group id of a company an earlier op of the batch finds by search waits for that write', async () => {
+    const searched = planned('upsertCompany', noContact + byDomain, group('B', { website: 'd.io' }));
+    const upsert = planned('upsertCompany', noContact, group('A'));
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [{ id: '5', properties: { segment_group_id: 'A' } }] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'd.io' } }] })],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+      ['POST /crm/v3/objects/companies/batch/upsert', echoBatch(71)],
+    ], known);
+    expect(await upsertCompany.perform([searched, upsert], ctx)).toEqual([{ kind: 'delivered' }, { kind: 'delivered' }]);
+    expect([searched.recordId, upsert.recordId]).toEqual(['5', '71']);
   });
 
   it('a company this run wrote is found by a later group\'s search while HubSpot\'s index has not caught up', async () => {

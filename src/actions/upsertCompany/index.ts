@@ -4,15 +4,16 @@ import { partsOf, retryParts } from '../shared/merged-parts.js';
 import { flattenObject, definedOnly, propertyString } from '../shared/properties.js';
 import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
-import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
+import { anyValueKey, anyValueKeys, propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import { Outcomes } from '../shared/outcomes.js';
 import { PayloadError, type ActionDefinition, type PerformContext, type PlanContext } from '../types.js';
 import { fields } from './fields.js';
 import { checkMapping } from './checks.js';
 import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY } from './messages.js';
-import { ensureGroupIdProperty, readByGroupId, searchCompanies } from './lookups.js';
-import { writeCompanies, type CompanyUpdate } from './write.js';
+import { ensureGroupIdProperty } from './lookups.js';
+import { locate, settleFindings, unmovedPrefix } from './locate.js';
+import { writeCompanies } from './write.js';
 import { associateContacts, resolveContacts } from './associate.js';
 import { isUnknownId } from '../shared/associations.js';
 import { searchedBy } from '../shared/searched.js';
@@ -71,10 +72,17 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
     const properties = companyProperties(payload);
     const searchFields = hasFields(payload.companysearchfields) ? payload.companysearchfields : undefined;
     const identity = stateKey('companies', SEGMENT_GROUP_ID, payload.groupid);
+    const moved = Object.keys(properties).filter((p) => p !== SEGMENT_GROUP_ID);
     return {
       data: { groupid: payload.groupid, properties, createNew: payload.createNewCompany !== false, searchFields, contacts },
       reads: unique([identity, ...propertyKeys('companies', searchFields), ...contacts.flatMap(contactKeys)]),
       writes: unique([identity, ...propertyKeys('companies', properties, ctx.searchable)]),
+      finds: [anyValueKey('companies', SEGMENT_GROUP_ID), ...anyValueKeys('companies', Object.keys(searchFields ?? {}))],
+      // Found by segment_group_id, the company may hold other values of what the op writes; found by
+      // search, it takes the op's segment_group_id.
+      moves: [...(searchFields ? [anyValueKey('companies', SEGMENT_GROUP_ID)] : []), ...anyValueKeys('companies', moved, ctx.searchable)],
+      // performCompanies looks up again the ops after one whose lookup an earlier write changed.
+      ordersMovesInBatch: true,
       after: contacts.flatMap((c) => (c.op ? [c.op] : [])),
       batchSize: MAX_CRM_BATCH,
       lane: `upsertCompany:${ctx.mappingName}`,
@@ -93,7 +101,10 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
   },
 };
 
-/** Finds the contacts, then the companies, writes them and associates them: one outcome per op. */
+/**
+ * Finds the contacts, then the companies, writes them and associates them: one outcome per op.
+ * The ops after the first whose lookup an earlier one's write changes are done again after.
+ */
 async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<OpOutcome[]> {
   const out = new Outcomes(ops);
   const noProperty = await ensureGroupIdProperty(ops, ctx);
@@ -102,41 +113,13 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
     return out.list();
   }
   const { live, contactIds } = await resolveContacts(ops, ctx, out);
-  const { creates, updates } = await locate(live, ctx, out);
-  const standIns = new Set(live.filter((op) => contactIds.get(op)?.some(isUnknownId)));
+  const found = await locate(live, ctx);
+  const now = live.slice(0, unmovedPrefix(live, found));
+  const { creates, updates } = settleFindings(now, found, out);
+  const standIns = new Set(now.filter((op) => contactIds.get(op)?.some(isUnknownId)));
   const written = await writeCompanies(creates, updates, ctx, out, standIns);
   await associateContacts(written, contactIds, ctx, out);
+  const rest = live.slice(now.length);
+  if (rest.length) (await performCompanies(rest, ctx)).forEach((o, i) => out.settle(rest[i]!, o));
   return out.list();
-}
-
-/**
- * Finds each company's record: by segment_group_id, then by the search fields. Companies that may
- * be created without a search are upserted on segment_group_id directly. Skips and fails the others.
- */
-async function locate(ops: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outcomes) {
-  const creates = ops.filter((o) => o.data.createNew && !o.data.searchFields);
-  const lookups = ops.filter((o) => !creates.includes(o));
-  const updates: CompanyUpdate[] = [];
-  if (!lookups.length) return { creates, updates };
-  const read = await readByGroupId(lookups, ctx);
-  if (!read.ok) {
-    out.failAll(lookups, read.failure);
-    return { creates, updates };
-  }
-  const toSearch: OpHandle<CompanyOp>[] = [];
-  for (const op of lookups) {
-    const id = read.found.get(op.data.groupid);
-    if (id) updates.push({ op, id, byGroupId: true });
-    else if (op.data.searchFields) toSearch.push(op);
-    else out.skip(op, `no company has segment_group_id "${op.data.groupid}" and createNewCompany is false`);
-  }
-  for (const [op, hit] of await searchCompanies(toSearch, ctx, out)) {
-    if (hit) updates.push({ op, id: hit });
-    else if (op.data.createNew) creates.push(op);
-    else out.skip(op, 'no company matched and createNewCompany is false');
-  }
-  // Found by segment_group_id or by search, updates of one company must land in input order.
-  const order = new Map(ops.map((op, i) => [op, i]));
-  updates.sort((a, b) => order.get(a.op)! - order.get(b.op)!);
-  return { creates, updates };
 }

@@ -1,6 +1,5 @@
 import type { FailureDetail, OpHandle } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
-import type { Outcomes } from '../shared/outcomes.js';
 import { searchAny, searchByValues, singleField } from '../shared/search.js';
 import type { PerformContext } from '../types.js';
 import { SEGMENT_GROUP_ID, SEGMENT_GROUP_ID_PROPERTY } from './group-id-property.js';
@@ -52,44 +51,38 @@ export async function readByGroupId(ops: OpHandle<CompanyOp>[], ctx: PerformCont
   return { ok: true, found };
 }
 
+/** What a company search found: the ids holding a value (`total`: how many HubSpot counts), or its failure. */
+export type SearchFound = { ok: true; hits: string[]; total: number } | { ok: false; failure: FailureDetail };
+
 /**
- * Segment's company search for the companies no segment_group_id matched: the id found for each
- * (null: none). Ops whose search failed or matched several companies are failed and left out.
+ * Segment's company search for the companies no segment_group_id matched: what it found for each.
  * Searches on one property go 100 values a request; several properties keep Segment's
  * any-field-matches search, one per company.
  */
-export async function searchCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext, out: Outcomes): Promise<Map<OpHandle<CompanyOp>, string | null>> {
-  const found = new Map<OpHandle<CompanyOp>, string | null>();
+export async function searchCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<Map<OpHandle<CompanyOp>, SearchFound>> {
+  const found = new Map<OpHandle<CompanyOp>, SearchFound>();
   const byProp = new Map<string, OpHandle<CompanyOp>[]>();
   for (const op of ops) {
     const one = singleField(op.data.searchFields);
     if (one) byProp.set(one.name, [...(byProp.get(one.name) ?? []), op]);
-    else {
-      const hit = await findBySearch(op, ctx);
-      if (typeof hit === 'object' && hit !== null) out.fail(op, hit);
-      else found.set(op, hit);
-    }
+    else found.set(op, await findBySearch(op, ctx));
   }
   for (const [prop, group] of byProp) {
     const valueOf = (op: OpHandle<CompanyOp>) => singleField(op.data.searchFields)!.value;
     const r = await searchByValues(ctx, { objectType: 'companies', prop, values: group.map(valueOf), ops: group, onBadRequest: COMPANY_SEARCH_FAILED, field: 'companysearchfields' });
-    if (!r.ok) {
-      out.failAll(group, r.failure);
-      continue;
-    }
     for (const op of group) {
-      const hits = r.ids.get(valueOf(op)) ?? [];
-      if (hits.length > 1) out.fail(op, multipleCompanies());
-      else found.set(op, hits[0] ?? null);
+      const hits = r.ok ? r.ids.get(valueOf(op)) ?? [] : [];
+      found.set(op, r.ok ? { ok: true, hits, total: hits.length } : r);
     }
   }
   return found;
 }
 
-const multipleCompanies = (): FailureDetail => ({ kind: 'hubspot', status: 400, message: MULTIPLE_COMPANIES, field: 'companysearchfields' });
+/** Segment's "several companies matched" failure. */
+export const multipleCompanies = (): FailureDetail => ({ kind: 'hubspot', status: 400, message: MULTIPLE_COMPANIES, field: 'companysearchfields' });
 
-/** Segment's company search (seen through what this run wrote): the found id, null for none, or the failure. */
-async function findBySearch(op: OpHandle<CompanyOp>, ctx: PerformContext): Promise<string | null | FailureDetail> {
+/** Segment's company search (seen through what this run wrote). */
+async function findBySearch(op: OpHandle<CompanyOp>, ctx: PerformContext): Promise<SearchFound> {
   const r = await searchAny(ctx, op, {
     objectType: 'companies',
     fields: op.data.searchFields!,
@@ -99,7 +92,5 @@ async function findBySearch(op: OpHandle<CompanyOp>, ctx: PerformContext): Promi
     onBadRequest: COMPANY_SEARCH_FAILED,
     field: 'companysearchfields',
   });
-  if (!r.ok) return r.failure;
-  if (r.total > 1) return multipleCompanies();
-  return r.total === 1 ? r.ids[0]! : null;
+  return r.ok ? { ok: true, hits: r.ids, total: r.total } : r;
 }

@@ -32,8 +32,9 @@ export type Found = { id: string } | { missing: true } | { failure: FailureDetai
 
 /**
  * The one policy for creates whose outcome may be unknown: create, look up those whose outcome is
- * unknown, create again only those still missing, up to MAX_CREATE_ATTEMPTS. With no way to look
- * them up, an unknown outcome is a failure. Gives each item's id or failure.
+ * unknown, create again only those still missing, up to MAX_CREATE_ATTEMPTS; the last attempt's
+ * unknown outcome is looked up too, and only a record still missing then fails. With no way to
+ * look them up, an unknown outcome is a failure. Gives each item's id or failure.
  */
 export async function createOnce<I>(
   items: I[],
@@ -48,7 +49,7 @@ export async function createOnce<I>(
     const unknown: I[] = [];
     for (const item of pending) {
       const r = created.get(item)!;
-      if (lookUp && 'failure' in r && outcomeUnknown(r.failure.status) && attempt < MAX_CREATE_ATTEMPTS) unknown.push(item);
+      if (lookUp && 'failure' in r && outcomeUnknown(r.failure.status)) unknown.push(item);
       else out.set(item, r);
     }
     if (!unknown.length) break;
@@ -57,8 +58,9 @@ export async function createOnce<I>(
     pending = [];
     for (const item of unknown) {
       const r = found.get(item)!;
-      if ('missing' in r) pending.push(item);
-      else out.set(item, r);
+      if (!('missing' in r)) out.set(item, r);
+      else if (attempt < MAX_CREATE_ATTEMPTS) pending.push(item);
+      else out.set(item, created.get(item)!);
     }
   }
   return out;

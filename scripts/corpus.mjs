@@ -13,15 +13,12 @@
 // - groups before and after their user's first identify (associateContact: true with no contact is
 //   an error in Segment: the company is not created), groups whose website is missing, groups whose
 //   website finds a company the portal already holds (two group ids share one such domain), partner
-//   groups through a mapping with createNewCompany: false; groups of a shared domain that now and
-//   then name their own (their company moves away from the domain the other group searches) or
-//   none (an upsert on segment_group_id alone, of the company the other group may have taken);
+//   groups through a mapping with createNewCompany: false;
 // - "Order Completed" deals associated with the buyer's contact by email (HUBSPOT_DEFINED:3), buyers
 //   identified before, after or never, some with no buyer email;
 // - "Order Updated" with two customObjectSearchFields (order_ref or dealname; order_ref sometimes
 //   missing), createNewCustomRecord: false (an update of an order not created yet is skipped), and a
 //   USER_DEFINED "Buyer" association label;
-// - "Order Renamed" finding a deal by order_ref and renaming it, so "Order oN" no longer finds it;
 // - custom behavioral events, some with no email (failed: Segment requires email, utk or objectId).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -139,17 +136,6 @@ mappings:
       toObjectType: contacts
       associationLabel: USER_DEFINED:${label}
 
-  - name: renames
-    action: upsertCustomObjectRecord
-    trigger: 'type = "track" and event = "Order Renamed"'
-    fields:
-      objectType: deals
-      createNewCustomRecord: false
-      customObjectSearchFields:
-        order_ref: { "@path": "$.properties.order_ref" }
-      properties:
-        dealname: { "@path": "$.properties.name" }
-
   - name: clicks
     action: sendCustomBehavioralEvent
     trigger: 'type = "track" and event = "Clicked"'
@@ -184,12 +170,7 @@ export function corpusEvents(opts = {}) {
   const email = (u) => `user${u}@corpus.example`;
   const website = (g) => {
     const m = g % 4;
-    if (m === 0 || m === 1) {
-      const x = r();
-      if (m === 1 && x < 0.25) return `g${g}.example`;
-      if (m === 0 && x < 0.15) return undefined;
-      return `shared${(g >> 2) % shared}.example`; // two group ids find one seeded company
-    }
+    if (m === 0 || m === 1) return `shared${(g >> 2) % shared}.example`; // two group ids find one seeded company
     if (m === 2) return `g${g}.example`;
     return undefined; // no search value
   };
@@ -230,10 +211,6 @@ export function corpusEvents(opts = {}) {
       if (r() >= 0.3) properties.order_ref = `r${n}`; // a missing search value: dealname alone finds it
       if (r() >= 0.1) properties.buyer_email = email(b);
       e = { type: 'track', messageId, userId: `u${b}`, event: 'Order Updated', timestamp: ts, properties };
-    } else if (x < 0.77) {
-      const n = orders > 0 ? pick(orders) : 0;
-      const properties = { order_ref: `r${n}`, name: `Order o${n} (renamed ${i})` };
-      e = { type: 'track', messageId, userId: `u${user()}`, event: 'Order Renamed', timestamp: ts, properties };
     } else if (x < 0.9) {
       const u = user();
       const properties = { page: `/p/${pick(20)}` };

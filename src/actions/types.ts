@@ -72,24 +72,6 @@ export interface PlannedOp<D = any> {
   reads: string[];
   /** Its record's identity keys and a key for every property value it sets that an op may read (PlanContext.searchable). */
   writes: string[];
-  /**
-   * Properties (`anyValueKey`) its requests find records by. A write of any value to such a
-   * property of some record may change what it finds, though no exact key says so.
-   */
-  finds?: string[];
-  /**
-   * Properties (`anyValueKey`) it may change on a record it found by something else: a company
-   * found by its domain takes the event's segment_group_id, one found by that id a new domain.
-   * The value it replaces is unknown until the record is found, so an op that `finds` by one of
-   * them keeps its order with this one.
-   */
-  moves?: string[];
-  /**
-   * The action's perform applies a batch of this op's lane as its ops would apply one at a time,
-   * in the batch's order, as far as `finds` and `moves` go: ops of the lane that meet only through
-   * those may share a batch.
-   */
-  ordersMovesInBatch?: boolean;
   /** Operations that must be settled first, beyond what the keys say (the same event's contact). */
   after?: OpHandle[];
   /** Several operations to send in one request, up to this many (1: one at a time). */

@@ -16,11 +16,6 @@ export interface Op<D = any> extends OpHandle<D> {
   readyAt: number;
   /** The input events it serves, several when later ones were merged into it. */
   events: EventRecord[];
-  /**
-   * Earlier ops of its lane it meets only through `finds` and `moves`, when the action orders
-   * those within a batch: it goes in their batch, after them, or once they settled.
-   */
-  soft?: Op[];
 }
 
 export interface Lane {
@@ -28,8 +23,6 @@ export interface Lane {
   action: ActionDefinition;
   batchSize: number;
   ready: Op[];
-  /** PlannedOp.ordersMovesInBatch of its ops. */
-  ordersMovesInBatch: boolean;
 }
 
 export interface SchedulerOptions {
@@ -62,11 +55,8 @@ export interface SchedulerOptions {
  * at a time, in input order. The rule is general, by what each op reads and writes: an op waits for
  * every earlier unsettled op whose writes meet its reads or whose reads meet its writes (and for its
  * explicit `after`), so a lookup sees every earlier write and none of a later one, and ops sharing a
- * batch never touch the same state. A write that may move a record away from a value it does not
- * know (PlannedOp.moves) meets every op finding records by that property: they wait for each other,
- * or, in one lane of an action that orders them within a batch, share a batch in input order. A
- * later op merges into an unsent earlier one only when that earlier op is the only one it
- * conflicts with and the action says the merge is equivalent.
+ * batch never touch the same state. A later op merges into an unsent earlier one only when that
+ * earlier op is the only one it conflicts with and the action says the merge is equivalent.
  */
 export class Scheduler {
   private lanes = new Map<string, Lane>();
@@ -96,9 +86,8 @@ export class Scheduler {
     const reads = new Set(planned.reads);
     const writes = new Set(planned.writes);
     const deps = this.index.conflicts(reads, writes);
-    const soft = this.anyValueConflicts(planned, deps, reads, writes);
     for (const d of (planned.after ?? []) as Op[]) if (d.state !== 'done') deps.add(d);
-    const merged = this.tryMerge(action, planned, deps, soft, reads, writes, event);
+    const merged = this.tryMerge(action, planned, deps, reads, writes, event);
     if (merged) return merged;
     const batchSize = this.opts.oneAtATime ? 1 : planned.batchSize;
     const op: Op = {
@@ -108,13 +97,12 @@ export class Scheduler {
       data: planned.data,
       reads,
       writes,
-      lane: this.lane(planned, action, batchSize),
+      lane: this.lane(planned.lane, action, batchSize),
       state: 'waiting',
       waitingOn: deps.size,
       dependents: [],
       readyAt: 0,
       events: [event],
-      ...(soft?.length ? { soft } : {}),
     };
     this.unsettled++;
     for (const d of deps) d.dependents.push(op);
@@ -125,40 +113,17 @@ export class Scheduler {
   }
 
   /**
-   * The earlier ops this one meets through `finds` and `moves` (a mover finds by what it moves, so
-   * two movers meet too): added to `deps`, or given back as soft when they share its lane and the
-   * action orders them within a batch. Their keys join the op's own, for the index and merges.
-   */
-  private anyValueConflicts(planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>): Op[] | undefined {
-    const moves = planned.moves ?? [];
-    const finds = [...(planned.finds ?? []), ...moves];
-    if (!finds.length) return undefined;
-    const soft: Op[] = [];
-    const inBatch = planned.ordersMovesInBatch === true && !this.opts.oneAtATime;
-    for (const d of this.index.conflicts(finds, moves)) {
-      if (deps.has(d)) continue;
-      if (inBatch && d.lane.id === planned.lane && d.lane.ordersMovesInBatch) soft.push(d);
-      else deps.add(d);
-    }
-    for (const k of finds) reads.add(k);
-    for (const k of moves) writes.add(k);
-    return soft;
-  }
-
-  /**
    * Merges into the latest unsent op of the same lane it conflicts with, when the action says the
    * merge is equivalent and no op in between can tell the difference: every other op it conflicts
    * with already waits for that earlier op, writes nothing it reads, and reads of its writes only
    * what the earlier op writes too (keys carry values, so those writes are the same). A company
    * between a user's two identifies then still sees the contact it would have seen.
    */
-  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, soft: Op[] | undefined, reads: Set<string>, writes: Set<string>, event: EventRecord): Op | undefined {
+  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord): Op | undefined {
     if (this.opts.oneAtATime || !action.merge) return undefined;
     let prev: Op | undefined;
     for (const d of deps) if ((d.state === 'ready' || d.state === 'waiting') && d.lane.id === planned.lane && (!prev || d.id > prev.id)) prev = d;
     if (!prev || ![...deps].every((z) => z === prev || unaffected(z, prev!, reads, writes))) return undefined;
-    // An op between the two that meets this one only through finds and moves sees the difference.
-    if (soft?.some((z) => z.id > prev!.id)) return undefined;
     const data = action.merge(prev.data, planned.data);
     if (data === undefined) return undefined;
     prev.data = data;
@@ -166,8 +131,6 @@ export class Scheduler {
     for (const k of writes) prev.writes.add(k);
     this.index.add(prev, reads, writes);
     prev.events.push(event);
-    // The later op's lookups now go with the earlier one: after the ops it had to follow.
-    if (soft?.length) prev.soft = [...new Set([...(prev.soft ?? []), ...soft])];
     return prev;
   }
 
@@ -224,11 +187,11 @@ export class Scheduler {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  private lane(planned: PlannedOp, action: ActionDefinition, batchSize: number): Lane {
-    let lane = this.lanes.get(planned.lane);
+  private lane(id: string, action: ActionDefinition, batchSize: number): Lane {
+    let lane = this.lanes.get(id);
     if (!lane) {
-      lane = { id: planned.lane, action, batchSize, ready: [], ordersMovesInBatch: planned.ordersMovesInBatch === true };
-      this.lanes.set(planned.lane, lane);
+      lane = { id, action, batchSize, ready: [] };
+      this.lanes.set(id, lane);
     }
     return lane;
   }
@@ -271,21 +234,15 @@ export class Scheduler {
     if (this.opts.oneAtATime) return this.pumpInOrder();
     const lanes = [...this.lanes.values()];
     for (const lane of lanes) {
-      while (this.inFlight < this.opts.maxInFlight && lane.ready.length >= lane.batchSize) {
-        const batch = this.takeable(lane);
-        if (batch.length < lane.batchSize) break;
-        this.dispatch(lane, batch);
-      }
+      while (this.inFlight < this.opts.maxInFlight && lane.ready.length >= lane.batchSize) this.dispatch(lane);
     }
     // Held partial batches go once the backlog is gone: its requests belong to batches in flight,
     // whose ends pump again (and the partial-batch timer looks again meanwhile).
     if ((this.opts.backlog?.() ?? 0) > 0) return this.armTimer();
     const oldEnough = this.opts.partialAfterMs === undefined ? -Infinity : this.now() - this.opts.partialAfterMs;
     for (const lane of lanes) {
-      while (this.inFlight < this.opts.maxInFlight && lane.ready.length > 0) {
-        const batch = this.takeable(lane);
-        if (!batch.length || !(this.flushing || batch[0]!.readyAt <= oldEnough)) break;
-        this.dispatch(lane, batch);
+      while (this.inFlight < this.opts.maxInFlight && lane.ready.length > 0 && (this.flushing || lane.ready[0]!.readyAt <= oldEnough)) {
+        this.dispatch(lane);
       }
     }
   }
@@ -295,38 +252,14 @@ export class Scheduler {
     while (this.inOrder.length && this.inOrder[0]!.state === 'done') this.inOrder.shift();
     const oldest = this.inOrder[0];
     if (this.inFlight > 0 || oldest?.state !== 'ready') return;
-    this.dispatch(oldest.lane, [oldest]);
+    oldest.lane.ready.splice(oldest.lane.ready.indexOf(oldest), 1);
+    oldest.lane.ready.unshift(oldest);
+    this.dispatch(oldest.lane);
   }
 
-  /**
-   * The lane's next batch, in its ready order: an op with soft ops goes only after all of them,
-   * in this batch or settled, so the batch holds them in input order.
-   */
-  private takeable(lane: Lane): Op[] {
-    const batch: Op[] = [];
-    let taken: Set<Op> | undefined;
-    for (const op of lane.ready) {
-      if (batch.length >= lane.batchSize) break;
-      if (op.soft) {
-        taken ??= new Set(batch);
-        if (!op.soft.every((d) => d.state === 'done' || taken!.has(d))) continue;
-      }
-      batch.push(op);
-      taken?.add(op);
-    }
-    return batch;
-  }
-
-  private dispatch(lane: Lane, batch: Op[]): void {
-    if (lane.ready.length === batch.length || lane.ready[batch.length - 1] === batch[batch.length - 1]) lane.ready.splice(0, batch.length);
-    else {
-      const going = new Set(batch);
-      lane.ready = lane.ready.filter((op) => !going.has(op));
-    }
-    for (const op of batch) {
-      op.state = 'inflight';
-      op.soft = undefined;
-    }
+  private dispatch(lane: Lane): void {
+    const batch = lane.ready.splice(0, lane.batchSize);
+    for (const op of batch) op.state = 'inflight';
     this.inFlight++;
     this.opts.perform(lane, batch).then(
       (outcomes) => this.finish(batch, outcomes),

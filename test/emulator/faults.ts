@@ -30,7 +30,6 @@ export class Faults {
   private rng: Rng;
   private opts: FaultOptions = {};
   private routes?: RegExp;
-  private slowRoutes?: RegExp;
   private burstUntil = 0;
   /** How many requests each kind of fault hit since the options were last set. */
   private counts: Record<string, number> = {};
@@ -43,7 +42,6 @@ export class Faults {
   set(opts: FaultOptions): void {
     this.opts = { ...opts };
     this.routes = opts.routes ? new RegExp(opts.routes) : undefined;
-    this.slowRoutes = opts.slowRoutes ? new RegExp(opts.slowRoutes) : undefined;
     this.rng = createRng(this.seed);
     this.burstUntil = 0;
     this.counts = {};
@@ -63,9 +61,7 @@ export class Faults {
     return d;
   }
 
-  /** The latency added to a request: `slowMs`, for requests `slowRoutes` matches (all without it). */
-  slowFor(routeKey: string): number {
-    if (this.slowRoutes && !this.slowRoutes.test(routeKey)) return 0;
+  get slowMs(): number {
     return this.opts.slowMs ?? 0;
   }
 

@@ -33,10 +33,8 @@ export interface FaultOptions {
   /** Chance that a request starts a 429 burst: it and every matching request for `burst429Ms` (default 1500) answer 429. */
   burst429Rate?: number;
   burst429Ms?: number;
-  /** Every request (`slowRoutes` matches) waits this long before anything else happens. */
+  /** Every matching request waits this long before anything else happens. */
   slowMs?: number;
-  /** Only requests whose "METHOD /path" matches this regex wait `slowMs`. */
-  slowRoutes?: string;
   /** Only requests whose "METHOD /path" matches this regex are faulted. */
   routes?: string;
 }

@@ -127,8 +127,7 @@ async function handle(ctx: Ctx, hooks: ServerHooks, req: IncomingMessage, res: S
   if (!match && !ctx.config.quiet) console.error(`[hubspot-emulator] no route for ${routeKey}`);
 
   const fault = match ? ctx.faults.decide(routeKey) : { kind: 'none' as const };
-  const slow = ctx.faults.slowFor(routeKey);
-  if (slow > 0) await delay(slow);
+  if (ctx.faults.slowMs > 0) await delay(ctx.faults.slowMs);
   if (fault.kind === 'drop') {
     log(0);
     req.socket.destroy();

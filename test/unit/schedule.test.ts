@@ -4,19 +4,14 @@ import type { ActionDefinition } from '../../src/actions/types.js';
 import type { EventRecord } from '../../src/pipeline/ledger.js';
 
 /** A stand-in action that records the batches it performs: the scheduler is pure logic. */
-function recorder(opts: { merge?: (a: any, b: any) => any; oneAtATime?: boolean; ordersMovesInBatch?: boolean } = {}) {
+function recorder(opts: { merge?: (a: any, b: any) => any; oneAtATime?: boolean } = {}) {
   const batches: string[][] = [];
-  /** When each batch began and ended, to tell batches that overlapped from those that did not. */
-  const timeline: string[] = [];
   const action = {
     name: 'upsertContact',
     merge: opts.merge,
     perform: async (ops: Op[]) => {
-      const names = ops.map((o) => o.data.v.join('+'));
-      batches.push(names);
-      timeline.push(`start ${names.join(',')}`);
+      batches.push(ops.map((o) => o.data.v.join('+')));
       await new Promise((r) => setTimeout(r, 5));
-      timeline.push(`end ${names.join(',')}`);
       return ops.map(() => ({ kind: 'delivered' }));
     },
   } as unknown as ActionDefinition;
@@ -28,12 +23,11 @@ function recorder(opts: { merge?: (a: any, b: any) => any; oneAtATime?: boolean;
     onSettled: (op) => settled.push(op.data.v.join('+')),
   });
   const rec = {} as EventRecord;
-  type Keys = { reads?: string[]; writes?: string[]; finds?: string[]; moves?: string[] };
-  const add = (v: string, keys: Keys = {}, after: Op[] = [], lane = 'l', batchSize = 3) =>
-    s.submit(action, 'm', { data: { v: [v] }, reads: keys.reads ?? [], writes: keys.writes ?? [], finds: keys.finds, moves: keys.moves, ordersMovesInBatch: opts.ordersMovesInBatch, after, lane, batchSize }, rec);
+  const add = (v: string, keys: { reads?: string[]; writes?: string[] } = {}, after: Op[] = [], lane = 'l', batchSize = 3) =>
+    s.submit(action, 'm', { data: { v: [v] }, reads: keys.reads ?? [], writes: keys.writes ?? [], after, lane, batchSize }, rec);
   /** An upsert of one record: it reads and writes its identity. */
   const on = (k: string, extra: string[] = []) => ({ reads: [k], writes: [k, ...extra] });
-  return { s, add, on, batches, settled, timeline };
+  return { s, add, on, batches, settled };
 }
 
 const concat = (a: any, b: any) => ({ v: [...a.v, ...b.v] });
@@ -182,69 +176,5 @@ describe('Scheduler', () => {
     await waited;
     expect(orig).toBe(0);
     expect(batches[0]).toEqual(['a', 'b']);
-  });
-
-  describe('a write that may move a record away from a value (moves) and a lookup by that property (finds)', () => {
-    const domain = 'companies:domain~';
-
-    it('keep their order across lanes: the later one waits for the earlier to settle', async () => {
-      const { s, add, timeline } = recorder({ ordersMovesInBatch: true });
-      add('move', { reads: ['companies:gid=a'], writes: ['companies:gid=a'], moves: [domain] }, [], 'companies');
-      add('find', { reads: ['companies:domain=old'], writes: ['deals:name=x'], finds: [domain] }, [], 'deals');
-      add('other', { reads: ['deals:name=y'], writes: ['deals:name=y'] }, [], 'other');
-      await s.drain();
-      expect(timeline.indexOf('end move')).toBeLessThan(timeline.indexOf('start find'));
-      expect(timeline.indexOf('start other')).toBeLessThan(timeline.indexOf('end move'));
-    });
-
-    it('in one lane of an action that orders them within a batch, share a batch in input order', async () => {
-      const { s, add, batches } = recorder({ ordersMovesInBatch: true });
-      add('m1', { moves: [domain] });
-      add('f2', { finds: [domain] });
-      add('m3', { moves: [domain] });
-      await s.drain();
-      expect(batches).toEqual([['m1', 'f2', 'm3']]);
-    });
-
-    it('in one lane of an action that does not order them, go one batch after another', async () => {
-      const { s, add, batches } = recorder();
-      add('m1', { moves: [domain] });
-      add('f2', { finds: [domain] });
-      add('f3', { finds: [domain] });
-      await s.drain();
-      expect(batches).toEqual([['m1'], ['f2', 'f3']]);
-    });
-
-    it('an op does not go in a later batch while the earlier op it meets is in flight', async () => {
-      const { s, add, batches, timeline } = recorder({ ordersMovesInBatch: true });
-      for (const v of ['m1', 'm2', 'm3']) add(v, { moves: [domain] }, [], 'l', 2);
-      add('free', {}, [], 'l', 2);
-      await s.drain();
-      // An op of the lane that meets none goes meanwhile.
-      expect(batches).toEqual([['m1', 'm2'], ['free'], ['m3']]);
-      expect(timeline.indexOf('start free')).toBeLessThan(timeline.indexOf('end m1,m2'));
-      expect(timeline.indexOf('end m1,m2')).toBeLessThan(timeline.indexOf('start m3'));
-    });
-
-    it('an op merged into an earlier one brings the ops it follows: the merged op waits for them too', async () => {
-      const { s, add, timeline } = recorder({ merge: concat, ordersMovesInBatch: true });
-      add('z', { moves: ['companies:gid~'] }, [], 'l', 1);
-      await tick();
-      expect(timeline).toEqual(['start z']);
-      const prev = add('a1', { reads: ['companies:gid=a'], writes: ['companies:gid=a'] }, [], 'l', 1);
-      expect(add('a2', { reads: ['companies:gid=a'], writes: ['companies:gid=a'], finds: ['companies:gid~'] }, [], 'l', 1)).toBe(prev);
-      await s.drain();
-      expect(timeline).toEqual(['start z', 'end z', 'start a1+a2', 'end a1+a2']);
-    });
-
-    it('an op that finds by what an op in between moves does not merge into an earlier one', async () => {
-      const { s, add, batches } = recorder({ merge: concat, ordersMovesInBatch: true });
-      const a1 = add('a1', { reads: ['companies:gid=a'], writes: ['companies:gid=a'], finds: ['companies:gid~'] });
-      add('b', { reads: ['companies:gid=b'], writes: ['companies:gid=b'], moves: ['companies:gid~'] });
-      const a2 = add('a2', { reads: ['companies:gid=a'], writes: ['companies:gid=a'], finds: ['companies:gid~'] });
-      expect(a2).not.toBe(a1);
-      await s.drain();
-      expect(batches).toEqual([['a1', 'b'], ['a2']]);
-    });
   });
 });

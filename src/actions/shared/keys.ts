@@ -21,20 +21,6 @@ export function objectName(objectType: string): string {
   return STANDARD[t] ?? t;
 }
 
-/**
- * The key of a property whatever its value (PlannedOp.finds and moves). `~` is in no property
- * name, so it meets no value's key.
- */
-export const anyValueKey = (objectType: string, property: string): string => `${objectName(objectType)}:${property}~`;
-
-/** anyValueKey of each of these properties that some op may search by (every one, without `searchable`). */
-export function anyValueKeys(objectType: string, properties: Iterable<string>, searchable?: Searchable): string[] {
-  const type = objectName(objectType);
-  const out: string[] = [];
-  for (const p of properties) if (!searchable || searchable(type, p)) out.push(anyValueKey(type, p));
-  return out;
-}
-
 /** "The contact of user u": what an upsertContact for u writes and an association to u's contact reads. */
 export const userKey = (userOrAnonymousId: string): string => stateKey('contacts', 'user', userOrAnonymousId);
 

@@ -4,7 +4,7 @@ import { partsOf, retryParts } from '../shared/merged-parts.js';
 import { flattenObject, definedOnly, propertyString } from '../shared/properties.js';
 import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
-import { anyValueKey, anyValueKeys, propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
+import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import { Outcomes } from '../shared/outcomes.js';
 import { PayloadError, type ActionDefinition, type PerformContext, type PlanContext } from '../types.js';
 import { fields } from './fields.js';
@@ -72,17 +72,10 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
     const properties = companyProperties(payload);
     const searchFields = hasFields(payload.companysearchfields) ? payload.companysearchfields : undefined;
     const identity = stateKey('companies', SEGMENT_GROUP_ID, payload.groupid);
-    const moved = Object.keys(properties).filter((p) => p !== SEGMENT_GROUP_ID);
     return {
       data: { groupid: payload.groupid, properties, createNew: payload.createNewCompany !== false, searchFields, contacts },
       reads: unique([identity, ...propertyKeys('companies', searchFields), ...contacts.flatMap(contactKeys)]),
       writes: unique([identity, ...propertyKeys('companies', properties, ctx.searchable)]),
-      finds: [anyValueKey('companies', SEGMENT_GROUP_ID), ...anyValueKeys('companies', Object.keys(searchFields ?? {}))],
-      // Found by segment_group_id, the company may hold other values of what the op writes; found by
-      // search, it takes the op's segment_group_id.
-      moves: [...(searchFields ? [anyValueKey('companies', SEGMENT_GROUP_ID)] : []), ...anyValueKeys('companies', moved, ctx.searchable)],
-      // performCompanies looks up again the ops after one whose lookup an earlier write changed.
-      ordersMovesInBatch: true,
       after: contacts.flatMap((c) => (c.op ? [c.op] : [])),
       batchSize: MAX_CRM_BATCH,
       lane: `upsertCompany:${ctx.mappingName}`,

@@ -5,7 +5,7 @@ import { flattenObject, definedOnly } from '../shared/properties.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { identitiesOf } from '../shared/identities.js';
 import { partsOf, retryParts } from '../shared/merged-parts.js';
-import { anyValueKeys, propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
+import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import type { ActionDefinition, PerformContext } from '../types.js';
 import { fields } from './fields.js';
 import { upserted, performBatch } from './batch.js';
@@ -52,8 +52,6 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
       },
       reads: [identity],
       writes: unique([identity, ...identities.map(userKey), ...propertyKeys('contacts', properties, ctx.searchable)]),
-      // Found by its email, the contact may hold other values of what else some op searches contacts by.
-      moves: anyValueKeys('contacts', Object.keys(properties).filter((p) => p !== 'email'), ctx.searchable),
       batchSize: batched ? MAX_CRM_BATCH : 1,
       lane: `upsertContact:${ctx.mappingName}:${batched ? 'batch' : 'single'}`,
     };

@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject } from '../shared/properties.js';
 import { hasFields, singleField } from '../shared/search.js';
-import { anyValueKeys, objectName, propertyKeys, unique } from '../shared/keys.js';
+import { propertyKeys, unique } from '../shared/keys.js';
 import { literalString, searchedBy } from '../shared/searched.js';
 import { PayloadError, type ActionDefinition } from '../types.js';
 import { fields } from './fields.js';
@@ -40,11 +40,6 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
       data: { objectType: payload.objectType, properties, createNew: payload.createNewCustomRecord !== false, searchFields, target },
       reads: unique([...identity, ...(target ? propertyKeys(target.objectType, target.searchFields) : [])]),
       writes: unique([...identity, ...propertyKeys(payload.objectType, properties, ctx.searchable)]),
-      finds: [
-        ...anyValueKeys(payload.objectType, Object.keys(searchFields ?? {})),
-        ...(target ? anyValueKeys(target.objectType, Object.keys(target.searchFields)) : []),
-      ],
-      moves: anyValueKeys(payload.objectType, movable(properties, searchFields), ctx.searchable),
       ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
     };
   },
@@ -54,15 +49,6 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
   },
 };
 
-/**
- * The properties a write may change on the record it found: all it writes, but the one it found
- * the record by when that was its only search field and the value is the same.
- */
-function movable(properties: Record<string, unknown>, searchFields: CustomRecordOp['searchFields']): string[] {
-  const one = singleField(searchFields);
-  return Object.keys(properties).filter((p) => !(one && one.name === p && String(properties[p]).toLowerCase() === one.value.toLowerCase()));
-}
-
 const batchable = (searchFields: CustomRecordOp['searchFields'], target: AssociationTarget | undefined) =>
   !!singleField(searchFields) && (!target || !!singleField(target.searchFields));
 
@@ -70,9 +56,5 @@ const batchable = (searchFields: CustomRecordOp['searchFields'], target: Associa
 function lanePlan(mapping: string, objectType: string, searchFields: CustomRecordOp['searchFields'], target: AssociationTarget | undefined) {
   const one = singleField(searchFields);
   if (!one || !batchable(searchFields, target)) return { batchSize: 1, lane: `upsertCustomObjectRecord:${mapping}` };
-  // The lane's ops find records by one property, each writing the key of the value it finds by:
-  // two that find the same record never share a batch, and a move of another property changes
-  // no lookup of the batch, unless the association's target is a record of the same type.
-  const ordersMovesInBatch = !target || objectName(target.objectType) !== objectName(objectType);
-  return { batchSize: MAX_CRM_BATCH, lane: `upsertCustomObjectRecord:${mapping}:${objectType}:${one.name}`, ordersMovesInBatch };
+  return { batchSize: MAX_CRM_BATCH, lane: `upsertCustomObjectRecord:${mapping}:${objectType}:${one.name}` };
 }

@@ -117,6 +117,19 @@ describe('upsertCompany perform', () => {
     expect(updates).toEqual([['5:g1', '6:g3'], ['5:g2']]);
   });
 
+  it('a batch that holds its ops in the order they became ready still updates a company in input order', async () => {
+    const [first, second] = ['g1', 'g2'].map((g) => planned('upsertCompany', noContact + byDomain, group(g, { website: 'same.io', industry: `by ${g}` })));
+    const ctx = scripted([
+      ['POST /crm/v3/objects/companies/batch/read', ok({ results: [] })],
+      ['POST /crm/v3/objects/companies/search', ok({ results: [{ id: '5', properties: { domain: 'same.io' } }] })],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+      ['POST /crm/v3/objects/companies/batch/update', echoBatch()],
+    ], known);
+    await upsertCompany.perform([second!, first!], ctx);
+    const updates = ctx.sent.filter((s) => s.route.endsWith('batch/update')).map((s) => (s.req.body as any).inputs[0].properties.industry);
+    expect(updates).toEqual(['by g1', 'by g2']);
+  });
+
   it('a company found by search takes the group id another group of the batch found it by: that group is looked up again after the write', async () => {
     const ops = [planned('upsertCompany', noContact + byDomain, group('g1', { website: 'same.io' })), planned('upsertCompany', noContact + byDomain, group('g2', { website: 'else.io' }))];
     const ctx = scripted([

@@ -105,7 +105,10 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
     out.failAll(ops, noProperty);
     return out.list();
   }
-  const { live, contactIds } = await resolveContacts(ops, ctx, out);
+  const resolved = await resolveContacts(ops, ctx, out);
+  const { contactIds } = resolved;
+  // A batch holds its ops in the order they became ready; one at a time is in input order.
+  const live = [...resolved.live].sort((a, b) => a.id - b.id);
   const found = await locate(live, ctx);
   const now = live.slice(0, unmovedPrefix(live, found));
   const { creates, updates } = settleFindings(now, found, out);

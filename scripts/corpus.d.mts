@@ -3,6 +3,8 @@ export interface CorpusOptions {
   seed?: number;
   /** The typeId the seed's USER_DEFINED "Buyer" label got (500 in a fresh emulator). */
   buyerLabelTypeId?: number;
+  /** Also writes that move a record away from a value another op finds it by (see corpus.mjs). */
+  moves?: boolean;
 }
 export const HUB_ID: number;
 export const DEFAULT_BUYER_LABEL_TYPE_ID: number;

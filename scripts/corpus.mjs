@@ -2,7 +2,7 @@
 // A seeded corpus for the in-order harness (issue 9): Segment events, the mapping file they run
 // through, and the emulator seed they need. The same seed and size always give the same files.
 //
-//   node scripts/corpus.mjs [--events 20000] [--seed 1] [--out dir]
+//   node scripts/corpus.mjs [--events 20000] [--seed 1] [--moves] [--out dir]
 //     writes dir/events.ndjson, dir/mapping.yaml, dir/seed.json (default dir: ./corpus-<seed>-<events>)
 //
 // What it holds, on purpose (each is something a batched, concurrent, merging run can get wrong):
@@ -20,6 +20,12 @@
 //   missing), createNewCustomRecord: false (an update of an order not created yet is skipped), and a
 //   USER_DEFINED "Buyer" association label;
 // - custom behavioral events, some with no email (failed: Segment requires email, utk or objectId).
+//
+// With `moves` (--moves), also writes that move a record away from a value another op finds it by,
+// which the tool keeps in order within a batch but not yet across batches (docs/architecture.md):
+// groups of a shared domain that now and then name their own domain (their company leaves the
+// domain the other group searches) or none (an upsert on segment_group_id alone, of the company the
+// other group may have taken), and "Order Renamed" finding a deal by order_ref and renaming it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -136,7 +142,7 @@ mappings:
       toObjectType: contacts
       associationLabel: USER_DEFINED:${label}
 
-  - name: clicks
+${opts.moves ? RENAMES : ''}  - name: clicks
     action: sendCustomBehavioralEvent
     trigger: 'type = "track" and event = "Clicked"'
     fields:
@@ -146,6 +152,19 @@ mappings:
         page: { "@path": "$.properties.page" }
 `;
 }
+
+const RENAMES = `  - name: renames
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track" and event = "Order Renamed"'
+    fields:
+      objectType: deals
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        order_ref: { "@path": "$.properties.order_ref" }
+      properties:
+        dealname: { "@path": "$.properties.name" }
+
+`;
 
 function sizes(events) {
   return { users: Math.max(6, Math.floor(events / 10)), groups: Math.max(4, Math.floor(events / 40)) };
@@ -170,7 +189,12 @@ export function corpusEvents(opts = {}) {
   const email = (u) => `user${u}@corpus.example`;
   const website = (g) => {
     const m = g % 4;
-    if (m === 0 || m === 1) return `shared${(g >> 2) % shared}.example`; // two group ids find one seeded company
+    if (m === 0 || m === 1) {
+      const x = opts.moves ? r() : 1;
+      if (m === 1 && x < 0.25) return `g${g}.example`;
+      if (m === 0 && x < 0.15) return undefined;
+      return `shared${(g >> 2) % shared}.example`; // two group ids find one seeded company
+    }
     if (m === 2) return `g${g}.example`;
     return undefined; // no search value
   };
@@ -211,6 +235,10 @@ export function corpusEvents(opts = {}) {
       if (r() >= 0.3) properties.order_ref = `r${n}`; // a missing search value: dealname alone finds it
       if (r() >= 0.1) properties.buyer_email = email(b);
       e = { type: 'track', messageId, userId: `u${b}`, event: 'Order Updated', timestamp: ts, properties };
+    } else if (opts.moves && x < 0.77) {
+      const n = orders > 0 ? pick(orders) : 0;
+      const properties = { order_ref: `r${n}`, name: `Order o${n} (renamed ${i})` };
+      e = { type: 'track', messageId, userId: `u${user()}`, event: 'Order Renamed', timestamp: ts, properties };
     } else if (x < 0.9) {
       const u = user();
       const properties = { page: `/p/${pick(20)}` };
@@ -247,7 +275,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   };
   const events = Number(flag('events', '20000'));
   const seed = Number(flag('seed', '1'));
-  const out = flag('out', `corpus-${seed}-${events}`);
-  const files = writeCorpus(out, { events, seed });
+  const moves = args.includes('--moves');
+  const out = flag('out', `corpus-${seed}-${events}${moves ? '-moves' : ''}`);
+  const files = writeCorpus(out, { events, seed, moves });
   console.error(`wrote ${events} events (seed ${seed}): ${files.events}, ${files.mapping}, ${files.seed}`);
 }

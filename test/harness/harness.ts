@@ -16,7 +16,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { corpusMapping, corpusNdjson, corpusSeed } from '../../scripts/corpus.mjs';
+import { corpusMapping, corpusNdjson, corpusSeed, type CorpusOptions } from '../../scripts/corpus.mjs';
 import { playBrowser, startCli as startLogin } from '../auth/cli.js';
 import { freePort } from '../auth/helpers.js';
 import { startEmulator, type EmulatorOptions, type FaultOptions, type RunningEmulator } from '../emulator/index.js';
@@ -40,6 +40,11 @@ export interface HarnessOptions {
   faults?: Partial<FaultOptions>;
   /** Where corpora, outcomes and logs go (a fresh temp dir by default). */
   dir?: string;
+  /**
+   * The corpus also holds writes that move a record away from a value another op finds it by
+   * (CorpusOptions.moves): not yet kept in order across batches, so its modes end unequal.
+   */
+  moves?: boolean;
   log?: (line: string) => void;
 }
 
@@ -99,15 +104,15 @@ const PORTAL: EmulatorOptions = { quiet: true, tenSecondlyLimit: 1_000_000, sear
 class Portal {
   private constructor(readonly emu: RunningEmulator, readonly mapping: string) {}
 
-  static async start(opts: EmulatorOptions, events: number, dir: string, name: string): Promise<Portal> {
+  static async start(opts: EmulatorOptions, corpus: CorpusOptions, dir: string, name: string): Promise<Portal> {
     const emu = await startEmulator({ ...PORTAL, ...opts });
-    const seeded = await control(emu, 'POST', 'seed', corpusSeed({ events }));
+    const seeded = await control(emu, 'POST', 'seed', corpusSeed(corpus));
     // The seed stands for what the portal held long before the run: indexed for search already.
     const lag = (opts.searchIndexLagMs ?? 0) + (opts.searchIndexLagJitterMs ?? 0);
     if (lag > 0) await new Promise((resolve) => setTimeout(resolve, lag + 100));
     const label = seeded.associationLabels?.find((l: any) => l.label === 'Buyer')?.typeId;
     const mapping = path.join(dir, `${name}.mapping.yaml`);
-    writeFileSync(mapping, corpusMapping({ buyerLabelTypeId: label }));
+    writeFileSync(mapping, corpusMapping({ ...corpus, buyerLabelTypeId: label }));
     return new Portal(emu, mapping);
   }
   config = (body: Record<string, unknown>) => control(this.emu, 'POST', 'config', body);
@@ -189,10 +194,11 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
   mkdirSync(dir, { recursive: true });
   const support = cliSupport();
   const eventsFile = path.join(dir, 'events.ndjson');
-  const corpusText = corpusNdjson({ events, seed });
+  const corpus: CorpusOptions = { events, seed, moves: opts.moves };
+  const corpusText = corpusNdjson(corpus);
   writeFileSync(eventsFile, corpusText);
   const corpusLines = corpusText.split('\n');
-  log(`corpus: ${events} events, seed ${seed}, in ${dir}`);
+  log(`corpus: ${events} events, seed ${seed}${opts.moves ? ', with moves' : ''}, in ${dir}`);
 
   const baseArgs = (p: Portal, name: string, extra: string[] = []) => [
     'send', eventsFile, '-m', p.mapping, '--quiet', '--json', '--rate', '100000',
@@ -252,7 +258,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
 
   const oneRun = async (mode: Mode, extra: string[], emuOpts: EmulatorOptions = {}, envExtra: Record<string, string> = {}) => {
     const name = mode;
-    const p = await Portal.start({ seed, ...emuOpts }, events, dir, name);
+    const p = await Portal.start({ seed, ...emuOpts }, corpus, dir, name);
     try {
       const started = Date.now();
       const exit = await startCli(baseArgs(p, name, extra), { env: env(p, envExtra), cwd: dir, timeoutMs }).done;
@@ -276,7 +282,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
     const name = 'faulted';
     const port = await freePort();
     const app = { clientId: 'harness-app', clientSecret: 'harness-secret', redirectUris: [`http://localhost:${port}/oauth-callback`] };
-    const p = await Portal.start({ seed: seed + 101, oauthApps: [app], accessTokenLifetimeSeconds: TOKEN_LIFETIME_S }, events, dir, name);
+    const p = await Portal.start({ seed: seed + 101, oauthApps: [app], accessTokenLifetimeSeconds: TOKEN_LIFETIME_S }, corpus, dir, name);
     const started = Date.now();
     const exits: Exit[] = [];
     const notes: string[] = [];
@@ -337,7 +343,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessResult> {
     for (let trial = 1; trial <= trials; trial++) {
       const name = `killed-${trial}`;
       const r = rng(seed * 1000 + trial);
-      const p = await Portal.start({ seed: seed + trial, searchIndexLagMs: 1000, searchIndexLagJitterMs: 2000 }, events, dir, name);
+      const p = await Portal.start({ seed: seed + trial, searchIndexLagMs: 1000, searchIndexLagJitterMs: 2000 }, corpus, dir, name);
       const started = Date.now();
       const exits: Exit[] = [];
       const notes: string[] = [];

@@ -33,7 +33,7 @@ export interface FaultOptions {
   /** Chance that a request starts a 429 burst: it and every matching request for `burst429Ms` (default 1500) answer 429. */
   burst429Rate?: number;
   burst429Ms?: number;
-  /** Every matching request waits this long before anything else happens. */
+  /** Every request waits this long before anything else happens (whatever `routes` says). */
   slowMs?: number;
   /** Only requests whose "METHOD /path" matches this regex are faulted. */
   routes?: string;

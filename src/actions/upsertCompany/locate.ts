@@ -9,10 +9,12 @@ type Op = OpHandle<CompanyOp>;
 
 /** How an op's company was looked up, before anything of the batch is written. */
 export type Finding =
-  /** Upserted on segment_group_id without a lookup, or its read found none and it has no search. */
+  /** To upsert on segment_group_id: no search fields, createNewCompany true, and no company read with its id. */
   | { kind: 'create' }
+  /** No company has its segment_group_id, it has no search fields and createNewCompany is false: skipped. */
   | { kind: 'none' }
   | { kind: 'byGroupId'; id: string }
+  /** Its segment_group_id found none: what its search found. */
   | { kind: 'searched'; found: SearchFound }
   | { kind: 'failed'; failure: FailureDetail };
 

@@ -96,7 +96,8 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
 
 /**
  * Finds the contacts, then the companies, writes them and associates them: one outcome per op.
- * The ops after the first whose lookup an earlier one's write changes are done again after.
+ * The ops after the first whose lookup an earlier one's write changes are looked up again after,
+ * with the contacts already found (no company write changes those).
  */
 async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<OpOutcome[]> {
   const out = new Outcomes(ops);
@@ -105,17 +106,17 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
     out.failAll(ops, noProperty);
     return out.list();
   }
-  const resolved = await resolveContacts(ops, ctx, out);
-  const { contactIds } = resolved;
+  const { live, contactIds } = await resolveContacts(ops, ctx, out);
   // A batch holds its ops in the order they became ready; one at a time is in input order.
-  const live = [...resolved.live].sort((a, b) => a.id - b.id);
-  const found = await locate(live, ctx);
-  const now = live.slice(0, unmovedPrefix(live, found));
-  const { creates, updates } = settleFindings(now, found, out);
-  const standIns = new Set(now.filter((op) => contactIds.get(op)?.some(isUnknownId)));
-  const written = await writeCompanies(creates, updates, ctx, out, standIns);
-  await associateContacts(written, contactIds, ctx, out);
-  const rest = live.slice(now.length);
-  if (rest.length) (await performCompanies(rest, ctx)).forEach((o, i) => out.settle(rest[i]!, o));
+  live.sort((a, b) => a.id - b.id);
+  for (let rest = live; rest.length; ) {
+    const found = await locate(rest, ctx);
+    const now = rest.slice(0, unmovedPrefix(rest, found));
+    const { creates, updates } = settleFindings(now, found, out);
+    const standIns = new Set(now.filter((op) => contactIds.get(op)?.some(isUnknownId)));
+    const written = await writeCompanies(creates, updates, ctx, out, standIns);
+    await associateContacts(written, contactIds, ctx, out);
+    rest = rest.slice(now.length);
+  }
   return out.list();
 }

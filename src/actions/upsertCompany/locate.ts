@@ -1,4 +1,5 @@
 import type { FailureDetail, OpHandle } from '../../model.js';
+import { stateKey } from '../shared/keys.js';
 import type { Outcomes } from '../shared/outcomes.js';
 import type { PerformContext } from '../types.js';
 import { multipleCompanies, readByGroupId, searchCompanies, type SearchFound } from './lookups.js';
@@ -70,12 +71,10 @@ export function unmovedPrefix(ops: Op[], found: Map<Op, Finding>): number {
   return ops.length;
 }
 
-/** HubSpot compares strings without regard to case. */
-const sameValue = (a: unknown, b: unknown) => String(a).toLowerCase() === String(b).toLowerCase();
-
+/** Whether what earlier ops wrote gives a searched property another value (keys compare as HubSpot does). */
 function movesSearch(written: Record<string, unknown> | undefined, fields: Record<string, unknown>): boolean {
   if (!written) return false;
-  return Object.entries(fields).some(([p, v]) => p in written && !sameValue(written[p], v));
+  return Object.entries(fields).some(([p, v]) => p in written && stateKey('companies', p, written[p]) !== stateKey('companies', p, v));
 }
 
 /** The findings of these ops as writes to make, skips and failures (Segment's rules), in input order. */

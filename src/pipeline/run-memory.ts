@@ -1,6 +1,7 @@
 import type { IdMemory, Known, RecordMemory, RunMemory } from '../actions/types.js';
 import { objectName, stateKey } from '../actions/shared/keys.js';
 import type { Searchable } from '../actions/shared/searched.js';
+import { PackedRecency } from './packed-recency.js';
 
 
 /**
@@ -15,13 +16,13 @@ import type { Searchable } from '../actions/shared/searched.js';
  */
 export class RecentRecords implements RecordMemory {
   /** Per value, its ids in the order learned. */
-  private byValue: Recency<Entry>;
+  private byValue: PackedRecency<Entry>;
   /**
    * The value of each property this run last gave a record, to forget the value it replaced: the
    * value's Entry itself, so forgetting needs no lookup while the value is still remembered (and
    * the key strings each write builds die young instead of being held here).
    */
-  private held: Recency<Entry>;
+  private held: PackedRecency<Entry>;
 
   /**
    * Entries from a checkpoint say which records held a value, not that no other did: writes made
@@ -33,8 +34,8 @@ export class RecentRecords implements RecordMemory {
    * for the one its email is found by), and only they are ever looked up.
    */
   constructor(capacity = 50_000, entries: Iterable<[string, string]> = [], readonly searchable: Searchable = () => true) {
-    this.byValue = new Recency<Entry>(capacity, (_k, e) => (e.forgotten = true));
-    this.held = new Recency<Entry>(capacity, (h, e) => this.forgotten(h, e));
+    this.byValue = new PackedRecency<Entry>(capacity, 'heap', (_k, e) => (e.forgotten = true));
+    this.held = new PackedRecency<Entry>(capacity, 'heap', (h, e) => this.forgotten(h, e));
     for (const [k, v] of entries) if (v) this.byValue.put(k, Entry.of(k, v.replace(/^~/, '').split(','), false));
   }
 
@@ -111,12 +112,8 @@ export class RecentRecords implements RecordMemory {
   }
 }
 
-/**
- * The key of a (record, property) in `held`. Joined, not a template literal: a template builds a
- * tree of concatenated strings that the Map flattens into a copy, and a heap snapshot of a
- * dry-run held 234,599 such nodes (7.5 MB) beside their flat copies.
- */
-const heldKey = (type: string, id: string, property: string): string => [type, String(id), String(property)].join('\n');
+/** The key of a (record, property) in `held`, which packs it: the string itself is not kept. */
+const heldKey = (type: string, id: string, property: string): string => `${type}\n${id}\n${property}`;
 
 /**
  * The ids holding one value, in the order learned. Most values are held by one record: a lone id
@@ -176,102 +173,6 @@ export class Entry {
 }
 
 /**
- * A map that forgets its least recently put entries beyond `capacity` (second-chance order: an
- * entry put again since it was inserted goes round once more). The order is a queue of slot
- * numbers beside one Map from key to slot: an entry going round again is re-queued, never deleted
- * and re-set in the Map (that churn, and a wrapper object per entry, were a fifth of a dry-run's
- * CPU and a good part of its heap). Keys, values and flags live in arrays indexed by slot, and a
- * forgotten entry's slot is reused, so the arrays never outgrow the capacity.
- */
-export class Recency<V> {
-  private readonly slots = new Map<string, number>();
-  private readonly keys: string[] = [];
-  private readonly values: V[] = [];
-  private readonly again: boolean[] = [];
-  private readonly free: number[] = [];
-  /** Slots oldest first from `head`; the consumed front is cut off now and then. */
-  private queue: number[] = [];
-  private head = 0;
-
-  constructor(
-    private readonly capacity: number,
-    private readonly onForget?: (k: string, v: V) => void,
-  ) {}
-
-  get size(): number {
-    return this.slots.size;
-  }
-
-  get(k: string): V | undefined {
-    const s = this.slots.get(k);
-    return s === undefined ? undefined : this.values[s];
-  }
-
-  /** A read that counts as use: the entry goes round once more before it is forgotten. */
-  use(k: string): V | undefined {
-    const s = this.slots.get(k);
-    if (s === undefined) return undefined;
-    this.again[s] = true;
-    return this.values[s];
-  }
-
-  put(k: string, v: V): void {
-    this.swap(k, v);
-  }
-
-  /** `put`, giving the value it replaced (one lookup instead of a `get` and a `put`). */
-  swap(k: string, v: V): V | undefined {
-    const s = this.slots.get(k);
-    if (s !== undefined) {
-      const before = this.values[s];
-      this.values[s] = v;
-      this.again[s] = true;
-      return before;
-    }
-    const slot = this.free.length ? this.free.pop()! : this.keys.length;
-    this.keys[slot] = k;
-    this.values[slot] = v;
-    this.again[slot] = false;
-    this.slots.set(k, slot);
-    this.queue.push(slot);
-    while (this.slots.size > this.capacity) this.forgetOne();
-    return undefined;
-  }
-
-  /** Oldest first, as they would be forgotten. */
-  *entries(): Generator<[string, V]> {
-    for (let i = this.head; i < this.queue.length; i++) {
-      const s = this.queue[i]!;
-      yield [this.keys[s]!, this.values[s]!];
-    }
-  }
-
-  private forgetOne(): void {
-    for (;;) {
-      const s = this.queue[this.head++]!;
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.head);
-        this.head = 0;
-      }
-      if (this.again[s]) {
-        this.again[s] = false;
-        this.queue.push(s);
-        continue;
-      }
-      const k = this.keys[s]!;
-      const v = this.values[s]!;
-      this.slots.delete(k);
-      // Dropped so the GC may take them; the slot is handed to the next new key.
-      this.keys[s] = undefined as unknown as string;
-      this.values[s] = undefined as unknown as V;
-      this.free.push(s);
-      this.onForget?.(k, v);
-      return;
-    }
-  }
-}
-
-/**
  * Contact ids this run learned, by `user:<userId or anonymousId>` and `email:<email>` (RunMemory.ids):
  * the most recently learned or used `capacity` of them, so a backfill of millions of users stays flat
  * in memory and in its checkpoint. An id forgotten is looked up again by email where the event has
@@ -279,10 +180,11 @@ export class Recency<V> {
  * longer finds its contact.
  */
 export class RecentIds implements IdMemory {
-  private readonly recency: Recency<string>;
+  /** Packed beside the heap: a backfill's users would otherwise grow the heap with the input. */
+  private readonly recency: PackedRecency;
 
   constructor(capacity = 200_000, entries: Iterable<[string, string]> = []) {
-    this.recency = new Recency<string>(capacity);
+    this.recency = new PackedRecency(capacity, 'packed');
     for (const [k, v] of entries) this.recency.put(k, v);
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { objectName, stateKey } from '../../src/actions/shared/keys.js';
-import { Entry, Recency, RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
+import { Entry, RecentIds, RecentRecords } from '../../src/pipeline/run-memory.js';
 import { createRng } from '../emulator/prng.js';
+import { ReferenceRecency } from '../helpers/reference-recency.js';
 
 describe('RecentRecords', () => {
   it('answers by each property value a record holds, case-insensitively', () => {
@@ -94,90 +95,6 @@ describe('RecentIds (RunMemory.ids)', () => {
     for (let i = 0; i < 1_000_000; i++) ids.set(`user:u${i}`, String(i));
     expect([...ids]).toHaveLength(1000);
     expect(ids.get('user:u999999')).toBe('999999');
-  });
-});
-
-/** The first Recency (a Map re-set on second chance, one live iterator): the order the new one must keep. */
-class ReferenceRecency<V> {
-  private map = new Map<string, { v: V; again: boolean }>();
-  private cursor: Iterator<[string, { v: V; again: boolean }]> | undefined;
-  constructor(private readonly capacity: number, private readonly onForget?: (k: string, v: V) => void) {}
-  get(k: string): V | undefined {
-    return this.map.get(k)?.v;
-  }
-  use(k: string): V | undefined {
-    const e = this.map.get(k);
-    if (e) e.again = true;
-    return e?.v;
-  }
-  put(k: string, v: V): void {
-    const e = this.map.get(k);
-    if (e) {
-      e.v = v;
-      e.again = true;
-    } else this.map.set(k, { v, again: false });
-    while (this.map.size > this.capacity) this.forgetOne();
-  }
-  *entries(): Generator<[string, V]> {
-    for (const [k, e] of this.map) yield [k, e.v];
-  }
-  private forgetOne(): void {
-    for (;;) {
-      let next = this.cursor?.next();
-      if (!next || next.done) {
-        this.cursor = this.map.entries();
-        next = this.cursor.next();
-      }
-      const [k, e] = next.value as [string, { v: V; again: boolean }];
-      this.map.delete(k);
-      if (e.again) {
-        e.again = false;
-        this.map.set(k, e);
-        continue;
-      }
-      this.onForget?.(k, e.v);
-      return;
-    }
-  }
-}
-
-describe('Recency (second-chance order)', () => {
-  it('forgets, answers and lists in the same order as the Map-based original, over random use', () => {
-    const next = createRng(12345);
-    const rand = (n: number) => Math.floor(next() * n);
-    for (const capacity of [1, 3, 17, 200]) {
-      const gone: string[] = [];
-      const goneRef: string[] = [];
-      const r = new Recency<number>(capacity, (k, v) => gone.push(`${k}=${v}`));
-      const ref = new ReferenceRecency<number>(capacity, (k, v) => goneRef.push(`${k}=${v}`));
-      for (let i = 0; i < 20_000; i++) {
-        const k = `k${rand(capacity * 3)}`;
-        const op = rand(4);
-        if (op === 0) expect(r.get(k)).toBe(ref.get(k));
-        else if (op === 1) expect(r.use(k)).toBe(ref.use(k));
-        else if (op === 2) {
-          r.put(k, i);
-          ref.put(k, i);
-        } else {
-          const before = ref.get(k);
-          ref.put(k, i);
-          expect(r.swap(k, i)).toBe(before);
-        }
-      }
-      expect(gone).toEqual(goneRef);
-      expect([...r.entries()]).toEqual([...ref.entries()]);
-      expect(r.size).toBe(capacity);
-    }
-  });
-
-  it('a key forgotten and put again starts at the back, with its old value gone', () => {
-    const r = new Recency<string>(2);
-    r.put('a', '1');
-    r.put('b', '2');
-    r.put('c', '3'); // a goes
-    r.put('a', '4'); // b goes
-    expect(r.get('b')).toBeUndefined();
-    expect([...r.entries()]).toEqual([['c', '3'], ['a', '4']]);
   });
 });
 

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Factory } from './factory.js';
 import { UserError } from '../errors.js';
 import type { MappingFile } from '../mapping/types.js';
-import type { EventOutcome, MappingOutcome } from '../mapping/test-events.js';
+import { stat } from 'node:fs/promises';
+import type { EventOutcome, MappingOutcome, SampleLine } from '../mapping/test-events.js';
+import { LineWriter } from '../pipeline/output.js';
 
 /** Where validate writes: the report on stdout (text or JSON), problems for people on stderr. */
 export interface ValidateIO {
@@ -39,11 +41,12 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   const path = mappingPath(o);
   const [{ loadMappingFile }, { formatProblem, formatWarning }] = await Promise.all([import('../mapping/mapping-file.js'), import('../mapping/problems.js')]);
   const { file, problems, warnings } = loadMappingFile(path);
-  const tested = file && o.events ? await testSample(o.events, file) : undefined;
+  const sample = file && o.events ? await openSample(o.events, file) : undefined;
   if (o.json) {
     const all = [...problems.map((p) => ({ severity: 'error', ...p })), ...warnings.map((p) => ({ severity: 'warning', ...p }))];
-    const report = { file: path, ok: problems.length === 0, mappings: file?.mappings.length ?? null, problems: all, ...(tested ? { events: tested } : {}) };
-    o.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    const report = { file: path, ok: problems.length === 0, mappings: file?.mappings.length ?? null, problems: all };
+    if (sample) await writeJsonReport(o.io.stdout, report, sample);
+    else o.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     for (const p of problems) o.io.stderr.write(formatProblem(p) + '\n');
     for (const p of warnings) o.io.stderr.write(formatWarning(p) + '\n');
@@ -53,44 +56,99 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
     throw new UserError(`${count(problems.length, 'problem')} in ${path}`, hint || undefined);
   }
   if (o.json) return;
-  if (tested) o.io.stdout.write(renderTested(tested, file!));
+  if (sample) await writeTested(o.io.stdout, sample, file!);
   o.io.stdout.write(`${path}: ${count(file!.mappings.length, 'mapping')}, no problems${warnings.length ? `, ${count(warnings.length, 'warning')}` : ''}\n`);
 }
 
 const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-async function testSample(events: string, file: MappingFile): Promise<EventOutcome[]> {
+/**
+ * The sample's outcomes, one a line as it is read, by the reader `send` uses (.gz by its bytes,
+ * pipes, a byte-order mark, the line limit). A file that cannot be read fails here, before any output.
+ */
+async function openSample(events: string, file: MappingFile): Promise<AsyncIterable<EventOutcome>> {
   const { testEvents } = await import('../mapping/test-events.js');
   try {
-    return testEvents(file, events);
+    await stat(events);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!code) throw err;
     throw new UserError(`cannot read the events file ${events} (${code})`, 'give --events a file of Segment events, one JSON object per line');
   }
+  return testEvents(file, events, sampleLines(events));
+}
+
+async function* sampleLines(events: string): AsyncGenerator<SampleLine> {
+  const [{ readLineChunks }, { isBlank }] = await Promise.all([import('../pipeline/read-lines.js'), import('../pipeline/parse-event.js')]);
+  for await (const chunk of readLineChunks([events])) {
+    for (const l of chunk) {
+      if (isBlank(l)) continue;
+      if (l.unreadable?.kind === 'too-long') yield { line: l.line, text: '', problem: `longer than the line limit (${l.unreadable.bytes} bytes); not read` };
+      else if (l.unreadable) yield { line: l.line, text: '', problem: 'not valid UTF-8' };
+      else yield { line: l.line, text: l.text };
+    }
+  }
+}
+
+/**
+ * Lines out as they come, buffered, waiting while the reader of a real stdout lags: a sample may
+ * be a whole export, and neither its outcomes nor the report are held.
+ */
+function sampleOutput(out: ValidateIO['stdout']): { line(text: string): void; backpressure(): Promise<void> | undefined; end(): Promise<void>; readerGone: boolean } {
+  if (typeof (out as Partial<NodeJS.WritableStream>).on === 'function') return new LineWriter(out as NodeJS.WritableStream);
+  return { line: (text) => void out.write(text + '\n'), backpressure: () => undefined, end: async () => {}, readerGone: false };
+}
+
+/** `JSON.stringify({...report, events}, null, 2)`, the events written as they are tested. */
+async function writeJsonReport(stdout: ValidateIO['stdout'], report: object, sample: AsyncIterable<EventOutcome>): Promise<void> {
+  const out = sampleOutput(stdout);
+  const whole = JSON.stringify({ ...report, events: [] }, null, 2);
+  const head = whole.slice(0, whole.lastIndexOf('[]'));
+  // Each event is held until the next comes: the last one has no comma after it.
+  let held: string | undefined;
+  for await (const e of sample) {
+    out.line(held === undefined ? `${head}[` : `${held},`);
+    held = JSON.stringify(e, null, 2).replace(/^/gm, '    ');
+    await out.backpressure();
+    if (out.readerGone) return;
+  }
+  if (held === undefined) out.line(`${head}[]`);
+  else out.line(`${held}\n  ]`);
+  out.line('}');
+  await out.end();
 }
 
 /** The mapping tester's report for people: per event, each mapping's outcome; then totals. */
-function renderTested(events: EventOutcome[], file: MappingFile): string {
-  const out: string[] = [];
-  for (const e of events) {
-    if (e.problem) {
-      out.push(`${e.file}:${e.line}: ${e.problem}`, '');
-      continue;
+async function writeTested(stdout: ValidateIO['stdout'], sample: AsyncIterable<EventOutcome>, file: MappingFile): Promise<void> {
+  const out = sampleOutput(stdout);
+  const matched = new Map(file.mappings.map((m) => [m.name, { matched: 0, invalid: 0 }]));
+  let events = 0;
+  let notEvents = 0;
+  for await (const e of sample) {
+    events++;
+    out.line(renderEvent(e, matched));
+    if (e.problem) notEvents++;
+    await out.backpressure();
+    if (out.readerGone) return;
+  }
+  out.line(`${count(events, 'event')} tested:`);
+  for (const [name, n] of matched) out.line(`  "${name}": matched ${n.matched}${n.invalid ? `, ${n.invalid} of them invalid` : ''}`);
+  if (notEvents) out.line(`  ${count(notEvents, 'line')} not an event`);
+  await out.end();
+}
+
+/** One event's block (ending in a blank line), counting its matches. */
+function renderEvent(e: EventOutcome, matched: Map<string, { matched: number; invalid: number }>): string {
+  if (e.problem) return `${e.file}:${e.line}: ${e.problem}\n`;
+  const out = [`${e.file}:${e.line}: ${[e.type ?? '(no type)', e.event ? JSON.stringify(e.event) : '', e.messageId ? `messageId ${e.messageId}` : ''].filter(Boolean).join(' ')}`];
+  for (const m of e.mappings) {
+    out.push(...renderOutcome(m));
+    const n = matched.get(m.mapping);
+    if (n && m.matched) {
+      n.matched++;
+      if (m.problems) n.invalid++;
     }
-    out.push(`${e.file}:${e.line}: ${[e.type ?? '(no type)', e.event ? JSON.stringify(e.event) : '', e.messageId ? `messageId ${e.messageId}` : ''].filter(Boolean).join(' ')}`);
-    for (const m of e.mappings) out.push(...renderOutcome(m));
-    out.push('');
   }
-  out.push(`${count(events.length, 'event')} tested:`);
-  for (const m of file.mappings) {
-    const mine = events.flatMap((e) => e.mappings.filter((x) => x.mapping === m.name));
-    const matched = mine.filter((x) => x.matched);
-    const invalid = matched.filter((x) => x.problems);
-    out.push(`  "${m.name}": matched ${matched.length}${invalid.length ? `, ${invalid.length} of them invalid` : ''}`);
-  }
-  const notEvents = events.filter((e) => e.problem).length;
-  if (notEvents) out.push(`  ${count(notEvents, 'line')} not an event`);
   return out.join('\n') + '\n';
 }
 

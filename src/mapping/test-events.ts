@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { failedConditions, type FailedCondition } from './explain-trigger.js';
 import { mapEvent, type PayloadProblem } from './map-event.js';
 import type { MappingFile } from './types.js';
@@ -29,35 +27,33 @@ export interface EventOutcome {
   mappings: MappingOutcome[];
 }
 
-/** A sample file's lines, numbered as an editor numbers them; blank lines are skipped. */
-export function readEventLines(path: string): Array<{ line: number; text: string }> {
-  let bytes = readFileSync(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
-  const out: Array<{ line: number; text: string }> = [];
-  bytes.toString('utf8').split('\n').forEach((text, i) => {
-    if (text.trim() !== '') out.push({ line: i + 1, text: text.replace(/\r$/, '') });
-  });
-  return out;
+/** One line of a sample, numbered as an editor numbers it, or why it has no text to test. */
+export interface SampleLine {
+  line: number;
+  text: string;
+  problem?: string;
 }
 
 /**
  * The mapping tester: runs each sample event through every mapping offline, as `send` would up
  * to the HubSpot requests: which triggers matched (and for the others, which part did not), the
- * payload each produced, and every validation problem.
+ * payload each produced, and every validation problem. One outcome per line, as the lines come.
  */
-export function testEvents(mappingFile: MappingFile, path: string): EventOutcome[] {
-  return readEventLines(path).map(({ line, text }) => {
-    let event: unknown;
-    try {
-      event = JSON.parse(text);
-    } catch (err) {
-      return { file: path, line, problem: `not valid JSON (${err instanceof Error ? err.message : String(err)})`, mappings: [] };
-    }
-    if (!event || typeof event !== 'object' || Array.isArray(event)) return { file: path, line, problem: 'not a JSON object (one Segment event per line)', mappings: [] };
-    const e = event as Record<string, unknown>;
-    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-    return { file: path, line, type: str(e.type), event: str(e.event), messageId: str(e.messageId), mappings: mappingFile.mappings.map((m) => outcomeOf(m, event)) };
-  });
+export async function* testEvents(mappingFile: MappingFile, path: string, lines: AsyncIterable<SampleLine>): AsyncGenerator<EventOutcome> {
+  for await (const { line, text, problem } of lines) yield problem ? { file: path, line, problem, mappings: [] } : testEvent(mappingFile, path, line, text);
+}
+
+function testEvent(mappingFile: MappingFile, path: string, line: number, text: string): EventOutcome {
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (err) {
+    return { file: path, line, problem: `not valid JSON (${err instanceof Error ? err.message : String(err)})`, mappings: [] };
+  }
+  if (!event || typeof event !== 'object' || Array.isArray(event)) return { file: path, line, problem: 'not a JSON object (one Segment event per line)', mappings: [] };
+  const e = event as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return { file: path, line, type: str(e.type), event: str(e.event), messageId: str(e.messageId), mappings: mappingFile.mappings.map((m) => outcomeOf(m, event)) };
 }
 
 function outcomeOf(m: MappingFile['mappings'][number], event: unknown): MappingOutcome {

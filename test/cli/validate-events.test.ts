@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { gzipSync } from 'node:zlib';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ha-tester-'));
 const MAPPING = path.join(dir, 'm.yaml');
@@ -105,5 +107,41 @@ describe('validate --events: the mapping tester', () => {
     const r = await runCli(['validate', MAPPING, '--events', path.join(dir, 'missing.ndjson')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot read the events file ${path.join(dir, 'missing.ndjson')} (ENOENT)`);
+  });
+
+  it('shows each event as it is read, before the sample ends: a whole export is tested in flat memory', async () => {
+    // A FIFO gives the first line and holds the rest back: a tester that read the whole file first
+    // would show nothing until the writer closes it.
+    const fifo = path.join(dir, 'stream.ndjson');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn(process.execPath, [BIN, 'validate', '-m', MAPPING, '--events', fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const writer = createWriteStream(fifo);
+    writer.write(JSON.stringify({ type: 'identify', messageId: 'first', traits: { email: 'a@b.co' } }) + '\n');
+    // Enough lines behind it to fill the tester's output buffer, so what it read is shown.
+    for (let i = 0; i < 400; i++) writer.write(JSON.stringify({ type: 'page', messageId: `p${i}`, name: 'x'.repeat(200) }) + '\n');
+    for (let waited = 0; !stdout.includes(`${fifo}:1: identify messageId first`); waited += 50) {
+      if (waited > 20_000) throw new Error(`nothing shown while the sample was open; stdout: ${stdout.slice(0, 200)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(stdout).not.toContain('events tested');
+    writer.end(JSON.stringify({ type: 'identify', messageId: 'last', traits: { email: 'c@d.co' } }) + '\n');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain(`${fifo}:402: identify messageId last`);
+    expect(stdout).toContain('402 events tested:\n  "contacts": matched 2\n');
+  });
+
+  it('reads a sample as send reads its input: a byte-order mark and a gzipped file are events too', async () => {
+    const bom = path.join(dir, 'bom.ndjson');
+    writeFileSync(bom, '\ufeff' + JSON.stringify({ type: 'identify', messageId: 'b1', traits: { email: 'a@b.co' } }) + '\n');
+    const gz = path.join(dir, 'sample.gz');
+    writeFileSync(gz, gzipSync(JSON.stringify({ type: 'identify', messageId: 'g1', traits: { email: 'a@b.co' } }) + '\n'));
+    for (const [file, id] of [[bom, 'b1'], [gz, 'g1']] as const) {
+      const r = await runCli(['validate', '-m', MAPPING, '--events', file]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`${file}:1: identify messageId ${id}\n  matched   "contacts" (upsertContact), payload:`);
+    }
   });
 });

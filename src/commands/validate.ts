@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Readable } from 'node:stream';
 import type { Factory } from './factory.js';
 import { UserError } from '../errors.js';
 import type { MappingFile } from '../mapping/types.js';
@@ -10,6 +11,8 @@ import { LineWriter } from '../pipeline/output.js';
 export interface ValidateIO {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** Read when `--events -`. */
+  stdin?: Readable;
 }
 
 export interface ValidateOptions {
@@ -30,7 +33,7 @@ export function registerValidate(program: Command, factory: Factory): void {
     .argument('[mapping]', 'the mapping file (YAML)')
     .option('-m, --mapping <file>', 'the mapping file, as send takes it')
     .option('--json', 'print the problems (and with --events, each event\'s outcome) as JSON on stdout')
-    .option('--events <file>', 'sample events (NDJSON): show per event which triggers matched, what failed, and each payload; offline')
+    .option('--events <file>', 'sample events (NDJSON, .gz, or - for stdin): show per event which triggers matched, what failed, and each payload; offline')
     .action(async (file: string | undefined, flags: { mapping?: string; json?: boolean; events?: string }) => {
       await runValidate({ io: factory.io, file, mapping: flags.mapping, json: flags.json, events: flags.events });
     });
@@ -41,7 +44,7 @@ export async function runValidate(o: ValidateOptions): Promise<void> {
   const path = mappingPath(o);
   const [{ loadMappingFile }, { formatProblem, formatWarning }] = await Promise.all([import('../mapping/mapping-file.js'), import('../mapping/problems.js')]);
   const { file, problems, warnings } = loadMappingFile(path);
-  const sample = file && o.events ? await openSample(o.events, file) : undefined;
+  const sample = file && o.events ? await openSample(o.events, file, o.io.stdin) : undefined;
   if (o.json) {
     const all = [...problems.map((p) => ({ severity: 'error', ...p })), ...warnings.map((p) => ({ severity: 'warning', ...p }))];
     const report = { file: path, ok: problems.length === 0, mappings: file?.mappings.length ?? null, problems: all };
@@ -66,8 +69,9 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
  * The sample's outcomes, one a line as it is read, by the reader `send` uses (.gz by its bytes,
  * pipes, a byte-order mark, the line limit). A file that cannot be read fails here, before any output.
  */
-async function openSample(events: string, file: MappingFile): Promise<AsyncIterable<EventOutcome>> {
+async function openSample(events: string, file: MappingFile, stdin: Readable | undefined): Promise<AsyncIterable<EventOutcome>> {
   const { testEvents } = await import('../mapping/test-events.js');
+  if (events === '-') return testEvents(file, '<stdin>', sampleLines(events, stdin));
   try {
     await stat(events);
   } catch (err) {
@@ -78,9 +82,9 @@ async function openSample(events: string, file: MappingFile): Promise<AsyncItera
   return testEvents(file, events, sampleLines(events));
 }
 
-async function* sampleLines(events: string): AsyncGenerator<SampleLine> {
+async function* sampleLines(events: string, stdin?: Readable): AsyncGenerator<SampleLine> {
   const [{ readLineChunks }, { isBlank }] = await Promise.all([import('../pipeline/read-lines.js'), import('../pipeline/parse-event.js')]);
-  for await (const chunk of readLineChunks([events])) {
+  for await (const chunk of readLineChunks([events], { stdin })) {
     for (const l of chunk) {
       if (isBlank(l)) continue;
       if (l.unreadable?.kind === 'too-long') yield { line: l.line, text: '', problem: `longer than the line limit (${l.unreadable.bytes} bytes); not read` };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -143,5 +143,12 @@ describe('validate --events: the mapping tester', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`${file}:1: identify messageId ${id}\n  matched   "contacts" (upsertContact), payload:`);
     }
+  });
+
+  it('reads the sample from stdin with --events -, named <stdin>', async () => {
+    const fromFile = await runCli(['validate', '-m', MAPPING, '--events', EVENTS]);
+    const r = await runCli(['validate', '-m', MAPPING, '--events', '-'], { stdin: readFileSync(EVENTS) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(fromFile.stdout.split(`${EVENTS}:`).join('<stdin>:'));
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Recency's order (second chance, oldest forgotten first) for string keys and string values, packed
- * into typed arrays beside V8's heap instead of held as small heap objects.
+ * A map bounded by recency (second chance: oldest forgotten first, an entry used since it went in
+ * goes round once more), its string keys and string values packed into typed arrays beside V8's
+ * heap instead of held as small heap objects.
  *
  * Why: the run's contact ids (up to 200,000, two keys a contact) cost about 150 bytes each as a Map
  * entry, two strings and four array cells, so a million-event dry-run's live heap grew by 25 MB

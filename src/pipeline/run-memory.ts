@@ -47,12 +47,11 @@ export class RecentRecords implements RecordMemory {
   /** A search (or a read by a unique property) found exactly these records holding the value, perhaps none. */
   found(objectType: string, property: string, value: unknown, ids: string[]): void {
     const k = stateKey(objectType, property, value);
-    let e = this.byValue.get(k);
+    let e = this.byValue.use(k);
     if (e) {
       // Changed in place, so whatever holds this Entry sees the value's current ids.
       e.replace([...ids, ...e.list()]);
       e.complete = true;
-      this.byValue.use(k);
     } else this.byValue.put(k, (e = Entry.of(k, ids, true)));
     const type = objectName(objectType);
     for (const id of ids) this.hold(type, id, property, e);

@@ -70,13 +70,12 @@ export async function searchCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformCo
   for (const [prop, group] of byProp) {
     const valueOf = (op: OpHandle<CompanyOp>) => singleField(op.data.searchFields)!.value;
     const r = await searchByValues(ctx, { objectType: 'companies', prop, values: group.map(valueOf), ops: group, onBadRequest: COMPANY_SEARCH_FAILED, field: 'companysearchfields' });
-    for (const op of group) {
-      const hits = r.ok ? r.ids.get(valueOf(op)) ?? [] : [];
-      found.set(op, r.ok ? { ok: true, hits, total: hits.length } : r);
-    }
+    for (const op of group) found.set(op, r.ok ? hitsOf(r.ids.get(valueOf(op)) ?? []) : r);
   }
   return found;
 }
+
+const hitsOf = (hits: string[]): SearchFound => ({ ok: true, hits, total: hits.length });
 
 /** Segment's "several companies matched" failure. */
 export const multipleCompanies = (): FailureDetail => ({ kind: 'hubspot', status: 400, message: MULTIPLE_COMPANIES, field: 'companysearchfields' });

@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { UserError } from '../errors.js';
+import { forPeople } from '../for-people.js';
 import type { MappingFile } from '../mapping/types.js';
 import type { EventOutcome, MappingOutcome, SampleLine } from '../mapping/test-events.js';
 import { LineWriter } from '../pipeline/output.js';
@@ -39,8 +40,8 @@ async function* sampleLines(events: string, stdin?: Readable): AsyncGenerator<Sa
   for await (const chunk of readLineChunks([events], { stdin })) {
     for (const l of chunk) {
       if (isBlank(l)) continue;
-      if (l.unreadable?.kind === 'too-long') yield { line: l.line, text: '', problem: `longer than the line limit (${l.unreadable.bytes} bytes); not read` };
-      else if (l.unreadable) yield { line: l.line, text: '', problem: 'not valid UTF-8' };
+      if (l.unreadable?.kind === 'too-long') yield { line: l.line, text: '', problem: `longer than the line limit (${l.unreadable.bytes} bytes): not read; send skips it too unless given a larger --max-line-bytes` };
+      else if (l.unreadable) yield { line: l.line, text: '', problem: 'not valid UTF-8: send fails it too, keeping its bytes in the failed-events file' };
       else yield { line: l.line, text: l.text };
     }
   }
@@ -82,7 +83,8 @@ export async function writeTested(stdout: ValidateIO['stdout'], sample: AsyncIte
   let notEvents = 0;
   for await (const e of sample) {
     events++;
-    out.line(renderEvent(e, matched));
+    // The sample's own text (a messageId, a JSON error quoting the line) goes to a terminal.
+    out.line(forPeople(renderEvent(e, matched)));
     if (e.problem) notEvents++;
     await out.backpressure();
     if (out.readerGone) return;

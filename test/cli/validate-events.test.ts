@@ -151,4 +151,15 @@ describe('validate --events: the mapping tester', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(fromFile.stdout.split(`${EVENTS}:`).join('<stdin>:'));
   });
+
+  it('shows the sample\'s own text with control characters escaped, as send shows it', async () => {
+    const hostile = path.join(dir, 'hostile.ndjson');
+    writeFileSync(hostile, [JSON.stringify({ type: 'identify', messageId: 'm\u001b]0;owned\u0007', traits: { email: 'a@b.co' } }), '{"type": \u001b[31m'].join('\n') + '\n');
+    const r = await runCli(['validate', '-m', MAPPING, '--events', hostile]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).not.toContain('\u0007');
+    expect(r.stdout).toContain(`${hostile}:1: identify messageId m\\x1b]0;owned\\x07`);
+    expect(r.stdout).toContain(`${hostile}:2: not valid JSON (`);
+  });
 });

@@ -8,7 +8,7 @@ import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rat
 import { describeRequest, redactRequest, redactText, redactValue, rememberSecret } from './redact.js';
 import { RequestQueue } from './request-queue.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse, outcomeUnknown, type RetryCause, type Verdict } from './retry-policy.js';
-import { ANSWER_LOST, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
+import { ANSWER_LOST, MAY_HAVE_HAPPENED, requestUrl, type HubSpotRequest, type HubSpotResponse, type RateBudget, type Transport } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';
 import { DEFAULTS } from './client-defaults.js';
 
@@ -96,7 +96,7 @@ function answerLost(outcome: HubSpotResponse | NetworkFailure): HubSpotResponse 
   return {
     status: ANSWER_LOST,
     headers: {},
-    body: { status: 'error', category: 'ANSWER_LOST', message: `${what}; the write may or may not have happened` },
+    body: { status: 'error', category: 'ANSWER_LOST', message: `${what}${MAY_HAVE_HAPPENED}` },
   };
 }
 

@@ -38,6 +38,9 @@ export interface HubSpotResponse<T = any> {
 /** The status a transport resolves with when a non-idempotent write's answer was lost. */
 export const ANSWER_LOST = 0;
 
+/** How an ANSWER_LOST failure's message ends, until a look-up tells what happened. */
+export const MAY_HAVE_HAPPENED = '; the write may or may not have happened';
+
 export interface Transport {
   /**
    * Sends one request and resolves with HubSpot's final answer after the transport's own retries

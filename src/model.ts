@@ -50,6 +50,12 @@ export type OpOutcome =
       parts?: OpOutcome[];
     };
 
+/**
+ * What a perform gives an op: its outcome, or, before it wrote anything, that it goes back to wait
+ * for these earlier ops and is performed again (actions/types.ts RunOrder).
+ */
+export type PerformOutcome = OpOutcome | { kind: 'again'; after: OpHandle[] };
+
 /** How a failure is reported: HubSpot's answer kept whole where there was one. */
 export interface FailureDetail {
   message: string;

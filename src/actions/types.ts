@@ -1,6 +1,6 @@
 import type { ApiPaths, ApiVersion } from '../hubspot/api.js';
 import type { HubSpotRequest, HubSpotResponse } from '../hubspot/transport.js';
-import type { ActionName, OpHandle, OpOutcome, SegmentEvent } from '../model.js';
+import type { ActionName, OpHandle, PerformOutcome, SegmentEvent } from '../model.js';
 import type { Searchable, SearchedProperty } from './shared/searched.js';
 
 /** A field as Segment's action definitions declare it (actions-core InputField), so its JSON schema is Segment's. */
@@ -59,6 +59,12 @@ export interface PlanContext {
    * all of them.
    */
   searchable?: Searchable;
+  /**
+   * Whether some op of the run may give a record of the type a new value of a property others
+   * search it by, a value it did not find the record by (the mappings' `moves`): its finders then
+   * share a sequence (PlannedOp.sequence). Absent: any type may be.
+   */
+  movable?: (objectType: string) => boolean;
 }
 
 /**
@@ -78,6 +84,15 @@ export interface PlannedOp<D = any> {
   batchSize: number;
   /** Operations sharing a lane may share a request. */
   lane: string;
+  /**
+   * Operations naming the same sequence may move a record away from a value another of them finds
+   * it by (a company found by its domain takes a segment_group_id; a deal found by one property gets
+   * a new value of a property others search by). The value a write replaces is unknown until its
+   * record is found, so no key can order them: they go a batch at a time, each batch the oldest
+   * unsettled ones of the sequence, consecutive and of one lane, and the action keeps them in
+   * order inside it. An object type's name.
+   */
+  sequence?: string;
 }
 
 export interface PerformContext {
@@ -95,6 +110,38 @@ export interface PerformContext {
    * depending on the lookup, instead of being left out as the live run would leave it out.
    */
   lookupsUnknown?: boolean;
+  /** The run's order, for batches that look at their records again before writing; absent one at a time. */
+  order?: RunOrder;
+}
+
+/**
+ * What a batch may ask of the run's order (the scheduler) while it performs. An op that finds a
+ * record by one value and writes others cannot name, before it looks, the values it moves the
+ * record away from, so no key orders it with the ops finding the record by them. It looks at the
+ * record's values before writing instead: a record can be found, and so changed, only by a value it
+ * holds, so an op whose record holds a value an earlier unsettled op reads or writes goes back to
+ * wait for that op (PerformOutcome 'again'), and one whose record no longer holds what found it
+ * looks again.
+ */
+export interface RunOrder {
+  /**
+   * Taken before a lookup: the properties of the type whose values unsettled ops other than these
+   * read or write (none: nothing can change what they find), and a mark for `changedSince`.
+   * Every watch is released.
+   */
+  watch(objectType: string, batch: readonly OpHandle[]): Watch;
+  release(watch: Watch): void;
+  /** The unsettled ops earlier than `op`, not in `exclude`, that read or write any of these keys. */
+  blockers(op: OpHandle, keys: readonly string[], exclude: ReadonlySet<OpHandle>): OpHandle[];
+  /** Whether an op reading or writing any of these keys settled since the watch was taken. */
+  changedSince(watch: Watch, keys: readonly string[]): boolean;
+  /** How many times the op went back already. */
+  returns(op: OpHandle): number;
+}
+
+export interface Watch {
+  properties: ReadonlySet<string>;
+  mark: number;
 }
 
 /** What this run knows of the records holding one value. */
@@ -153,13 +200,21 @@ export interface ActionDefinition<P = any, D = any> {
    */
   merge?(into: D, later: D): D | undefined;
   /** Performs a batch of operations from one lane: one outcome per operation, in the same order. */
-  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<OpOutcome[]>;
+  perform(ops: OpHandle<D>[], ctx: PerformContext): Promise<PerformOutcome[]>;
   /**
    * The properties its requests may search records by, given a mapping's fields (defaults merged
    * in). The run remembers what it wrote of these properties only (HubSpot's search lags writes),
    * so an action that searches must say so here.
    */
   searches?(fields: Readonly<Record<string, unknown>>): SearchedProperty[];
+  /**
+   * The properties its ops may give a record a new value of without having found the record by
+   * that value, given a mapping's fields: the old value is unknown until the record is found, so no
+   * key names it (PlannedOp.sequence). An action that does not say moves nothing.
+   */
+  moves?(fields: Readonly<Record<string, unknown>>): SearchedProperty[];
+  /** The object types whose records its batches look at again before writing them (RunOrder). */
+  looksAgain?: readonly string[];
   /** The action's own checks of a mapping's fields (defaults merged in), made before any event; problems are reported at a path below `fields`; `mayBeMissing` says whether a mapped value can come out empty for some event. */
   checkMapping?(fields: Readonly<Record<string, unknown>>, report: { settings: DestinationSettings; error(path: string[], message: string, hint?: string): void; warn(path: string[], message: string, hint?: string): void; mayBeMissing(value: unknown): boolean }): void;
 }

@@ -1,5 +1,5 @@
-import type { PerformContext, RunMemory } from '../actions/types.js';
-import type { OpOutcome } from '../model.js';
+import type { PerformContext, RunMemory, RunOrder } from '../actions/types.js';
+import type { PerformOutcome } from '../model.js';
 import type { Transport } from '../hubspot/transport.js';
 import type { ApiPaths } from '../hubspot/api.js';
 import { loggedRequest, type LoggedRequest } from './request-log.js';
@@ -21,7 +21,9 @@ export function performer(opts: {
   paths: ApiPaths;
   onRequest?: (r: LoggedRequest, ops: readonly Op[]) => void;
   searchSettleMs: number;
-}): { perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>; counts: RequestCounts } {
+  /** The scheduler, made after this stage: batches ask it what else is unsettled (RunOrder). */
+  order?: () => RunOrder | undefined;
+}): { perform(lane: Lane, ops: Op[]): Promise<PerformOutcome[]>; counts: RequestCounts } {
   const counts: RequestCounts = { total: 0, byAction: {} };
   /** One for the run: it holds nothing per batch. */
   const ctx: PerformContext = {
@@ -39,6 +41,9 @@ export function performer(opts: {
   };
   return {
     counts,
-    perform: (lane, ops) => lane.action.perform(ops, ctx),
+    perform: (lane, ops) => {
+      ctx.order ??= opts.order?.();
+      return lane.action.perform(ops, ctx);
+    },
   };
 }

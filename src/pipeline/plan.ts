@@ -12,6 +12,8 @@ export interface PlanStage {
   ledger: EventLedger;
   /** What the mappings may search by: the run memory and the write keys keep only these. */
   searchable?: Searchable;
+  /** Which object types may have records moved away from searched values (searchable.ts movableIn). */
+  movable?: (objectType: string) => boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export function planEvent(rec: EventRecord, event: SegmentEvent, stableId: strin
       continue;
     }
     try {
-      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent, searchable: stage.searchable });
+      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent, searchable: stage.searchable, movable: stage.movable });
       const op = scheduler.submit(mapping.action, mapping.name, planned, rec);
       ledger.attach(rec);
       if (mapping.action.provides) sameEvent.set(mapping.action.provides, op);

@@ -1,6 +1,7 @@
 import { realpathSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { SEARCH_SETTLE_MS } from '../actions/shared/lost-answer.js';
+import type { RunOrder } from '../actions/types.js';
 import { RecentIds, RecentRecords, type PipelineMemory } from './run-memory.js';
 import { HubSpotRunError, UserError } from '../errors.js';
 import { apiPaths } from '../hubspot/api.js';
@@ -21,7 +22,7 @@ import { inputName, readLineChunks, STDIN, type InputLine, type ReadOptions, typ
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
 import { Scheduler, type Op, type SchedulerOptions } from './schedule.js';
-import { searchableIn } from './searchable.js';
+import { movableIn, searchableIn } from './searchable.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -114,16 +115,9 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   const files = new EventFiles(opts, resumeAt);
   const ledger = new EventLedger({ onFinal: (rec) => files.record(rec, stop) });
   const { journaled, journal } = openJournal(opts, checkpoint, resumeAt, memory);
-  const send = performer({
-    memory,
-    transport: opts.transport,
-    baseUrl: opts.baseUrl,
-    paths: apiPaths(opts.mapping.settings.apiVersion),
-    onRequest: opts.onRequest,
-    searchSettleMs: opts.indexLagMs ?? SEARCH_SETTLE_MS,
-  });
+  // One at a time, nothing else is unsettled: no batch asks the order.
+  const send = performerFor(opts, memory, () => (opts.oneAtATime ? undefined : scheduler));
   const scheduler = schedulerFor(opts, ledger, send.perform, journal, stop);
-
   const keeper = keeperFor(opts, memory, ledger, checkpoint, stop, journal);
   keeper?.start(!!checkpoint?.complete);
   const input: ReadProgress = { bytesRead: 0 };
@@ -131,7 +125,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   let limited = false;
   try {
     if (checkpoint && !checkpoint.complete) await waitOutIndexLag(opts, checkpoint, stop.signal);
-    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger, searchable: memory.records.searchable }, stop.signal, journaled);
+    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger, searchable: memory.records.searchable, movable: movableIn(opts.mapping.mappings, memory.records.searchable) }, stop.signal, journaled);
     limited = readEnd === 'limit';
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
     if (readEnd instanceof UserError) stop.with(readEnd);
@@ -184,6 +178,19 @@ function openJournal(opts: RunOptions, checkpoint: Checkpoint | undefined, resum
   return { journaled: earlier.done, journal };
 }
 
+/** The send stage of a run over its transport. */
+function performerFor(opts: RunOptions, memory: PipelineMemory, order: () => RunOrder | undefined): ReturnType<typeof performer> {
+  return performer({
+    memory,
+    transport: opts.transport,
+    baseUrl: opts.baseUrl,
+    paths: apiPaths(opts.mapping.settings.apiVersion),
+    onRequest: opts.onRequest,
+    searchSettleMs: opts.indexLagMs ?? SEARCH_SETTLE_MS,
+    order,
+  });
+}
+
 /** The scheduler of a run: a settled op is journaled (with a checkpoint) before the ledger counts it. */
 function schedulerFor(opts: RunOptions, ledger: EventLedger, perform: SchedulerOptions['perform'], journal: OpJournal | undefined, stop: RunStop): Scheduler {
   return new Scheduler({
@@ -191,6 +198,8 @@ function schedulerFor(opts: RunOptions, ledger: EventLedger, perform: SchedulerO
     partialAfterMs: opts.partialAfterMs,
     backlog: opts.transport.backlog?.bind(opts.transport),
     oneAtATime: opts.oneAtATime,
+    // A dry-run looks nothing up, so it has nothing to look at again.
+    watched: opts.transport.looksNothingUp ? [] : [...new Set(opts.mapping.mappings.flatMap((m) => m.action.looksAgain ?? []))],
     isFatal: (err) => err instanceof HubSpotRunError,
     onSettled: (op) => {
       try {

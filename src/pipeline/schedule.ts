@@ -1,5 +1,5 @@
-import type { ActionDefinition, PlannedOp } from '../actions/types.js';
-import type { OpHandle, OpOutcome } from '../model.js';
+import type { ActionDefinition, PlannedOp, RunOrder, Watch } from '../actions/types.js';
+import type { OpHandle, OpOutcome, PerformOutcome } from '../model.js';
 import type { EventRecord } from './ledger.js';
 import { KeyIndex } from './key-index.js';
 
@@ -16,6 +16,20 @@ export interface Op<D = any> extends OpHandle<D> {
   readyAt: number;
   /** The input events it serves, several when later ones were merged into it. */
   events: EventRecord[];
+  /** Its sequence (PlannedOp.sequence): it goes in a batch of that sequence's oldest unsettled ops. */
+  sequence?: Sequence;
+  /** How many times its batch sent it back to wait (PerformOutcome 'again'). */
+  returns?: number;
+}
+
+/**
+ * Ops that may move records away from values the others find them by: one batch in flight at a
+ * time, each the oldest unsettled ops, consecutive and of one lane (PlannedOp.sequence).
+ */
+interface Sequence {
+  /** Unsettled ops in submission order: batches leave from the front and settle there. */
+  ops: Op[];
+  busy: boolean;
 }
 
 export interface Lane {
@@ -26,8 +40,8 @@ export interface Lane {
 }
 
 export interface SchedulerOptions {
-  /** Performs a batch and gives one outcome per op, in order. */
-  perform(lane: Lane, ops: Op[]): Promise<OpOutcome[]>;
+  /** Performs a batch and gives one outcome per op, in order ('again': back to wait, unsettled). */
+  perform(lane: Lane, ops: Op[]): Promise<PerformOutcome[]>;
   /** Called once per op when its outcome is final. */
   onSettled(op: Op): void;
   /** Errors that stop the whole run instead of failing a batch's events (daily limit, credentials). */
@@ -47,6 +61,8 @@ export interface SchedulerOptions {
    * What every other mode must end equal to.
    */
   oneAtATime?: boolean;
+  /** Object types whose records batches look at again before writing (RunOrder.watch). */
+  watched?: readonly string[];
   now?: () => number;
 }
 
@@ -57,10 +73,24 @@ export interface SchedulerOptions {
  * explicit `after`), so a lookup sees every earlier write and none of a later one, and ops sharing a
  * batch never touch the same state. A later op merges into an unsent earlier one only when that
  * earlier op is the only one it conflicts with and the action says the merge is equivalent.
+ *
+ * Keys carry values, and the value a write replaces is unknown until its record is found, so two
+ * ways order what keys cannot: ops of a sequence go a batch at a time (PlannedOp.sequence), and
+ * batches of a watched type ask this scheduler, as the run's order, what else is unsettled before
+ * they write (RunOrder, actions/types.ts), sending back ops that must wait.
  */
-export class Scheduler {
+export class Scheduler implements RunOrder {
   private lanes = new Map<string, Lane>();
-  private index = new KeyIndex<Op>();
+  private sequences = new Map<string, Sequence>();
+  private index: KeyIndex<Op>;
+  /** Per watched type, the newest op touching its keys: a later op merges only into that one. */
+  private newestTouching = new Map<string, Op>();
+  /** Settles so far, and when an op touching each key of a watched type last settled (RunOrder.changedSince). */
+  private settles = 0;
+  private lastSettled = new Map<string, number>();
+  private trimAt = 4096;
+  /** Marks of the watches not yet released: entries older than all of them are of no use. */
+  private marks: number[] = [];
   private inFlight = 0;
   private nextId = 1;
   private unsettled = 0;
@@ -78,7 +108,36 @@ export class Scheduler {
 
   constructor(private readonly opts: SchedulerOptions) {
     this.now = opts.now ?? Date.now;
+    this.index = new KeyIndex<Op>(opts.watched ?? []);
     if (opts.oneAtATime) this.opts = { ...opts, maxInFlight: 1 };
+  }
+
+  watch(objectType: string, batch: readonly OpHandle[]): Watch {
+    this.marks.push(this.settles);
+    return { properties: this.index.touched(objectType, batch as Op[]), mark: this.settles };
+  }
+
+  release(watch: Watch): void {
+    const i = this.marks.indexOf(watch.mark);
+    if (i >= 0) this.marks.splice(i, 1);
+    if (this.lastSettled.size < this.trimAt) return;
+    const oldest = this.marks.length ? Math.min(...this.marks) : this.settles;
+    for (const [k, at] of this.lastSettled) if (at <= oldest) this.lastSettled.delete(k);
+    this.trimAt = Math.max(4096, 2 * this.lastSettled.size);
+  }
+
+  changedSince(watch: Watch, keys: readonly string[]): boolean {
+    return keys.some((k) => (this.lastSettled.get(k) ?? -1) > watch.mark);
+  }
+
+  blockers(op: OpHandle, keys: readonly string[], exclude: ReadonlySet<OpHandle>): OpHandle[] {
+    const out: Op[] = [];
+    for (const d of this.index.conflicts(keys, keys)) if (d.id < op.id && d.state !== 'done' && !exclude.has(d)) out.push(d);
+    return out;
+  }
+
+  returns(op: OpHandle): number {
+    return (op as Op).returns ?? 0;
   }
 
   /** Adds an operation for an event; returns the op that will carry it (an earlier one when merged). */
@@ -87,7 +146,8 @@ export class Scheduler {
     const writes = new Set(planned.writes);
     const deps = this.index.conflicts(reads, writes);
     for (const d of (planned.after ?? []) as Op[]) if (d.state !== 'done') deps.add(d);
-    const merged = this.tryMerge(action, planned, deps, reads, writes, event);
+    const touching = this.watchedTypes(reads, writes);
+    const merged = this.tryMerge(action, planned, deps, reads, writes, event, touching);
     if (merged) return merged;
     const batchSize = this.opts.oneAtATime ? 1 : planned.batchSize;
     const op: Op = {
@@ -104,12 +164,24 @@ export class Scheduler {
       readyAt: 0,
       events: [event],
     };
+    if (planned.sequence !== undefined && !this.opts.oneAtATime) {
+      op.sequence = this.sequence(planned.sequence);
+      op.sequence.ops.push(op);
+    }
     this.unsettled++;
     for (const d of deps) d.dependents.push(op);
     this.index.add(op, reads, writes);
     if (this.opts.oneAtATime) this.inOrder.push(op);
+    for (const t of touching) this.newestTouching.set(t, op);
     if (op.waitingOn === 0) this.makeReady(op);
     return op;
+  }
+
+  /** The watched types whose keys these are (RunOrder). */
+  private watchedTypes(reads: Set<string>, writes: Set<string>): string[] {
+    const types = this.opts.watched;
+    if (!types?.length) return [];
+    return types.filter((t) => [...reads, ...writes].some((k) => k.startsWith(`${t}:`)));
   }
 
   /**
@@ -119,11 +191,14 @@ export class Scheduler {
    * what the earlier op writes too (keys carry values, so those writes are the same). A company
    * between a user's two identifies then still sees the contact it would have seen.
    */
-  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord): Op | undefined {
+  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord, touching: string[]): Op | undefined {
     if (this.opts.oneAtATime || !action.merge) return undefined;
     let prev: Op | undefined;
     for (const d of deps) if ((d.state === 'ready' || d.state === 'waiting') && d.lane.id === planned.lane && (!prev || d.id > prev.id)) prev = d;
     if (!prev || ![...deps].every((z) => z === prev || unaffected(z, prev!, reads, writes))) return undefined;
+    // An op of the sequence in between may find a record by a value the later one moves it from.
+    if (prev.sequence && prev.sequence.ops[prev.sequence.ops.length - 1] !== prev) return undefined;
+    if (touching.some((t) => this.newestTouching.get(t) !== prev)) return undefined;
     const data = action.merge(prev.data, planned.data);
     if (data === undefined) return undefined;
     prev.data = data;
@@ -196,9 +271,20 @@ export class Scheduler {
     return lane;
   }
 
+  private sequence(id: string): Sequence {
+    let sequence = this.sequences.get(id);
+    if (!sequence) {
+      sequence = { ops: [], busy: false };
+      this.sequences.set(id, sequence);
+    }
+    return sequence;
+  }
+
   private makeReady(op: Op): void {
     op.state = 'ready';
     op.readyAt = this.now();
+    // Whether its sequence's batch may go depends on the ops before it: pump looks.
+    if (op.sequence) return this.schedulePump();
     op.lane.ready.push(op);
     if (op.lane.ready.length >= op.lane.batchSize) this.schedulePump();
     else this.armTimer();
@@ -210,7 +296,7 @@ export class Scheduler {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.pump();
-      if ([...this.lanes.values()].some((l) => l.ready.length)) this.armTimer();
+      if ([...this.lanes.values()].some((l) => l.ready.length) || [...this.sequences.values()].some(waitsToGo)) this.armTimer();
     }, wait);
     this.timer.unref();
   }
@@ -236,6 +322,7 @@ export class Scheduler {
     for (const lane of lanes) {
       while (this.inFlight < this.opts.maxInFlight && lane.ready.length >= lane.batchSize) this.dispatch(lane);
     }
+    this.pumpSequences(false);
     // Held partial batches go once the backlog is gone: its requests belong to batches in flight,
     // whose ends pump again (and the partial-batch timer looks again meanwhile).
     if ((this.opts.backlog?.() ?? 0) > 0) return this.armTimer();
@@ -244,6 +331,25 @@ export class Scheduler {
       while (this.inFlight < this.opts.maxInFlight && lane.ready.length > 0 && (this.flushing || lane.ready[0]!.readyAt <= oldEnough)) {
         this.dispatch(lane);
       }
+    }
+    this.pumpSequences(true, oldEnough);
+  }
+
+  /**
+   * A sequence's batch goes when nothing of it is in flight: its oldest ops, while ready and of the
+   * first one's lane. It goes at once when full or when an op of another lane ends it (waiting
+   * would add nothing); otherwise as a partial batch (`partial`: when flushing or old enough).
+   */
+  private pumpSequences(partial: boolean, oldEnough = -Infinity): void {
+    for (const sequence of this.sequences.values()) {
+      if (this.inFlight >= this.opts.maxInFlight) return;
+      const { batch, ended } = headBatch(sequence);
+      if (!batch.length) continue;
+      if (!ended && !(partial && (this.flushing || batch[0]!.readyAt <= oldEnough))) {
+        if (partial) this.armTimer();
+        continue;
+      }
+      this.send(batch[0]!.lane, batch);
     }
   }
 
@@ -258,7 +364,12 @@ export class Scheduler {
   }
 
   private dispatch(lane: Lane): void {
-    const batch = lane.ready.splice(0, lane.batchSize);
+    this.send(lane, lane.ready.splice(0, lane.batchSize));
+  }
+
+  private send(lane: Lane, batch: Op[]): void {
+    const sequence = batch[0]?.sequence;
+    if (sequence) sequence.busy = true;
     for (const op of batch) op.state = 'inflight';
     this.inFlight++;
     this.opts.perform(lane, batch).then(
@@ -277,10 +388,20 @@ export class Scheduler {
     );
   }
 
-  private finish(batch: Op[], outcomes: OpOutcome[]): void {
+  private finish(batch: Op[], outcomes: PerformOutcome[]): void {
     this.inFlight--;
     for (const w of this.quietWaiters.splice(0)) w();
-    batch.forEach((op, i) => this.settle(op, outcomes[i] ?? NO_OUTCOME));
+    batch.forEach((op, i) => {
+      const o = outcomes[i] ?? NO_OUTCOME;
+      if (o.kind === 'again') this.sendBack(op, o.after as Op[]);
+      else this.settle(op, o);
+    });
+    const sequence = batch[0]?.sequence;
+    if (sequence) {
+      // The batch was the sequence's front; an op sent back stays there, to go first again.
+      sequence.busy = false;
+      sequence.ops.splice(0, batch.length, ...batch.filter((op) => op.state !== 'done'));
+    }
     if (!this.fatal) this.pump();
   }
 
@@ -289,10 +410,24 @@ export class Scheduler {
     for (const w of this.roomWaiters.splice(0)) w.resolve();
   }
 
+  /** Its batch wrote nothing of it: it waits for these (earlier) ops and goes again. */
+  private sendBack(op: Op, after: Op[]): void {
+    op.returns = (op.returns ?? 0) + 1;
+    op.state = 'waiting';
+    const deps = new Set(after.filter((d) => d.state !== 'done' && d !== op));
+    op.waitingOn = deps.size;
+    for (const d of deps) d.dependents.push(op);
+    if (op.waitingOn === 0) this.makeReady(op);
+  }
+
   private settle(op: Op, outcome: OpOutcome): void {
     op.outcome = outcome;
     op.state = 'done';
     this.unsettled--;
+    this.settles++;
+    if (this.opts.watched?.length) {
+      for (const k of [...op.reads, ...op.writes]) if (this.opts.watched.some((t) => k.startsWith(`${t}:`))) this.lastSettled.set(k, this.settles);
+    }
     this.index.remove(op, op.reads, op.writes);
     this.opts.onSettled(op);
     for (const d of op.dependents) if (--d.waitingOn === 0) this.makeReady(d);
@@ -303,6 +438,21 @@ export class Scheduler {
     }
   }
 }
+
+/**
+ * The batch a sequence may send now (none while one is in flight), and whether an op after it
+ * ends it: one of another lane, or past the lane's batch size.
+ */
+function headBatch(sequence: Sequence): { batch: Op[]; ended: boolean } {
+  if (sequence.busy || sequence.ops[0]?.state !== 'ready') return { batch: [], ended: false };
+  const lane = sequence.ops[0].lane;
+  let n = 0;
+  while (n < sequence.ops.length && n < lane.batchSize && sequence.ops[n]!.state === 'ready' && sequence.ops[n]!.lane === lane) n++;
+  const next = sequence.ops[n];
+  return { batch: sequence.ops.slice(0, n), ended: n === lane.batchSize || (next !== undefined && next.lane !== lane) };
+}
+
+const waitsToGo = (sequence: Sequence): boolean => !sequence.busy && sequence.ops[0]?.state === 'ready';
 
 /** Whether `z`, between `prev` and a later op merged into it, sees the same whether the later op ran after it or with `prev`. */
 function unaffected(z: Op, prev: Op, reads: Set<string>, writes: Set<string>): boolean {

@@ -2,6 +2,22 @@ import { objectName } from '../actions/shared/keys.js';
 import type { Searchable, SearchedProperty } from '../actions/shared/searched.js';
 import type { Mapping } from '../mapping/types.js';
 
+/**
+ * The object types some mapping may give a new value of a property the run searches by, a value
+ * its ops did not find the record by (ActionDefinition.moves): only their finders need a sequence.
+ */
+export function movableIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[], searchable: Searchable): (objectType: string) => boolean {
+  const types = new Set<string>();
+  let anyType = false;
+  for (const m of mappings.flatMap((m) => m.action.moves?.(m.fields) ?? [])) {
+    const type = m.objectType === undefined ? undefined : objectName(m.objectType);
+    if (m.property !== undefined && type !== undefined && !searchable(type, m.property)) continue;
+    if (type === undefined) anyType = true;
+    else types.add(type);
+  }
+  return (objectType) => anyType || types.has(objectName(objectType));
+}
+
 /** Contacts are found by email by every action that associates one, whatever its mapping says. */
 const ALWAYS: SearchedProperty[] = [{ objectType: 'contacts', property: 'email' }];
 

@@ -178,3 +178,173 @@ describe('Scheduler', () => {
     expect(batches[0]).toEqual(['a', 'b']);
   });
 });
+
+describe('Scheduler: a sequence (ops that may move records away from values the others find them by)', () => {
+  /** Records each batch with whether another batch of its sequence was in flight when it started. */
+  function sequenced() {
+    const batches: string[][] = [];
+    const overlapped: string[] = [];
+    let inFlight = 0;
+    const action = {
+      name: 'upsertCompany',
+      merge: concat,
+      perform: async (ops: Op[]) => {
+        const names = ops.map((o) => o.data.v.join('+'));
+        if (inFlight++ > 0) overlapped.push(names.join(','));
+        batches.push(names);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return ops.map(() => ({ kind: 'delivered' }));
+      },
+    } as unknown as ActionDefinition;
+    const s = new Scheduler({ maxInFlight: 8, perform: async (lane, ops) => (await lane.action.perform(ops, {} as any)) as any, onSettled: () => {} });
+    const add = (v: string, o: { lane?: string; reads?: string[]; writes?: string[]; after?: Op[]; sequence?: string } = {}) =>
+      s.submit(action, 'm', { data: { v: [v] }, reads: o.reads ?? [`companies:segment_group_id=${v}`], writes: o.writes ?? [`companies:segment_group_id=${v}`], after: o.after, lane: o.lane ?? 'companies', batchSize: 3, sequence: 'sequence' in o ? o.sequence : 'companies' }, {} as EventRecord);
+    return { s, add, batches, overlapped };
+  }
+
+  it('sends one batch at a time, each the oldest ops, consecutive and of one lane', async () => {
+    const { s, add, batches, overlapped } = sequenced();
+    for (const v of ['a', 'b', 'c', 'd']) add(v);
+    add('p', { lane: 'partners' });
+    add('e');
+    await s.drain();
+    expect(batches).toEqual([['a', 'b', 'c'], ['d'], ['p'], ['e']]);
+    expect(overlapped).toEqual([]);
+  });
+
+  it('lets no later op of the sequence overtake an earlier one that waits for its dependency', async () => {
+    const { s, add, batches } = sequenced();
+    const contact = add('contact', { lane: 'contacts', sequence: 'none' });
+    add('a', { after: [contact] });
+    add('b');
+    await s.drain();
+    expect(batches).toEqual([['contact'], ['a', 'b']]);
+  });
+
+  it('runs other sequences and ops outside any beside it', async () => {
+    const { s, add, overlapped } = sequenced();
+    add('a');
+    add('deal', { lane: 'deals', sequence: 'deals' });
+    await s.drain();
+    expect(overlapped).toEqual(['deal']);
+  });
+
+  it('merges a later op only into the newest op of its sequence: one in between may find a record by a value it moves', async () => {
+    const g = { reads: ['companies:segment_group_id=g'], writes: ['companies:segment_group_id=g'] };
+    for (const sequence of ['companies', undefined]) {
+      const { s, add, batches } = sequenced();
+      const first = add('a', { ...g, sequence });
+      add('b', { sequence });
+      const later = add('a2', { ...g, sequence });
+      await s.drain();
+      if (sequence) {
+        expect(later).not.toBe(first);
+        expect(batches).toEqual([['a', 'b'], ['a2']]);
+      } else {
+        expect(later).toBe(first);
+        expect(batches).toEqual([['a+a2', 'b']]);
+      }
+    }
+  });
+});
+
+describe('Scheduler as the run order: ops that look at their records again before writing', () => {
+  function looking(perform: (ops: Op[], s: Scheduler) => Promise<any[]>) {
+    const batches: string[][] = [];
+    const settled: string[] = [];
+    const action = { name: 'upsertCompany', merge: concat } as unknown as ActionDefinition;
+    const s: Scheduler = new Scheduler({
+      maxInFlight: 4,
+      watched: ['companies'],
+      perform: async (_lane, ops) => {
+        batches.push(ops.map((o) => o.data.v.join('+')));
+        return perform(ops, s);
+      },
+      onSettled: (op) => settled.push(op.data.v.join('+')),
+    });
+    const add = (v: string, reads: string[], writes: string[], lane = 'companies') =>
+      s.submit(action, 'm', { data: { v: [v] }, reads, writes, lane, batchSize: 1 }, {} as EventRecord);
+    return { s, add, batches, settled };
+  }
+  const delivered = { kind: 'delivered' };
+
+  it('an op sent back waits for the ops it names, then is performed again; none settles twice', async () => {
+    let slow!: () => void;
+    const { s, add, batches, settled } = looking(async (ops, sched) => {
+      const [op] = ops;
+      if (op!.data.v[0] === 'e') await new Promise<void>((r) => (slow = r));
+      if (op!.data.v[0] === 'x' && sched.returns(op!) === 0) return [{ kind: 'again', after: sched.blockers(op!, ['companies:domain=d'], new Set()) }];
+      return [delivered];
+    });
+    add('e', ['companies:segment_group_id=e', 'companies:domain=d'], ['companies:segment_group_id=e']);
+    add('x', ['companies:segment_group_id=x'], ['companies:segment_group_id=x']);
+    await tick();
+    await tick();
+    expect(batches).toEqual([['e'], ['x']]);
+    expect(settled).toEqual([]);
+    slow();
+    await s.drain();
+    expect(batches).toEqual([['e'], ['x'], ['x']]);
+    expect(settled).toEqual(['e', 'x']);
+  });
+
+  it('blockers: earlier unsettled ops reading or writing the keys, outside the batch, never later ones', () => {
+    const { add, s } = looking(async () => [delivered]);
+    const a = add('a', ['companies:domain=d'], [], 'x');
+    const b = add('b', [], ['companies:domain=d'], 'y');
+    const c = add('c', ['companies:segment_group_id=c'], [], 'z');
+    const later = add('later', ['companies:domain=d'], [], 'w');
+    const ids = (ops: { id: number }[]) => ops.map((o) => o.id).sort();
+    expect(ids(s.blockers(c, ['companies:domain=d'], new Set()))).toEqual(ids([a, b]));
+    expect(s.blockers(c, ['companies:domain=d'], new Set([a]))).toEqual([b]);
+    expect(s.blockers(c, ['companies:domain=other'], new Set())).toEqual([]);
+    expect(ids(s.blockers(later, ['companies:domain=d'], new Set()))).toEqual(ids([a, b]));
+  });
+
+  it('watch: the properties of a type other unsettled ops touch, beyond the batch itself', () => {
+    const { add, s } = looking(async () => [delivered]);
+    const a = add('a', ['companies:segment_group_id=a', 'contacts:email=x'], ['companies:segment_group_id=a'], 'x');
+    const props = (batch: Op[]) => {
+      const w = s.watch('companies', batch);
+      s.release(w);
+      return [...w.properties];
+    };
+    expect(props([a])).toEqual([]);
+    add('b', ['companies:domain=d'], [], 'y');
+    expect(props([a])).toEqual(['domain']);
+    expect([...s.watch('contacts', [a]).properties]).toEqual([]);
+  });
+
+  it('changedSince: whether an op touching the keys settled after the watch was taken', async () => {
+    const { add, s } = looking(async () => [delivered]);
+    const before = s.watch('companies', []);
+    add('a', ['companies:domain=d'], ['companies:segment_group_id=a']);
+    await s.drain();
+    const after = s.watch('companies', []);
+    expect(s.changedSince(before, ['companies:domain=d'])).toBe(true);
+    expect(s.changedSince(before, ['companies:segment_group_id=a'])).toBe(true);
+    expect(s.changedSince(before, ['companies:domain=other'])).toBe(false);
+    expect(s.changedSince(after, ['companies:domain=d'])).toBe(false);
+    s.release(before);
+    s.release(after);
+  });
+
+  it('merges a later op only into the newest op touching a watched type', async () => {
+    const g = ['companies:segment_group_id=g'];
+    for (const between of [true, false]) {
+      const { s, add, batches } = looking(async (ops) => ops.map(() => delivered));
+      const first = add('g1', g, g);
+      if (between) add('other', ['companies:segment_group_id=o'], ['companies:segment_group_id=o'], 'o');
+      const second = add('g2', g, g);
+      await s.drain();
+      if (between) {
+        expect(second).not.toBe(first);
+        expect(batches.flat().sort()).toEqual(['g1', 'g2', 'other']);
+      } else {
+        expect(second).toBe(first);
+        expect(batches).toEqual([['g1+g2']]);
+      }
+    }
+  });
+});

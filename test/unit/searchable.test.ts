@@ -7,7 +7,7 @@ import { loadMappingFile, parseMappingText } from '../../src/mapping/mapping-fil
 import type { SegmentEvent } from '../../src/model.js';
 import type { PlannedOp } from '../../src/actions/types.js';
 import { route } from '../../src/pipeline/route.js';
-import { searchableIn } from '../../src/pipeline/searchable.js';
+import { movableIn, searchableIn } from '../../src/pipeline/searchable.js';
 
 const company = (fields: Record<string, unknown>) => ({ action: actions.upsertCompany, fields });
 const records = (fields: Record<string, unknown>) => ({ action: actions.upsertCustomObjectRecord, fields });
@@ -50,6 +50,30 @@ describe('searchableIn: the properties a run may search records by', () => {
     const searched = file!.mappings.flatMap((m) => m.action.searches?.(m.fields) ?? []);
     expect(searched.length).toBeGreaterThan(0);
     for (const { objectType, property } of searched) expect(s(objectType ?? 'any', property ?? 'any')).toBe(true);
+  });
+});
+
+describe('movableIn: the object types whose records an op may move away from a value others find them by', () => {
+  const deals = (search: Record<string, unknown>, properties: unknown) => records({ objectType: 'deals', customObjectSearchFields: search, properties });
+  const byName = { dealname: { '@path': '$.properties.name' } };
+  const byRef = { order_ref: { '@path': '$.properties.ref' } };
+
+  it('a deal found by its name and given a name moves nothing; given an order_ref someone searches by, it may', () => {
+    const named = [deals(byName, { dealname: { '@path': '$.properties.name' }, amount: 1 })];
+    expect(movableIn(named, searchableIn(named))('deals')).toBe(false);
+    const withRefs = [...named, deals(byRef, { amount: 2 })];
+    expect(movableIn(withRefs, searchableIn(withRefs))('deals')).toBe(false);
+    const renames = [...withRefs, deals(byRef, { dealname: { '@path': '$.properties.new_name' } })];
+    expect(movableIn(renames, searchableIn(renames))('deals')).toBe(true);
+    expect(movableIn(renames, searchableIn(renames))('0-3')).toBe(true);
+    expect(movableIn(renames, searchableIn(renames))('tickets')).toBe(false);
+  });
+
+  it('properties or an object type a directive decides may move anything', () => {
+    const dynamic = [deals(byName, { '@path': '$.properties' })];
+    expect(movableIn(dynamic, searchableIn(dynamic))('deals')).toBe(true);
+    const anyType = [records({ objectType: { '@path': '$.properties.type' }, customObjectSearchFields: byName, properties: { stage: 'x' } }), deals(byRef, {})];
+    expect(movableIn(anyType, () => true)('p9_orders')).toBe(true);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
+import type { FailureDetail, OpHandle, OpOutcome, PerformOutcome } from '../../model.js';
 
 /**
  * The outcomes of one perform, collected as its flow decides them and returned in the order of the
@@ -6,7 +6,7 @@ import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
  * a second outcome for one op, or none, is a bug and says so.
  */
 export class Outcomes {
-  private readonly got = new Map<OpHandle, OpOutcome>();
+  private readonly got = new Map<OpHandle, PerformOutcome>();
 
   constructor(private readonly ops: readonly OpHandle[]) {}
 
@@ -30,7 +30,12 @@ export class Outcomes {
     this.set(op, outcome);
   }
 
-  list(): OpOutcome[] {
+  /** Nothing written: the op waits for these and is performed again (RunOrder). */
+  again(op: OpHandle, after: OpHandle[]): void {
+    this.set(op, { kind: 'again', after });
+  }
+
+  list(): PerformOutcome[] {
     return this.ops.map((op) => {
       const o = this.got.get(op);
       if (!o) throw new Error(`internal error: ${op.action} gave operation ${op.id} no outcome`);
@@ -38,7 +43,7 @@ export class Outcomes {
     });
   }
 
-  private set(op: OpHandle, outcome: OpOutcome): void {
+  private set(op: OpHandle, outcome: PerformOutcome): void {
     if (!this.ops.includes(op)) throw new Error(`internal error: ${op.action} settled operation ${op.id}, which is not in its batch`);
     if (this.got.has(op)) throw new Error(`internal error: ${op.action} settled operation ${op.id} twice`);
     this.got.set(op, outcome);

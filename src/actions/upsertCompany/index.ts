@@ -1,5 +1,5 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
-import type { OpHandle, OpOutcome } from '../../model.js';
+import type { OpHandle, PerformOutcome } from '../../model.js';
 import { partsOf, retryParts } from '../shared/merged-parts.js';
 import { flattenObject, definedOnly, propertyString } from '../shared/properties.js';
 import { hasFields, stableKey } from '../shared/search.js';
@@ -13,6 +13,7 @@ import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import { MISSING_IDENTITY, RESTRICTED_PROPERTY } from './messages.js';
 import { ensureGroupIdProperty } from './lookups.js';
 import { locate, settleFindings, unmovedPrefix } from './locate.js';
+import { lookAgain } from './look-again.js';
 import { writeCompanies } from './write.js';
 import { associateContacts, resolveContacts } from './associate.js';
 import { isUnknownId } from '../shared/associations.js';
@@ -61,6 +62,9 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
   checkMapping,
   searches: (f) => searchedBy('companies', f.companysearchfields),
   scopes: ['crm.objects.companies.read', 'crm.objects.companies.write', 'crm.schemas.companies.write'],
+  // Found by its search, a company takes the op's segment_group_id; found by that, new searched
+  // values: either way it may leave a value another op finds it by, which no key names.
+  looksAgain: ['companies'],
   plan(payload, ctx) {
     if (payload.properties?.[SEGMENT_GROUP_ID]) throw new PayloadError(RESTRICTED_PROPERTY, `properties.${SEGMENT_GROUP_ID}`);
     const contacts: ContactRef[] = [];
@@ -90,16 +94,18 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
     return { ...later, properties: { ...into.properties, ...later.properties }, contacts: into.contacts, parts: [...partsOf(into), ...partsOf(later)] };
   },
   async perform(ops, ctx) {
-    return retryParts(ops, await performCompanies(ops, ctx), async (part) => (await performCompanies([part], ctx))[0]!);
+    // A part's op already looked again before its first write.
+    return retryParts(ops, await performCompanies(ops, ctx), async (part) => (await performCompanies([part], { ...ctx, order: undefined }))[0]!);
   },
 };
 
 /**
  * Finds the contacts, then the companies, writes them and associates them: one outcome per op.
  * The ops after the first whose lookup an earlier one's write changes are looked up again after,
- * with the contacts already found (no company write changes those).
+ * with the contacts already found (no company write changes those). Ops whose companies an
+ * earlier unsettled op outside the batch may find or change go back to wait for it (look-again.ts).
  */
-async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<OpOutcome[]> {
+async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<PerformOutcome[]> {
   const out = new Outcomes(ops);
   const noProperty = await ensureGroupIdProperty(ops, ctx);
   if (noProperty) {
@@ -109,14 +115,35 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
   const { live, contactIds } = await resolveContacts(ops, ctx, out);
   // A batch holds its ops in the order they became ready; one at a time is in input order.
   live.sort((a, b) => a.id - b.id);
+  const going = new Set<OpHandle>(ops);
   for (let rest = live; rest.length; ) {
-    const found = await locate(rest, ctx);
-    const now = rest.slice(0, unmovedPrefix(rest, found));
+    const { found, cut } = await lookUp(rest, going, out, ctx);
+    const now = cut.filter((op) => going.has(op));
     const { creates, updates } = settleFindings(now, found, out);
     const standIns = new Set(now.filter((op) => contactIds.get(op)?.some(isUnknownId)));
     const written = await writeCompanies(creates, updates, ctx, out, standIns);
     await associateContacts(written, contactIds, ctx, out);
-    rest = rest.slice(now.length);
+    rest = rest.slice(cut.length);
   }
   return out.list();
+}
+
+/**
+ * Looks up the first ops of `rest` that find what they would one at a time (locate.ts), and
+ * sends back those whose companies an earlier unsettled op may still find or change (look-again.ts).
+ */
+async function lookUp(rest: OpHandle<CompanyOp>[], going: Set<OpHandle>, out: Outcomes, ctx: PerformContext) {
+  const watch = ctx.lookupsUnknown ? undefined : ctx.order?.watch('companies', [...going]);
+  try {
+    const found = await locate(rest, ctx, watch?.properties);
+    const cut = rest.slice(0, unmovedPrefix(rest, found));
+    if (watch) {
+      const again = await lookAgain(cut, found, watch, going, ctx);
+      for (const [op, after] of again.back) out.again(op, after);
+      for (const [op, failure] of again.failed) out.fail(op, failure);
+    }
+    return { found, cut };
+  } finally {
+    if (watch) ctx.order!.release(watch);
+  }
 }

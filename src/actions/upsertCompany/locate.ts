@@ -14,7 +14,8 @@ export type Finding =
   | { kind: 'create' }
   /** No company has its segment_group_id, it has no search fields and createNewCompany is false: skipped. */
   | { kind: 'none' }
-  | { kind: 'byGroupId'; id: string }
+  /** `values`: the company's values of the properties asked for, as the read saw them. */
+  | { kind: 'byGroupId'; id: string; values: Record<string, unknown> }
   /** Its segment_group_id found none: what its search found. */
   | { kind: 'searched'; found: SearchFound }
   | { kind: 'failed'; failure: FailureDetail };
@@ -23,21 +24,24 @@ export type Finding =
  * Looks up every op's company: by segment_group_id, then by the search fields. Ops that may be
  * created without a search are upserted on segment_group_id directly; they are read too when the
  * batch holds a search, since a company that search finds takes its op's segment_group_id, and
- * may be the one such an upsert would otherwise update.
+ * may be the one such an upsert would otherwise update, and while other ops touch companies
+ * (`watched`: the company an upsert would update is then looked at again, with the values of
+ * these properties, look-again.ts).
  */
-export async function locate(ops: Op[], ctx: PerformContext): Promise<Map<Op, Finding>> {
+export async function locate(ops: Op[], ctx: PerformContext, watched?: ReadonlySet<string>): Promise<Map<Op, Finding>> {
   const found = new Map<Op, Finding>();
   const upsertOnly = (o: Op) => o.data.createNew && !o.data.searchFields;
-  if (ops.every(upsertOnly)) {
+  const readAll = !!watched?.size;
+  if (!readAll && ops.every(upsertOnly)) {
     for (const op of ops) found.set(op, { kind: 'create' });
     return found;
   }
-  const read = await readByGroupId(ops, ctx);
+  const read = await readByGroupId(ops, ctx, watched ? [...watched] : []);
   const toSearch: Op[] = [];
   for (const op of ops) {
-    const id = read.ok ? read.found.get(op.data.groupid) : undefined;
+    const company = read.ok ? read.found.get(op.data.groupid) : undefined;
     if (!read.ok) found.set(op, upsertOnly(op) ? { kind: 'create' } : { kind: 'failed', failure: read.failure });
-    else if (id) found.set(op, { kind: 'byGroupId', id });
+    else if (company) found.set(op, { kind: 'byGroupId', id: company.id, values: company.values });
     else if (op.data.searchFields) toSearch.push(op);
     else found.set(op, op.data.createNew ? { kind: 'create' } : { kind: 'none' });
   }

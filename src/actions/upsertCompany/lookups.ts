@@ -32,21 +32,34 @@ export async function ensureGroupIdProperty(ops: OpHandle<CompanyOp>[], ctx: Per
   return undefined;
 }
 
-/** One request for up to 100 companies by segment_group_id, instead of Segment's PATCH per event. */
-export async function readByGroupId(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<{ ok: true; found: Map<string, string> } | { ok: false; failure: FailureDetail }> {
+/** A company read by segment_group_id: its id, and the values of the properties asked for. */
+export interface ReadCompany {
+  id: string;
+  values: Record<string, unknown>;
+}
+
+/**
+ * One request for up to 100 companies by segment_group_id, instead of Segment's PATCH per event;
+ * with the values of `also` (what the batch looks at again, look-again.ts).
+ */
+export async function readByGroupId(ops: OpHandle<CompanyOp>[], ctx: PerformContext, also: readonly string[] = []): Promise<{ ok: true; found: Map<string, ReadCompany> } | { ok: false; failure: FailureDetail }> {
+  const properties = [...new Set([SEGMENT_GROUP_ID, ...also])];
   const res = await ctx.send(
     {
       method: 'POST',
       path: ctx.paths.batch('companies', 'read'),
-      body: { properties: [SEGMENT_GROUP_ID], idProperty: SEGMENT_GROUP_ID, inputs: [...new Set(ops.map((o) => o.data.groupid))].map((id) => ({ id })) },
+      body: { properties, idProperty: SEGMENT_GROUP_ID, inputs: [...new Set(ops.map((o) => o.data.groupid))].map((id) => ({ id })) },
     },
     ops,
   );
   if (!isOk(res)) return { ok: false, failure: hubspotFailure(res, 'reading companies by segment_group_id') };
-  const found = new Map<string, string>();
+  const found = new Map<string, ReadCompany>();
   for (const r of res.body?.results ?? []) {
     const gid = r?.properties?.[SEGMENT_GROUP_ID];
-    if (gid !== undefined) found.set(String(gid), String(r.id));
+    if (gid === undefined) continue;
+    const values: Record<string, unknown> = {};
+    for (const p of properties) values[p] = r.properties[p];
+    found.set(String(gid), { id: String(r.id), values });
   }
   return { ok: true, found };
 }

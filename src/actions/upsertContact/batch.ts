@@ -1,4 +1,4 @@
-import type { OpHandle, OpOutcome } from '../../model.js';
+import type { OpHandle, OpOutcome, PerformOutcome } from '../../model.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { writeRecords } from '../shared/batch-write.js';
 import { readContactsByEmail } from '../shared/contacts-by-email.js';
@@ -22,7 +22,7 @@ const emailsOf = (items: Item[]) => items.map((i) => i.op.data.key);
 const opsWith = (items: Item[]) => (emails: string[]) => items.filter((i) => emails.includes(i.op.data.key)).map((i) => i.op);
 
 /** Segment's batch flow (read, create, update, stage reset), 100 contacts a request, 207-aware. */
-export async function performBatch(ops: OpHandle<ContactOp>[], ctx: PerformContext): Promise<OpOutcome[]> {
+export async function performBatch(ops: OpHandle<ContactOp>[], ctx: PerformContext): Promise<PerformOutcome[]> {
   const out = new Outcomes(ops);
   const items: Item[] = ops.map((op) => ({ op }));
   const read = await readContactsByEmail(ctx, emailsOf(items), opsWith(items), { context: 'reading contacts by email' });

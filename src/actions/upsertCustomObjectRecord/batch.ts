@@ -1,5 +1,5 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
-import type { FailureDetail, OpHandle, OpOutcome } from '../../model.js';
+import type { FailureDetail, OpHandle, PerformOutcome } from '../../model.js';
 import { byEmailOnly, findContactsByEmail } from '../shared/contacts-by-email.js';
 import { searchByValues, singleField } from '../shared/search.js';
 import { writeRecords } from '../shared/batch-write.js';
@@ -33,7 +33,7 @@ const multipleRecords = { kind: 'hubspot', status: 400, message: MULTIPLE_RECORD
  * search, written with one batch create and one batch update, and associated with one batch call;
  * the outcome for each event is Segment's (create, update, skip, or its errors).
  */
-export async function performBatch(ops: Op[], ctx: PerformContext): Promise<OpOutcome[]> {
+export async function performBatch(ops: Op[], ctx: PerformContext): Promise<PerformOutcome[]> {
   const out = new Outcomes(ops);
   const { objectType } = ops[0]!.data;
   const prop = singleField(ops[0]!.data.searchFields)!.name;

@@ -1,8 +1,8 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject } from '../shared/properties.js';
 import { hasFields, singleField } from '../shared/search.js';
-import { propertyKeys, unique } from '../shared/keys.js';
-import { literalString, searchedBy } from '../shared/searched.js';
+import { objectName, propertyKeys, unique } from '../shared/keys.js';
+import { literalKeys, literalString, searchedBy } from '../shared/searched.js';
 import { PayloadError, type ActionDefinition } from '../types.js';
 import { fields } from './fields.js';
 import { checkMapping } from './checks.js';
@@ -28,6 +28,15 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     // The association's target is found by these, when the mapping has a target to find.
     ...(f.toObjectType === undefined || f.toObjectType === null ? [] : searchedBy(literalString(f.toObjectType), f.searchFieldsToAssociateCustomObjects)),
   ],
+  // Found by its single search property, a record holds the value it was found by, which its
+  // keys name; any other property it is given may replace a value another op searches by.
+  moves: (f) => {
+    const type = literalString(f.objectType);
+    const written = literalKeys(f.properties);
+    if (written === undefined) return [{ objectType: type }];
+    const byOne = literalKeys(f.customObjectSearchFields);
+    return written.filter((p) => !(byOne?.length === 1 && byOne[0] === p)).map((property) => ({ objectType: type, property }));
+  },
   scopes: ['crm.objects.custom.read', 'crm.objects.custom.write', 'crm.schemas.custom.read'],
   plan(payload, ctx) {
     const searchFields = hasFields(payload.customObjectSearchFields) ? payload.customObjectSearchFields : undefined;
@@ -41,6 +50,8 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
       reads: unique([...identity, ...(target ? propertyKeys(target.objectType, target.searchFields) : [])]),
       writes: unique([...identity, ...propertyKeys(payload.objectType, properties, ctx.searchable)]),
       ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
+      // A record found by one property may get a new value of another that some op searches by.
+      sequence: searchFields && (ctx.movable?.(payload.objectType) ?? true) ? objectName(payload.objectType) : undefined,
     };
   },
   async perform(ops, ctx) {

@@ -22,7 +22,7 @@
 // - custom behavioral events, some with no email (failed: Segment requires email, utk or objectId).
 //
 // With `moves` (--moves), also writes that move a record away from a value another op finds it by,
-// which the tool keeps in order within a batch but not yet across batches (docs/architecture.md):
+// which the tool keeps in order by putting the ops that may move a type's records in one sequence (docs/architecture.md):
 // groups of a shared domain that now and then name their own domain (their company leaves the
 // domain the other group searches) or none (an upsert on segment_group_id alone, of the company the
 // other group may have taken), and "Order Renamed" finding a deal by order_ref and renaming it.

@@ -42,7 +42,8 @@ export interface HarnessOptions {
   dir?: string;
   /**
    * The corpus also holds writes that move a record away from a value another op finds it by
-   * (CorpusOptions.moves): not yet kept in order across batches, so its modes end unequal.
+   * (CorpusOptions.moves): a company found by its domain taking a group id, one found by its id
+   * taking a new domain, a deal renamed.
    */
   moves?: boolean;
   log?: (line: string) => void;

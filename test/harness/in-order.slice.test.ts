@@ -10,7 +10,7 @@ import { runHarness, type HarnessResult, type Mode, type ModeResult } from './ha
 const modes: Mode[] = ['reference', 'shipped', 'faulted', 'killed'];
 let h: HarnessResult;
 beforeAll(async () => {
-  h = await runHarness({ events: Number(process.env.HARNESS_SLICE_EVENTS ?? 100), seed: 9, killTrials: 2, modes, processTimeoutMs: 120_000, clientTimeoutMs: 1000, faults: { burst429Ms: 600 }, ...(process.env.HARNESS_VERBOSE ? { log: (l: string) => console.log(l) } : {}) });
+  h = await runHarness({ events: Number(process.env.HARNESS_SLICE_EVENTS ?? 100), seed: 9, killTrials: 2, modes, moves: true, processTimeoutMs: 120_000, clientTimeoutMs: 1000, faults: { burst429Ms: 600 }, ...(process.env.HARNESS_VERBOSE ? { log: (l: string) => console.log(l) } : {}) });
   console.log(h.table);
 }, 290_000);
 

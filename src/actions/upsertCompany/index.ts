@@ -101,8 +101,9 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
 
 /**
  * Finds the contacts, then the companies, writes them and associates them: one outcome per op.
- * The ops after the first whose lookup an earlier one's write changes are looked up again after,
- * with the contacts already found (no company write changes those). Ops whose companies an
+ * The ops after the first whose lookup an earlier one's write changes are looked up again after
+ * (sent back to wait for those, or, one at a time, in this batch with the contacts already
+ * found: no company write changes those). Ops whose companies an
  * earlier unsettled op outside the batch may find or change go back to wait for it (look-again.ts).
  */
 async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<PerformOutcome[]> {
@@ -124,6 +125,12 @@ async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext)
     const written = await writeCompanies(creates, updates, ctx, out, standIns);
     await associateContacts(written, contactIds, ctx, out);
     rest = rest.slice(cut.length);
+    // The rest look up again once the ops just written have settled, and so are journaled: a run
+    // killed between the two writes would otherwise apply those ops again over the rest's.
+    if (rest.length && ctx.order) {
+      for (const op of rest) out.again(op, now);
+      break;
+    }
   }
   return out.list();
 }

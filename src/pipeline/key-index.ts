@@ -55,14 +55,18 @@ export class KeyIndex<T> {
     for (const k of writes) if (take(this.writers, k, op)) this.count(k, -1);
   }
 
+  /** The watched type a key names state of, else undefined. */
+  watchedType(k: string): string | undefined {
+    for (const t of this.watched) if (k.length > t.length && k.charCodeAt(t.length) === 58 /* : */ && k.startsWith(t)) return t;
+    return undefined;
+  }
+
   /** `type:property` of a key of a watched type, else undefined. */
   private watchedPrefix(k: string): string | undefined {
-    for (const t of this.watched) {
-      if (k.length <= t.length || k.charCodeAt(t.length) !== 58 /* : */ || !k.startsWith(t)) continue;
-      const eq = k.indexOf('=', t.length);
-      return eq < 0 ? undefined : k.slice(0, eq);
-    }
-    return undefined;
+    const t = this.watchedType(k);
+    if (t === undefined) return undefined;
+    const eq = k.indexOf('=', t.length);
+    return eq < 0 ? undefined : k.slice(0, eq);
   }
 
   private count(k: string, by: number): void {

@@ -177,11 +177,17 @@ export class Scheduler implements RunOrder {
     return op;
   }
 
-  /** The watched types whose keys these are (RunOrder). */
-  private watchedTypes(reads: Set<string>, writes: Set<string>): string[] {
-    const types = this.opts.watched;
-    if (!types?.length) return [];
-    return types.filter((t) => [...reads, ...writes].some((k) => k.startsWith(`${t}:`)));
+  /** The watched types whose state these keys name (RunOrder). */
+  private watchedTypes(reads: Set<string>, writes: Set<string>): Set<string> {
+    const types = new Set<string>();
+    if (!this.opts.watched?.length) return types;
+    for (const keys of [reads, writes]) {
+      for (const k of keys) {
+        const t = this.index.watchedType(k);
+        if (t !== undefined) types.add(t);
+      }
+    }
+    return types;
   }
 
   /**
@@ -191,14 +197,14 @@ export class Scheduler implements RunOrder {
    * what the earlier op writes too (keys carry values, so those writes are the same). A company
    * between a user's two identifies then still sees the contact it would have seen.
    */
-  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord, touching: string[]): Op | undefined {
+  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord, touching: Set<string>): Op | undefined {
     if (this.opts.oneAtATime || !action.merge) return undefined;
     let prev: Op | undefined;
     for (const d of deps) if ((d.state === 'ready' || d.state === 'waiting') && d.lane.id === planned.lane && (!prev || d.id > prev.id)) prev = d;
     if (!prev || ![...deps].every((z) => z === prev || unaffected(z, prev!, reads, writes))) return undefined;
     // An op of the sequence in between may find a record by a value the later one moves it from.
     if (prev.sequence && prev.sequence.ops[prev.sequence.ops.length - 1] !== prev) return undefined;
-    if (touching.some((t) => this.newestTouching.get(t) !== prev)) return undefined;
+    for (const t of touching) if (this.newestTouching.get(t) !== prev) return undefined;
     const data = action.merge(prev.data, planned.data);
     if (data === undefined) return undefined;
     prev.data = data;
@@ -426,7 +432,7 @@ export class Scheduler implements RunOrder {
     this.unsettled--;
     this.settles++;
     if (this.opts.watched?.length) {
-      for (const k of [...op.reads, ...op.writes]) if (this.opts.watched.some((t) => k.startsWith(`${t}:`))) this.lastSettled.set(k, this.settles);
+      for (const keys of [op.reads, op.writes]) for (const k of keys) if (this.index.watchedType(k) !== undefined) this.lastSettled.set(k, this.settles);
     }
     this.index.remove(op, op.reads, op.writes);
     this.opts.onSettled(op);

@@ -178,9 +178,10 @@ export class Scheduler implements RunOrder {
   }
 
   /** The watched types whose state these keys name (RunOrder). */
-  private watchedTypes(reads: Set<string>, writes: Set<string>): Set<string> {
+  private watchedTypes(reads: Set<string>, writes: Set<string>): ReadonlySet<string> {
+    // The dry-run and runs with no watched type take this path for every op: no Set for them.
+    if (!this.opts.watched?.length) return NO_TYPES;
     const types = new Set<string>();
-    if (!this.opts.watched?.length) return types;
     for (const keys of [reads, writes]) {
       for (const k of keys) {
         const t = this.index.watchedType(k);
@@ -197,7 +198,7 @@ export class Scheduler implements RunOrder {
    * what the earlier op writes too (keys carry values, so those writes are the same). A company
    * between a user's two identifies then still sees the contact it would have seen.
    */
-  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord, touching: Set<string>): Op | undefined {
+  private tryMerge(action: ActionDefinition, planned: PlannedOp, deps: Set<Op>, reads: Set<string>, writes: Set<string>, event: EventRecord, touching: ReadonlySet<string>): Op | undefined {
     if (this.opts.oneAtATime || !action.merge) return undefined;
     let prev: Op | undefined;
     for (const d of deps) if ((d.state === 'ready' || d.state === 'waiting') && d.lane.id === planned.lane && (!prev || d.id > prev.id)) prev = d;
@@ -467,6 +468,8 @@ function unaffected(z: Op, prev: Op, reads: Set<string>, writes: Set<string>): b
   for (const k of writes) if (z.reads.has(k) && !prev.writes.has(k)) return false;
   return true;
 }
+
+const NO_TYPES: ReadonlySet<string> = new Set();
 
 const NO_OUTCOME: OpOutcome = { kind: 'failed', error: { kind: 'internal', message: 'internal error: the action gave this operation no outcome' } };
 

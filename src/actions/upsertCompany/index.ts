@@ -102,9 +102,9 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
 /**
  * Finds the contacts, then the companies, writes them and associates them: one outcome per op.
  * The ops after the first whose lookup an earlier one's write changes are looked up again after
- * (sent back to wait for those, or, one at a time, in this batch with the contacts already
- * found: no company write changes those). Ops whose companies an
- * earlier unsettled op outside the batch may find or change go back to wait for it (look-again.ts).
+ * those: sent back to wait for them, or, one at a time, in this batch with the contacts already
+ * found (no company write changes those). Ops whose companies an earlier unsettled op outside the
+ * batch may find or change go back to wait for it (look-again.ts).
  */
 async function performCompanies(ops: OpHandle<CompanyOp>[], ctx: PerformContext): Promise<PerformOutcome[]> {
   const out = new Outcomes(ops);

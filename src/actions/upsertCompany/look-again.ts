@@ -5,6 +5,7 @@ import { propertyKeys, stateKey } from '../shared/keys.js';
 import type { PerformContext, Watch } from '../types.js';
 import { SEGMENT_GROUP_ID } from './group-id-property.js';
 import type { Finding } from './locate.js';
+import { valuesOf } from './lookups.js';
 import type { CompanyOp } from './types.js';
 
 type Op = OpHandle<CompanyOp>;
@@ -84,11 +85,7 @@ async function readCompanies(ids: string[], properties: string[], ops: Op[], ctx
       ops,
     );
     if (!isOk(res)) return { ok: false, failure: hubspotFailure(res, 'reading again the companies found, before writing them') };
-    for (const r of res.body?.results ?? []) {
-      const props: Record<string, unknown> = {};
-      for (const p of properties) props[p] = r?.properties?.[p];
-      values.set(String(r.id), props);
-    }
+    for (const r of res.body?.results ?? []) values.set(String(r.id), valuesOf(r, properties));
   }
   return { ok: true, values };
 }

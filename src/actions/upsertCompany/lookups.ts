@@ -56,12 +56,16 @@ export async function readByGroupId(ops: OpHandle<CompanyOp>[], ctx: PerformCont
   const found = new Map<string, ReadCompany>();
   for (const r of res.body?.results ?? []) {
     const gid = r?.properties?.[SEGMENT_GROUP_ID];
-    if (gid === undefined) continue;
-    const values: Record<string, unknown> = {};
-    for (const p of properties) values[p] = r.properties[p];
-    found.set(String(gid), { id: String(r.id), values });
+    if (gid !== undefined) found.set(String(gid), { id: String(r.id), values: valuesOf(r, properties) });
   }
   return { ok: true, found };
+}
+
+/** A read record's values of these properties (undefined where it holds none). */
+export function valuesOf(record: any, properties: readonly string[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const p of properties) values[p] = record?.properties?.[p];
+  return values;
 }
 
 /** What a company search found: the ids holding a value (`total`: how many HubSpot counts), or its failure. */

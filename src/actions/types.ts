@@ -135,6 +135,8 @@ export interface RunOrder {
   blockers(op: OpHandle, keys: readonly string[], exclude: ReadonlySet<OpHandle>): OpHandle[];
   /** Whether an op reading or writing any of these keys settled since the watch was taken. */
   changedSince(watch: Watch, keys: readonly string[]): boolean;
+  /** The unsettled ops earlier than `op`, not in `exclude`, that touch any state of the type. */
+  earlierTouching(op: OpHandle, objectType: string, exclude: ReadonlySet<OpHandle>): OpHandle[];
   /** How many times the op went back already. */
   returns(op: OpHandle): number;
 }
@@ -142,6 +144,11 @@ export interface RunOrder {
 export interface Watch {
   properties: ReadonlySet<string>;
   mark: number;
+  /**
+   * The id of the oldest unsettled op touching the type outside the batch (Infinity: none). An op
+   * older than it found what it would one at a time: nothing before it was left to change that.
+   */
+  oldest: number;
 }
 
 /** What this run knows of the records holding one value. */

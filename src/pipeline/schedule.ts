@@ -85,6 +85,8 @@ export class Scheduler implements RunOrder {
   private index: KeyIndex<Op>;
   /** Per watched type, the newest op touching its keys: a later op merges only into that one. */
   private newestTouching = new Map<string, Op>();
+  /** Per watched type, the unsettled ops touching its keys (RunOrder.watch's `oldest`, earlierTouching). */
+  private touchingNow = new Map<string, Set<Op>>();
   /** Settles so far, and when an op touching each key of a watched type last settled (RunOrder.changedSince). */
   private settles = 0;
   private lastSettled = new Map<string, number>();
@@ -114,7 +116,14 @@ export class Scheduler implements RunOrder {
 
   watch(objectType: string, batch: readonly OpHandle[]): Watch {
     this.marks.push(this.settles);
-    return { properties: this.index.touched(objectType, batch as Op[]), mark: this.settles };
+    const own = new Set(batch);
+    let oldest = Infinity;
+    for (const op of this.touchingNow.get(objectType) ?? []) if (op.id < oldest && !own.has(op)) oldest = op.id;
+    return { properties: this.index.touched(objectType, batch as Op[]), mark: this.settles, oldest };
+  }
+
+  earlierTouching(op: OpHandle, objectType: string, exclude: ReadonlySet<OpHandle>): OpHandle[] {
+    return [...(this.touchingNow.get(objectType) ?? [])].filter((d) => d.id < op.id && !exclude.has(d));
   }
 
   release(watch: Watch): void {
@@ -172,7 +181,12 @@ export class Scheduler implements RunOrder {
     for (const d of deps) d.dependents.push(op);
     this.index.add(op, reads, writes);
     if (this.opts.oneAtATime) this.inOrder.push(op);
-    for (const t of touching) this.newestTouching.set(t, op);
+    for (const t of touching) {
+      this.newestTouching.set(t, op);
+      let now = this.touchingNow.get(t);
+      if (!now) this.touchingNow.set(t, (now = new Set()));
+      now.add(op);
+    }
     if (op.waitingOn === 0) this.makeReady(op);
     return op;
   }
@@ -433,6 +447,8 @@ export class Scheduler implements RunOrder {
     this.unsettled--;
     this.settles++;
     if (this.opts.watched?.length) {
+      // A merge adds keys only to the newest op touching the type, which is already in its set.
+      for (const now of this.touchingNow.values()) now.delete(op);
       for (const keys of [op.reads, op.writes]) for (const k of keys) if (this.index.watchedType(k) !== undefined) this.lastSettled.set(k, this.settles);
     }
     this.index.remove(op, op.reads, op.writes);

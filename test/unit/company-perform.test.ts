@@ -19,12 +19,14 @@ function portal() {
     sent.push(path);
     if (path === 'batch/read') {
       const ids = body.inputs.map((i: any) => i.id);
-      return { status: 200, headers: {}, body: { results: ids.includes(company.properties.segment_group_id) ? [company] : [] } };
+      const key = body.idProperty ? company.properties[body.idProperty] : company.id;
+      return { status: 200, headers: {}, body: { results: ids.includes(key) ? [company] : [] } };
     }
     if (path === 'search') return { status: 200, headers: {}, body: { results: body.filterGroups[0].filters[0].values.includes(company.properties.domain) ? [company] : [] } };
     if (path === 'batch/update' || path === 'batch/upsert') {
-      for (const i of body.inputs) if (i.id === 'R') Object.assign(company.properties, i.properties);
-      return { status: 200, headers: {}, body: { results: body.inputs.map((i: any) => ({ id: i.id === 'R' ? 'R' : 'new', properties: i.properties, objectWriteTraceId: i.objectWriteTraceId })) } };
+      const isR = (i: any) => (i.idProperty ? company.properties[i.idProperty] : company.id) === i.id;
+      for (const i of body.inputs) if (isR(i)) Object.assign(company.properties, i.properties);
+      return { status: 200, headers: {}, body: { results: body.inputs.map((i: any) => ({ id: isR(i) ? 'R' : 'new', properties: i.properties, objectWriteTraceId: i.objectWriteTraceId })) } };
     }
     throw new Error(`unexpected request ${req.method} ${req.path}`);
   };
@@ -32,12 +34,32 @@ function portal() {
 }
 
 const nothingElse: RunOrder = {
-  watch: (): Watch => ({ properties: new Set(), mark: 0 }),
+  watch: (): Watch => ({ properties: new Set(), mark: 0, oldest: Infinity }),
   release: () => {},
   blockers: () => [],
   changedSince: () => false,
+  earlierTouching: () => [],
   returns: () => 0,
 };
+
+/**
+ * An order where an earlier op (`earlier`, id 1) touching companies' domains is unsettled at the
+ * lookup: `changedAfter` says which watches (numbered from 0 as taken) an op touching the company
+ * settled after, `returns` how often the op went back already.
+ */
+function busy(o: { changedAfter: number[]; returns?: number; oldest?: number }): { order: RunOrder; earlier: OpHandle } {
+  const earlier = op(1, 'z', 'elsewhere.example');
+  let marks = 0;
+  const order: RunOrder = {
+    watch: (): Watch => ({ properties: new Set(['domain']), mark: marks++, oldest: o.oldest ?? 1 }),
+    release: () => {},
+    blockers: () => [],
+    changedSince: (w) => o.changedAfter.includes(w.mark),
+    earlierTouching: () => [earlier],
+    returns: () => o.returns ?? 0,
+  };
+  return { order, earlier };
+}
 
 function ctxOf(p: ReturnType<typeof portal>, order?: RunOrder): PerformContext {
   return {
@@ -73,5 +95,33 @@ describe('upsertCompany: ops whose lookup an earlier op of the batch changes', (
     const outcomes = await upsertCompany.perform([op(1, 'a', 'd.example'), op(2, 'b')], ctxOf(p));
     expect(outcomes).toEqual([{ kind: 'delivered' }, { kind: 'delivered' }]);
     expect(p.sent).toEqual(['batch/read', 'search', 'batch/update', 'batch/upsert']);
+  });
+});
+
+describe('upsertCompany: looking again while earlier ops touching companies are unsettled', () => {
+  // R is read again before the write and still holds d.example, but an op touching it settled
+  // while that read was under way: its write may have landed after the read saw R.
+  it('a company found by search that may have changed while it was read again goes back', async () => {
+    const p = portal();
+    const { order } = busy({ changedAfter: [1] });
+    const c = op(5, 'c', 'd.example');
+    expect(await upsertCompany.perform([c], ctxOf(p, order))).toEqual([{ kind: 'again', after: [] }]);
+    expect(p.sent).toEqual(['batch/read', 'search', 'batch/read']);
+    expect(p.company.properties.segment_group_id).toBe('b');
+  });
+
+  it('past its returns, an op whose lookup is still stale waits for every earlier op touching companies', async () => {
+    const p = portal();
+    const { order, earlier } = busy({ changedAfter: [0], returns: 3 });
+    expect(await upsertCompany.perform([op(5, 'b')], ctxOf(p, order))).toEqual([{ kind: 'again', after: [earlier] }]);
+    expect(p.sent).toEqual(['batch/read']);
+  });
+
+  it('an op older than every other unsettled op touching companies writes what it found', async () => {
+    const p = portal();
+    const { order } = busy({ changedAfter: [0, 1], oldest: 9 });
+    expect(await upsertCompany.perform([op(5, 'b', 'new.example')], ctxOf(p, order))).toEqual([{ kind: 'delivered' }]);
+    expect(p.sent).toEqual(['batch/read', 'batch/upsert']);
+    expect(p.company.properties.domain).toBe('new.example');
   });
 });

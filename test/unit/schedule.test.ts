@@ -316,6 +316,33 @@ describe('Scheduler as the run order: ops that look at their records again befor
     expect([...s.watch('contacts', [a]).properties]).toEqual([]);
   });
 
+  it('watch: the oldest unsettled op touching the type outside the batch; earlierTouching: those before an op', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const { add, s } = looking(async () => {
+      await held;
+      return [delivered];
+    });
+    const a = add('a', ['companies:domain=d'], [], 'x');
+    add('c', ['contacts:email=c'], [], 'z'); // touches no company: never the oldest
+    const b = add('b', ['companies:segment_group_id=b'], [], 'y');
+    const oldest = (batch: Op[]) => {
+      const w = s.watch('companies', batch);
+      s.release(w);
+      return w.oldest;
+    };
+    expect(oldest([])).toBe(a.id);
+    expect(oldest([a])).toBe(b.id);
+    expect(oldest([a, b])).toBe(Infinity);
+    expect(s.earlierTouching(b, 'companies', new Set())).toEqual([a]);
+    expect(s.earlierTouching(b, 'companies', new Set([a]))).toEqual([]);
+    expect(s.earlierTouching(a, 'companies', new Set())).toEqual([]);
+    release();
+    await s.drain();
+    expect(oldest([])).toBe(Infinity);
+    expect(s.earlierTouching(b, 'companies', new Set())).toEqual([]);
+  });
+
   it('changedSince: whether an op touching the keys settled after the watch was taken', async () => {
     const { add, s } = looking(async () => [delivered]);
     const before = s.watch('companies', []);

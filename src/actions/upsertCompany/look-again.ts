@@ -11,8 +11,8 @@ import type { CompanyOp } from './types.js';
 type Op = OpHandle<CompanyOp>;
 
 /**
- * An op whose company no longer holds what found it looks again; past this many returns it writes
- * what it found: the search index still shows the old value, as it would one at a time.
+ * An op whose lookup may be stale looks again up to this many times; then it waits for every
+ * earlier unsettled op touching companies, after which its lookup is what one at a time would see.
  */
 const MAX_RETURNS = 3;
 
@@ -28,9 +28,10 @@ export interface LookedAgain {
  * moved away from that value, by that op, so its op goes back to wait for it. A company may also
  * have changed since the lookup: read by segment_group_id, it had the values the read gave, and an
  * op that touches one of them and settled since may have changed it; found by a search, it is read
- * again, and one that no longer holds what found it changed. Such an op looks again. Only while
- * other ops touching companies are unsettled (the watch, taken before the lookup): otherwise
- * nothing can change what the batch found.
+ * again, and one that no longer holds what found it, or that an op touching its values may have
+ * changed while that read was under way, changed. Such an op looks again. Only ops with an earlier
+ * op touching companies unsettled at the lookup (the watch, taken before it): for the others
+ * nothing was left to change what they found.
  */
 export async function lookAgain(ops: Op[], found: Map<Op, Finding>, watch: Watch, going: Set<OpHandle>, ctx: PerformContext): Promise<LookedAgain> {
   const result: LookedAgain = { back: new Map(), failed: new Map() };
@@ -39,20 +40,30 @@ export async function lookAgain(ops: Op[], found: Map<Op, Finding>, watch: Watch
   const searched = new Map<Op, string[]>();
   for (const op of ops) {
     const f = found.get(op)!;
-    if (f.kind === 'searched' && f.found.ok && f.found.hits.length) searched.set(op, f.found.hits);
+    if (op.id > watch.oldest && f.kind === 'searched' && f.found.ok && f.found.hits.length) searched.set(op, f.found.hits);
   }
   const properties = [...new Set([SEGMENT_GROUP_ID, ...watch.properties, ...[...searched.keys()].flatMap((op) => Object.keys(op.data.searchFields ?? {}))])];
-  const read = searched.size ? await readCompanies([...new Set([...searched.values()].flat())], properties, [...searched.keys()], ctx) : undefined;
-  const goBack = (op: Op, after: OpHandle[]) => {
+  // Taken before the read: an op settling after it may have written before or after the read saw the company.
+  const reread = searched.size ? order.watch('companies', [...going]) : undefined;
+  let read: Awaited<ReturnType<typeof readCompanies>> | undefined;
+  try {
+    read = searched.size ? await readCompanies([...new Set([...searched.values()].flat())], properties, [...searched.keys()], ctx) : undefined;
+  } finally {
+    if (reread) order.release(reread);
+  }
+  const settle = (op: Op, blockers: OpHandle[], stale: boolean) => {
+    if (!blockers.length && !stale) return;
+    // Past the returns, stale again: it waits for all that came before (none left: its next lookup is exact).
+    const after = blockers.length || order.returns(op) < MAX_RETURNS ? blockers : order.earlierTouching(op, 'companies', going);
     result.back.set(op, after);
     going.delete(op);
   };
   for (const op of ops) {
+    if (op.id < watch.oldest) continue;
     const f = found.get(op)!;
     if (f.kind === 'byGroupId') {
       const keys = propertyKeys('companies', f.values);
-      const blockers = order.blockers(op, keys, going);
-      if (blockers.length || (order.changedSince(watch, keys) && order.returns(op) < MAX_RETURNS)) goBack(op, blockers);
+      settle(op, order.blockers(op, keys, going), order.changedSince(watch, keys));
       continue;
     }
     const hits = searched.get(op);
@@ -64,9 +75,9 @@ export async function lookAgain(ops: Op[], found: Map<Op, Finding>, watch: Watch
     }
     const companies = hits.map((id) => read.values.get(id));
     const fields = Object.entries(op.data.searchFields ?? {});
-    const changed = companies.some((c) => !c || !fields.some(([p, v]) => c[p] !== undefined && c[p] !== null && stateKey('companies', p, c[p]) === stateKey('companies', p, v)));
-    const blockers = order.blockers(op, companies.flatMap((c) => propertyKeys('companies', c)), going);
-    if (blockers.length || (changed && order.returns(op) < MAX_RETURNS)) goBack(op, blockers);
+    const moved = companies.some((c) => !c || !fields.some(([p, v]) => c[p] !== undefined && c[p] !== null && stateKey('companies', p, c[p]) === stateKey('companies', p, v)));
+    const keys = companies.flatMap((c) => propertyKeys('companies', c));
+    settle(op, order.blockers(op, keys, going), moved || order.changedSince(reread!, keys));
   }
   return result;
 }

@@ -9,13 +9,26 @@ import type { Mapping } from '../mapping/types.js';
 export function movableIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[], searchable: Searchable): (objectType: string) => boolean {
   const types = new Set<string>();
   let anyType = false;
-  for (const m of mappings.flatMap((m) => m.action.moves?.(m.fields) ?? [])) {
-    const type = m.objectType === undefined ? undefined : objectName(m.objectType);
-    if (m.property !== undefined && type !== undefined && !searchable(type, m.property)) continue;
-    if (type === undefined) anyType = true;
-    else types.add(type);
+  for (const m of mappings) {
+    const moved = movedBy(m, searchable);
+    if (moved === 'any') anyType = true;
+    else for (const t of moved) types.add(t);
   }
   return (objectType) => anyType || types.has(objectName(objectType));
+}
+
+/**
+ * The object types (objectName's) whose records one mapping may move away from a value the run
+ * searches by; 'any' when a directive decides the type per event.
+ */
+export function movedBy(mapping: Pick<Mapping, 'action' | 'fields'>, searchable: Searchable): readonly string[] | 'any' {
+  const types = new Set<string>();
+  for (const m of mapping.action.moves?.(mapping.fields) ?? []) {
+    if (m.objectType === undefined) return 'any';
+    const type = objectName(m.objectType);
+    if (m.property === undefined || searchable(type, m.property)) types.add(type);
+  }
+  return [...types];
 }
 
 /** Contacts are found by email by every action that associates one, whatever its mapping says. */

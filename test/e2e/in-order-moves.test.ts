@@ -74,4 +74,46 @@ describe('a write that moves a record away from a value', () => {
     expect(recordsOf(reference, 'deals').map((d) => d.dealname).sort()).toEqual(['New', 'Other']);
     expect(diff.examples).toEqual([]);
   });
+
+  // The group waits for its contact's batch, so the deal's lookup of its target goes first unless
+  // something orders it after the group that moves the company away from the domain.
+  it('a record associated with the company holding a domain does not find one an earlier group moved away from it', async () => {
+    const seed = linked({ domain: 'old.example' });
+    const mapping = `version: 1
+mappings:
+  - name: contacts
+    action: upsertContact
+    trigger: 'type = "identify"'
+    fields:
+      enable_batching: true
+  - name: companies
+    action: upsertCompany
+    trigger: 'type = "group"'
+    fields:
+      companysearchfields:
+        domain: { "@path": "$.traits.website" }
+  - name: deals
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track"'
+    fields:
+      objectType: deals
+      customObjectSearchFields:
+        dealname: { "@path": "$.properties.order" }
+      properties:
+        dealname: { "@path": "$.properties.order" }
+      toObjectType: companies
+      searchFieldsToAssociateCustomObjects:
+        domain: { "@path": "$.properties.company_domain" }
+      associationLabel: HUBSPOT_DEFINED:341
+`;
+    const events = [
+      { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'u1@x.example' } },
+      { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'A', traits: { name: 'Ay', website: 'new.example' } },
+      { type: 'track', messageId: 't1', userId: 'u1', event: 'Order Completed', properties: { order: 'O1', company_domain: 'old.example' } },
+    ];
+    const { reference, diff } = await bothWays(seed, mapping, events);
+    expect(recordsOf(reference, 'companies').map((c) => `${c.segment_group_id}:${c.domain}`)).toEqual(['A:new.example']);
+    expect(diff.examples).toEqual([]);
+  });
 });
+

@@ -7,7 +7,7 @@ import { loadMappingFile, parseMappingText } from '../../src/mapping/mapping-fil
 import type { SegmentEvent } from '../../src/model.js';
 import type { PlannedOp } from '../../src/actions/types.js';
 import { route } from '../../src/pipeline/route.js';
-import { movableIn, searchableIn } from '../../src/pipeline/searchable.js';
+import { movableIn, movedBy, searchableIn } from '../../src/pipeline/searchable.js';
 
 const company = (fields: Record<string, unknown>) => ({ action: actions.upsertCompany, fields });
 const records = (fields: Record<string, unknown>) => ({ action: actions.upsertCustomObjectRecord, fields });
@@ -74,6 +74,25 @@ describe('movableIn: the object types whose records an op may move away from a v
     expect(movableIn(dynamic, searchableIn(dynamic))('deals')).toBe(true);
     const anyType = [records({ objectType: { '@path': '$.properties.type' }, customObjectSearchFields: byName, properties: { stage: 'x' } }), deals(byRef, {})];
     expect(movableIn(anyType, () => true)('p9_orders')).toBe(true);
+  });
+});
+
+describe('movedBy: what one mapping may move, so its ops write the type\'s moves key', () => {
+  const contacts = (fields: Record<string, unknown>) => ({ action: actions.upsertContact, fields });
+  const byDomain = { companysearchfields: { domain: { '@path': '$.traits.website' } } };
+
+  it('a company mapping moves companies when some op searches a property it writes, a contact mapping contacts unless only by email', () => {
+    const m = [company(byDomain), contacts({ properties: { plan: 'x' } })];
+    expect(movedBy(m[0]!, searchableIn(m))).toEqual(['companies']);
+    expect(movedBy(m[1]!, searchableIn(m))).toEqual([]);
+    const byPhone = [...m, records({ objectType: 'deals', customObjectSearchFields: { dealname: 'x' }, toObjectType: 'contacts', searchFieldsToAssociateCustomObjects: { phone: { '@path': '$.properties.phone' } } })];
+    expect(movedBy(byPhone[1]!, searchableIn(byPhone))).toEqual(['contacts']);
+    expect(movedBy(company({}), () => false)).toEqual([]);
+  });
+
+  it("custom properties a directive makes may be any property; a record's type a directive decides, any type", () => {
+    expect(movedBy(company({ properties: { '@path': '$.traits' } }), () => false)).toEqual(['companies']);
+    expect(movedBy(records({ objectType: { '@path': '$.properties.type' }, customObjectSearchFields: { ref: 'x' }, properties: { stage: 'x' } }), () => true)).toBe('any');
   });
 });
 

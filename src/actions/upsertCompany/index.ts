@@ -17,7 +17,7 @@ import { lookAgain } from './look-again.js';
 import { writeCompanies } from './write.js';
 import { associateContacts, resolveContacts } from './associate.js';
 import { isUnknownId } from '../shared/associations.js';
-import { searchedBy } from '../shared/searched.js';
+import { literalKeys, searchedBy } from '../shared/searched.js';
 import type { CompanyOp, CompanyPayload, ContactRef } from './types.js';
 
 const TRIMMED = ['name', 'description', 'address', 'city', 'state', 'zip', 'domain', 'phone'] as const;
@@ -65,6 +65,11 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
   // Found by its search, a company takes the op's segment_group_id; found by that, new searched
   // values: either way it may leave a value another op finds it by, which no key names.
   looksAgain: ['companies'],
+  moves: (f) => {
+    const custom = literalKeys(f.properties);
+    if (custom === undefined) return [{ objectType: 'companies' }];
+    return [...TRIMMED, 'numberofemployees', 'industry', 'lifecyclestage', SEGMENT_GROUP_ID, ...custom].map((property) => ({ objectType: 'companies', property }));
+  },
   plan(payload, ctx) {
     if (payload.properties?.[SEGMENT_GROUP_ID]) throw new PayloadError(RESTRICTED_PROPERTY, `properties.${SEGMENT_GROUP_ID}`);
     const contacts: ContactRef[] = [];

@@ -7,6 +7,7 @@ import { identitiesOf } from '../shared/identities.js';
 import { partsOf, retryParts } from '../shared/merged-parts.js';
 import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
 import type { ActionDefinition, PerformContext } from '../types.js';
+import { literalKeys } from '../shared/searched.js';
 import { fields } from './fields.js';
 import { upserted, performBatch } from './batch.js';
 import type { ContactOp, ContactPayload } from './types.js';
@@ -35,6 +36,13 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
   fields,
   scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write'],
   provides: 'contact',
+  // Found by its email, which its keys name; any other property may replace a value another op
+  // searches contacts by (an association's target found by phone).
+  moves: (f) => {
+    const custom = literalKeys(f.properties);
+    if (custom === undefined) return [{ objectType: 'contacts' }];
+    return [...STANDARD, 'website', 'lifecyclestage', ...custom].filter((p) => p !== 'email').map((property) => ({ objectType: 'contacts', property }));
+  },
   plan(payload, ctx) {
     const batched = payload.enable_batching === true;
     const key = payload.email.trim().toLowerCase();

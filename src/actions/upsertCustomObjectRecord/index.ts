@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject } from '../shared/properties.js';
 import { hasFields, singleField } from '../shared/search.js';
-import { objectName, propertyKeys, unique } from '../shared/keys.js';
+import { movesKey, objectName, propertyKeys, unique } from '../shared/keys.js';
 import { literalKeys, literalString, searchedBy } from '../shared/searched.js';
 import { PayloadError, type ActionDefinition } from '../types.js';
 import { fields } from './fields.js';
@@ -47,7 +47,7 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     const identity = propertyKeys(payload.objectType, searchFields);
     return {
       data: { objectType: payload.objectType, properties, createNew: payload.createNewCustomRecord !== false, searchFields, target },
-      reads: unique([...identity, ...(target ? propertyKeys(target.objectType, target.searchFields) : [])]),
+      reads: unique([...identity, ...(target ? [...propertyKeys(target.objectType, target.searchFields), ...targetMoves(target.objectType, ctx.movable)] : [])]),
       writes: unique([...identity, ...propertyKeys(payload.objectType, properties, ctx.searchable)]),
       ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
       // A record found by one property may get a new value of another that some op searches by.
@@ -59,6 +59,14 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     return [await performOne(ops[0]!, ctx)];
   },
 };
+
+/**
+ * An association's target is found by a search no sequence or second look orders with the ops
+ * that may move such records away from the value searched: it waits for the earlier ones, and the
+ * later ones for it (keys.ts movesKey).
+ */
+const targetMoves = (objectType: string, movable: ((t: string) => boolean) | undefined) =>
+  (movable?.(objectType) ?? true) ? [movesKey(objectType), movesKey('*')] : [];
 
 const batchable = (searchFields: CustomRecordOp['searchFields'], target: AssociationTarget | undefined) =>
   !!singleField(searchFields) && (!target || !!singleField(target.searchFields));

@@ -59,12 +59,8 @@ export interface PlanContext {
    * all of them.
    */
   searchable?: Searchable;
-  /**
-   * Whether some op of the run may give a record of the type a new value of a property others
-   * search it by, a value it did not find the record by (the mappings' `moves`): its finders then
-   * share a sequence (PlannedOp.sequence). Absent: any type may be.
-   */
-  movable?: (objectType: string) => boolean;
+  /** What the run's mappings may move (pipeline/searchable.ts moversIn). Absent: any type, by any action. */
+  movers?: Movers;
 }
 
 /**
@@ -123,6 +119,14 @@ export interface PerformContext {
  * wait for that op (PerformOutcome 'again'), and one whose record no longer holds what found it
  * looks again.
  */
+/** Which records the run's ops may move away from a value others search them by (the mappings' `moves`). */
+export interface Movers {
+  /** Whether some op may give a record of the type a new value of a property others search it by, a value it did not find the record by: its finders then share a sequence (PlannedOp.sequence). */
+  movable(objectType: string): boolean;
+  /** The moves keys (keys.ts movesKey) a finder of the type reads: those of every action that may move such records, but `except`. */
+  reads(objectType: string, except?: string): string[];
+}
+
 export interface RunOrder {
   /**
    * Taken before a lookup: the properties of the type whose values unsettled ops other than these

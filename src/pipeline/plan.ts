@@ -5,8 +5,7 @@ import type { OpHandle, SegmentEvent } from '../model.js';
 import type { EventLedger, EventRecord } from './ledger.js';
 import type { Scheduler } from './schedule.js';
 import type { Searchable } from '../actions/shared/searched.js';
-import { movesKey } from '../actions/shared/keys.js';
-import { movedBy } from './searchable.js';
+import type { moversIn } from './searchable.js';
 
 export interface PlanStage {
   settings: DestinationSettings;
@@ -14,21 +13,8 @@ export interface PlanStage {
   ledger: EventLedger;
   /** What the mappings may search by: the run memory and the write keys keep only these. */
   searchable?: Searchable;
-  /** Which object types may have records moved away from searched values (searchable.ts movableIn). */
-  movable?: (objectType: string) => boolean;
-  /** Per mapping, the movesKey each of its ops writes: the types it may move records of (movesKeysOf). */
-  movesKeys?: ReadonlyMap<Mapping, readonly string[]>;
-}
-
-/** What every op of each mapping writes for the types it may move (keys.ts movesKey; '*': a type decided per event). */
-export function movesKeysOf(mappings: readonly Mapping[], searchable: Searchable): Map<Mapping, readonly string[]> {
-  const out = new Map<Mapping, readonly string[]>();
-  for (const m of mappings) {
-    const moved = movedBy(m, searchable);
-    const keys = moved === 'any' ? [movesKey('*')] : moved.map(movesKey);
-    if (keys.length) out.set(m, keys);
-  }
-  return out;
+  /** What the mappings may move, and the moves keys each mapping's ops write (searchable.ts moversIn). */
+  movers?: ReturnType<typeof moversIn>;
 }
 
 /**
@@ -49,9 +35,9 @@ export function planEvent(rec: EventRecord, event: SegmentEvent, stableId: strin
       continue;
     }
     try {
-      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent, searchable: stage.searchable, movable: stage.movable });
-      const moves = stage.movesKeys?.get(mapping);
-      if (moves) planned.writes = [...planned.writes, ...moves];
+      const planned = mapping.action.plan(mapped.payload, { settings: stage.settings, event, mappingName: mapping.name, messageId: stableId, sameEvent, searchable: stage.searchable, movers: stage.movers });
+      const moves = stage.movers?.writes(mapping);
+      if (moves?.length) planned.writes = [...planned.writes, ...moves];
       const op = scheduler.submit(mapping.action, mapping.name, planned, rec);
       ledger.attach(rec);
       if (mapping.action.provides) sameEvent.set(mapping.action.provides, op);

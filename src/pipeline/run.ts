@@ -17,12 +17,12 @@ import { JournaledIds, OpJournal, positionKey, type JournalEntry } from './op-jo
 import { OutcomesFile } from './outcomes-file.js';
 import { isBlank, parseEvent } from './parse-event.js';
 import { performer } from './perform.js';
-import { movesKeysOf, planEvent, type PlanStage } from './plan.js';
+import { planEvent, type PlanStage } from './plan.js';
 import { inputName, readLineChunks, STDIN, type InputLine, type ReadOptions, type ReadProgress } from './read-lines.js';
 import type { LoggedRequest } from './request-log.js';
 import { noRouteReason, route } from './route.js';
 import { Scheduler, type Op, type SchedulerOptions } from './schedule.js';
-import { movableIn, searchableIn } from './searchable.js';
+import { moversIn, searchableIn } from './searchable.js';
 
 export interface RunOptions {
   inputs: string[];
@@ -125,7 +125,7 @@ async function runLocked(opts: RunOptions): Promise<RunResult> {
   let limited = false;
   try {
     if (checkpoint && !checkpoint.complete) await waitOutIndexLag(opts, checkpoint, stop.signal);
-    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger, searchable: memory.records.searchable, movable: movableIn(opts.mapping.mappings, memory.records.searchable), movesKeys: movesKeysOf(opts.mapping.mappings, memory.records.searchable) }, stop.signal, journaled);
+    const readEnd = await readAll(opts, resumeAt, input, { settings: opts.mapping.settings, scheduler, ledger, searchable: memory.records.searchable, movers: moversIn(opts.mapping.mappings, memory.records.searchable) }, stop.signal, journaled);
     limited = readEnd === 'limit';
     if (!stop.signal.aborted) await Promise.race([scheduler.drain(), aborted(stop.signal)]);
     if (readEnd instanceof UserError) stop.with(readEnd);

@@ -1,4 +1,5 @@
-import { objectName } from '../actions/shared/keys.js';
+import { movesKey, objectName } from '../actions/shared/keys.js';
+import type { Movers } from '../actions/types.js';
 import type { Searchable, SearchedProperty } from '../actions/shared/searched.js';
 import type { Mapping } from '../mapping/types.js';
 
@@ -29,6 +30,34 @@ export function movedBy(mapping: Pick<Mapping, 'action' | 'fields'>, searchable:
     if (m.property === undefined || searchable(type, m.property)) types.add(type);
   }
   return [...types];
+}
+
+/**
+ * What the mappings may move (movableIn, movedBy) as the plan stage and the actions use it: the
+ * moves keys each mapping's ops write, and those a finder of a type reads (keys.ts movesKey).
+ */
+export function moversIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[], searchable: Searchable): Movers & { writes(mapping: Pick<Mapping, 'action' | 'fields'>): readonly string[] } {
+  const writes = new Map<Pick<Mapping, 'action' | 'fields'>, readonly string[]>();
+  const byType = new Map<string, Set<string>>();
+  const anyType = new Set<string>();
+  for (const m of mappings) {
+    const moved = movedBy(m, searchable);
+    const action = m.action.name;
+    if (moved === 'any') anyType.add(action);
+    else for (const t of moved) byType.set(t, (byType.get(t) ?? new Set()).add(action));
+    writes.set(m, moved === 'any' ? [movesKey('*', action)] : moved.map((t) => movesKey(t, action)));
+  }
+  const movable = movableIn(mappings, searchable);
+  return {
+    movable,
+    writes: (m) => writes.get(m) ?? [],
+    reads: (objectType, except) => {
+      const type = objectName(objectType);
+      const keys = [...(byType.get(type) ?? [])].filter((a) => a !== except).map((a) => movesKey(type, a));
+      for (const a of anyType) if (a !== except) keys.push(movesKey('*', a));
+      return keys;
+    },
+  };
 }
 
 /** Contacts are found by email by every action that associates one, whatever its mapping says. */

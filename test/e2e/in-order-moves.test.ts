@@ -115,5 +115,41 @@ mappings:
     expect(recordsOf(reference, 'companies').map((c) => `${c.segment_group_id}:${c.domain}`)).toEqual(['A:new.example']);
     expect(diff.examples).toEqual([]);
   });
+
+  it('a custom record of companies does not find one an earlier group moved away from the domain it searches', async () => {
+    const seed = linked({ domain: 'old.example' });
+    const mapping = `version: 1
+mappings:
+  - name: contacts
+    action: upsertContact
+    trigger: 'type = "identify"'
+    fields:
+      enable_batching: true
+  - name: companies
+    action: upsertCompany
+    trigger: 'type = "group"'
+    fields:
+      companysearchfields:
+        domain: { "@path": "$.traits.website" }
+  - name: notes
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track"'
+    fields:
+      objectType: companies
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        domain: { "@path": "$.properties.company_domain" }
+      properties:
+        description: { "@path": "$.properties.note" }
+`;
+    const events = [
+      { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'u1@x.example' } },
+      { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'A', traits: { name: 'Ay', website: 'new.example' } },
+      { type: 'track', messageId: 't1', userId: 'u1', event: 'Noted', properties: { company_domain: 'old.example', note: 'found' } },
+    ];
+    const { reference, diff } = await bothWays(seed, mapping, events);
+    expect(recordsOf(reference, 'companies').map((c) => `${c.domain}:${c.description ?? '-'}`)).toEqual(['new.example:-']);
+    expect(diff.examples).toEqual([]);
+  });
 });
 

@@ -7,7 +7,7 @@ import { loadMappingFile, parseMappingText } from '../../src/mapping/mapping-fil
 import type { SegmentEvent } from '../../src/model.js';
 import type { PlannedOp } from '../../src/actions/types.js';
 import { route } from '../../src/pipeline/route.js';
-import { movableIn, movedBy, searchableIn } from '../../src/pipeline/searchable.js';
+import { movableIn, movedBy, moversIn, searchableIn } from '../../src/pipeline/searchable.js';
 
 const company = (fields: Record<string, unknown>) => ({ action: actions.upsertCompany, fields });
 const records = (fields: Record<string, unknown>) => ({ action: actions.upsertCustomObjectRecord, fields });
@@ -93,6 +93,22 @@ describe('movedBy: what one mapping may move, so its ops write the type\'s moves
   it("custom properties a directive makes may be any property; a record's type a directive decides, any type", () => {
     expect(movedBy(company({ properties: { '@path': '$.traits' } }), () => false)).toEqual(['companies']);
     expect(movedBy(records({ objectType: { '@path': '$.properties.type' }, customObjectSearchFields: { ref: 'x' }, properties: { stage: 'x' } }), () => true)).toBe('any');
+  });
+});
+
+describe('moversIn: the moves keys movers write and finders read', () => {
+  it("a finder reads the keys of every action moving the type but its own; movers write their action's", () => {
+    const m = [
+      company({ companysearchfields: { domain: { '@path': '$.traits.website' } } }),
+      records({ objectType: 'companies', customObjectSearchFields: { name: 'x' }, properties: { domain: 'z' } }),
+      records({ objectType: { '@path': '$.properties.type' }, customObjectSearchFields: { ref: 'x' }, properties: { stage: 'x' } }),
+    ];
+    const movers = moversIn(m, searchableIn(m));
+    expect(movers.writes(m[0]!)).toEqual(['companies:~moves@upsertCompany']);
+    expect(movers.writes(m[2]!)).toEqual(['*:~moves@upsertCustomObjectRecord']);
+    expect(movers.reads('0-2').sort()).toEqual(['*:~moves@upsertCustomObjectRecord', 'companies:~moves@upsertCompany', 'companies:~moves@upsertCustomObjectRecord']);
+    expect(movers.reads('companies', 'upsertCustomObjectRecord')).toEqual(['companies:~moves@upsertCompany']);
+    expect(movers.reads('contacts', 'upsertCustomObjectRecord')).toEqual([]);
   });
 });
 

@@ -22,13 +22,14 @@ export function objectName(objectType: string): string {
 }
 
 /**
- * "Some record of the type may be moved away from a searched value": written by every op of a
- * mapping that may move the type's records (ActionDefinition.moves), read by an op that finds such
- * records but is ordered with those moves neither by a sequence nor by looking again (an
- * association's target). Movers never wait for one another on it, only for and before its readers.
- * No property is named `~moves`.
+ * "Some record of the type may be moved away from a searched value by an op of this action": written
+ * by every op of a mapping that may move the type's records (ActionDefinition.moves; type `*`: one
+ * a directive decides per event), read by an op that finds such records and is not ordered with
+ * those moves by a sequence or by looking again (an association's target; a custom record of a
+ * type another action moves). Movers never wait for one another on it, only for and before its
+ * readers. No property is named `~moves@…`.
  */
-export const movesKey = (objectType: string): string => `${objectName(objectType)}:~moves`;
+export const movesKey = (objectType: string, action: string): string => `${objectName(objectType)}:~moves@${action}`;
 
 /** "The contact of user u": what an upsertContact for u writes and an association to u's contact reads. */
 export const userKey = (userOrAnonymousId: string): string => stateKey('contacts', 'user', userOrAnonymousId);

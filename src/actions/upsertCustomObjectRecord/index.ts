@@ -1,9 +1,9 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import { flattenObject } from '../shared/properties.js';
 import { hasFields, singleField } from '../shared/search.js';
-import { movesKey, objectName, propertyKeys, unique } from '../shared/keys.js';
+import { objectName, propertyKeys, unique } from '../shared/keys.js';
 import { literalKeys, literalString, searchedBy } from '../shared/searched.js';
-import { PayloadError, type ActionDefinition } from '../types.js';
+import { PayloadError, type ActionDefinition, type Movers } from '../types.js';
 import { fields } from './fields.js';
 import { checkMapping } from './checks.js';
 import { performBatch } from './batch.js';
@@ -47,11 +47,15 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     const identity = propertyKeys(payload.objectType, searchFields);
     return {
       data: { objectType: payload.objectType, properties, createNew: payload.createNewCustomRecord !== false, searchFields, target },
-      reads: unique([...identity, ...(target ? [...propertyKeys(target.objectType, target.searchFields), ...targetMoves(target.objectType, ctx.movable)] : [])]),
+      reads: unique([
+        ...identity,
+        ...(searchFields ? othersMoves(payload.objectType, ctx.movers, 'upsertCustomObjectRecord') : []),
+        ...(target ? [...propertyKeys(target.objectType, target.searchFields), ...othersMoves(target.objectType, ctx.movers)] : []),
+      ]),
       writes: unique([...identity, ...propertyKeys(payload.objectType, properties, ctx.searchable)]),
       ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
       // A record found by one property may get a new value of another that some op searches by.
-      sequence: searchFields && (ctx.movable?.(payload.objectType) ?? true) ? objectName(payload.objectType) : undefined,
+      sequence: searchFields && (ctx.movers?.movable(payload.objectType) ?? true) ? objectName(payload.objectType) : undefined,
     };
   },
   async perform(ops, ctx) {
@@ -61,12 +65,12 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
 };
 
 /**
- * An association's target is found by a search no sequence or second look orders with the ops
- * that may move such records away from the value searched: it waits for the earlier ones, and the
- * later ones for it (keys.ts movesKey).
+ * A search no sequence or second look orders with the ops that may move such records away from the
+ * value searched (an association's target; its own records when another action moves them, since
+ * its sequence orders it with custom records only): it waits for the earlier movers, and the later
+ * ones for it (keys.ts movesKey). Without `movers` (a plan made outside a run) it reads none.
  */
-const targetMoves = (objectType: string, movable: ((t: string) => boolean) | undefined) =>
-  (movable?.(objectType) ?? true) ? [movesKey(objectType), movesKey('*')] : [];
+const othersMoves = (objectType: string, movers: Movers | undefined, except?: string): string[] => movers?.reads(objectType, except) ?? [];
 
 const batchable = (searchFields: CustomRecordOp['searchFields'], target: AssociationTarget | undefined) =>
   !!singleField(searchFields) && (!target || !!singleField(target.searchFields));

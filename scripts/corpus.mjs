@@ -25,7 +25,8 @@
 // which the tool keeps in order by putting the ops that may move a type's records in one sequence (docs/architecture.md):
 // groups of a shared domain that now and then name their own domain (their company leaves the
 // domain the other group searches) or none (an upsert on segment_group_id alone, of the company the
-// other group may have taken), and "Order Renamed" finding a deal by order_ref and renaming it.
+// other group may have taken), "Order Renamed" finding a deal by order_ref and renaming it, and
+// "Ticket Opened" associating a ticket with the company that holds a domain as the event comes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -142,7 +143,7 @@ mappings:
       toObjectType: contacts
       associationLabel: USER_DEFINED:${label}
 
-${opts.moves ? RENAMES : ''}  - name: clicks
+${opts.moves ? RENAMES + LINKS : ''}  - name: clicks
     action: sendCustomBehavioralEvent
     trigger: 'type = "track" and event = "Clicked"'
     fields:
@@ -163,6 +164,27 @@ const RENAMES = `  - name: renames
         order_ref: { "@path": "$.properties.order_ref" }
       properties:
         dealname: { "@path": "$.properties.name" }
+
+`;
+
+// A ticket associated with the company holding a domain, which groups now and then move away from
+// it: the association's search must see those moves in input order (a moves key orders it; tickets
+// move nothing, so they are in no sequence and go as soon as their batch does).
+const LINKS = `  - name: tickets
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track" and event = "Ticket Opened"'
+    fields:
+      objectType: tickets
+      customObjectSearchFields:
+        subject: { "@path": "$.properties.subject" }
+      properties:
+        subject: { "@path": "$.properties.subject" }
+        hs_pipeline: "0"
+        hs_pipeline_stage: "1"
+      toObjectType: companies
+      searchFieldsToAssociateCustomObjects:
+        domain: { "@path": "$.properties.company_domain" }
+      associationLabel: HUBSPOT_DEFINED:339
 
 `;
 
@@ -239,6 +261,11 @@ export function corpusEvents(opts = {}) {
       const n = orders > 0 ? pick(orders) : 0;
       const properties = { order_ref: `r${n}`, name: `Order o${n} (renamed ${i})` };
       e = { type: 'track', messageId, userId: `u${user()}`, event: 'Order Renamed', timestamp: ts, properties };
+    } else if (opts.moves && x < 0.79) {
+      const g = pick(groups);
+      const domain = g % 4 <= 1 ? `shared${(g >> 2) % shared}.example` : `g${g}.example`;
+      const properties = { subject: `Ticket ${i}`, company_domain: domain };
+      e = { type: 'track', messageId, userId: `u${user()}`, event: 'Ticket Opened', timestamp: ts, properties };
     } else if (x < 0.9) {
       const u = user();
       const properties = { page: `/p/${pick(20)}` };

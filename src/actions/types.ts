@@ -121,7 +121,11 @@ export interface PerformContext {
  */
 /** Which records the run's ops may move away from a value others search them by (the mappings' `moves`). */
 export interface Movers {
-  /** Whether some op may give a record of the type a new value of a property others search it by, a value it did not find the record by: its finders then share a sequence (PlannedOp.sequence). */
+  /**
+   * Whether some op may give a record of the type a new value of a property others search it by, a
+   * value it did not find the record by, or the type's records are found by more than one property
+   * (ActionDefinition.finds): its finders then share a sequence (PlannedOp.sequence).
+   */
   movable(objectType: string): boolean;
   /** The moves keys (keys.ts movesKey) a finder of the type reads: those of every action that may move such records, but `except`. */
   reads(objectType: string, except?: string): string[];
@@ -218,6 +222,12 @@ export interface ActionDefinition<P = any, D = any> {
    * so an action that searches must say so here.
    */
   searches?(fields: Readonly<Record<string, unknown>>): SearchedProperty[];
+  /**
+   * The properties it finds the records it writes by (a subset of `searches`). Records of a type
+   * found by more than one property across the mappings may be reached by two ops whose keys share
+   * nothing, so their finders share a sequence (PlanContext.movers.movable).
+   */
+  finds?(fields: Readonly<Record<string, unknown>>): SearchedProperty[];
   /**
    * The properties its ops may give a record a new value of without having found the record by
    * that value, given a mapping's fields: the old value is unknown until the record is found, so no

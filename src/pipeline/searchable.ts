@@ -5,7 +5,8 @@ import type { Mapping } from '../mapping/types.js';
 
 /**
  * The object types some mapping may give a new value of a property the run searches by, a value
- * its ops did not find the record by (ActionDefinition.moves): only their finders need a sequence.
+ * its ops did not find the record by (ActionDefinition.moves), and those whose records the mappings
+ * find by more than one property (ActionDefinition.finds): only their finders need a sequence.
  */
 export function movableIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[], searchable: Searchable): (objectType: string) => boolean {
   const types = new Set<string>();
@@ -14,6 +15,18 @@ export function movableIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[
     const moved = movedBy(m, searchable);
     if (moved === 'any') anyType = true;
     else for (const t of moved) types.add(t);
+  }
+  // Found by two properties, one record may be reached by ops whose keys share nothing.
+  const finders = new Map<string, Set<string | undefined>>();
+  for (const f of mappings.flatMap((m) => m.action.finds?.(m.fields) ?? [])) {
+    if (f.objectType === undefined) {
+      anyType = true;
+      continue;
+    }
+    const type = objectName(f.objectType);
+    const by = finders.get(type) ?? new Set();
+    finders.set(type, by.add(f.property));
+    if (by.size > 1 || f.property === undefined) types.add(type);
   }
   return (objectType) => anyType || types.has(objectName(objectType));
 }

@@ -151,5 +151,36 @@ mappings:
     expect(recordsOf(reference, 'companies').map((c) => `${c.domain}:${c.description ?? '-'}`)).toEqual(['new.example:-']);
     expect(diff.examples).toEqual([]);
   });
+
+  // No key is shared: one op names the deal by its name, the other by its order_ref.
+  it('two mappings reaching one deal by different properties write it in input order', async () => {
+    const seed = { properties: { deals: [{ name: 'order_ref', label: 'Order ref', type: 'string', fieldType: 'text', groupName: 'dealinformation' }] }, records: { deals: [{ properties: { dealname: 'D', order_ref: 'R', amount: '0' } }], contacts: [{ properties: { email: 'b@x.example' } }] } };
+    const deal = (name: string, trigger: string, by: string, more: string) => `  - name: ${name}
+    action: upsertCustomObjectRecord
+    trigger: '${trigger}'
+    fields:
+      objectType: deals
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        ${by}: { "@path": "$.properties.find" }
+      properties:
+        amount: { "@path": "$.properties.amount" }
+${more}`;
+    // The association's lookup makes the by-ref batch the slower one, so it tends to write last.
+    const associated = `      toObjectType: contacts\n      searchFieldsToAssociateCustomObjects:\n        email: b@x.example\n      associationLabel: HUBSPOT_DEFINED:3\n`;
+    const mapping = `version: 1\nmappings:\n${deal('by name', 'event = "By Name"', 'dealname', '')}${deal('by ref', 'event = "By Ref"', 'order_ref', associated)}`;
+    const events = [
+      { type: 'track', messageId: 't1', event: 'By Name', properties: { find: 'D', amount: 1 } },
+      { type: 'track', messageId: 't2', event: 'By Ref', properties: { find: 'R', amount: 2 } },
+      { type: 'track', messageId: 't3', event: 'By Name', properties: { find: 'D', amount: 3 } },
+      { type: 'track', messageId: 't4', event: 'By Ref', properties: { find: 'R', amount: 4 } },
+      { type: 'track', messageId: 't5', event: 'By Name', properties: { find: 'D', amount: 5 } },
+      { type: 'track', messageId: 't6', event: 'By Ref', properties: { find: 'R', amount: 6 } },
+      { type: 'track', messageId: 't7', event: 'By Name', properties: { find: 'D', amount: 7 } },
+    ];
+    const { reference, diff } = await bothWays(seed, mapping, events);
+    expect(recordsOf(reference, 'deals').map((d) => d.amount)).toEqual(['7']);
+    expect(diff.examples).toEqual([]);
+  });
 });
 

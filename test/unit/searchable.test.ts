@@ -61,12 +61,24 @@ describe('movableIn: the object types whose records an op may move away from a v
   it('a deal found by its name and given a name moves nothing; given an order_ref someone searches by, it may', () => {
     const named = [deals(byName, { dealname: { '@path': '$.properties.name' }, amount: 1 })];
     expect(movableIn(named, searchableIn(named))('deals')).toBe(false);
+    // Found by two properties, deals need a sequence anyway (below); neither mapping moves one.
     const withRefs = [...named, deals(byRef, { amount: 2 })];
-    expect(movableIn(withRefs, searchableIn(withRefs))('deals')).toBe(false);
+    expect(withRefs.map((m) => movedBy(m, searchableIn(withRefs)))).toEqual([[], []]);
     const renames = [...withRefs, deals(byRef, { dealname: { '@path': '$.properties.new_name' } })];
+    expect(movedBy(renames[2]!, searchableIn(renames))).toEqual(['deals']);
     expect(movableIn(renames, searchableIn(renames))('deals')).toBe(true);
     expect(movableIn(renames, searchableIn(renames))('0-3')).toBe(true);
     expect(movableIn(renames, searchableIn(renames))('tickets')).toBe(false);
+  });
+
+  it('a type found by two properties across the mappings needs a sequence too, one found by one does not', () => {
+    const byNameOnly = [deals(byName, { amount: 1 }), deals(byName, { amount: 2 })];
+    expect(movableIn(byNameOnly, searchableIn(byNameOnly))('deals')).toBe(false);
+    const both = [deals(byName, { amount: 1 }), deals(byRef, { amount: 2 })];
+    expect(movableIn(both, searchableIn(both))('deals')).toBe(true);
+    expect(movableIn(both, searchableIn(both))('tickets')).toBe(false);
+    const twoFields = [deals({ ...byName, ...byRef }, { amount: 1 })];
+    expect(movableIn(twoFields, searchableIn(twoFields))('deals')).toBe(true);
   });
 
   it('properties or an object type a directive decides may move anything', () => {

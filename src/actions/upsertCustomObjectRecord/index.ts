@@ -28,6 +28,7 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     // The association's target is found by these, when the mapping has a target to find.
     ...(f.toObjectType === undefined || f.toObjectType === null ? [] : searchedBy(literalString(f.toObjectType), f.searchFieldsToAssociateCustomObjects)),
   ],
+  finds: (f) => searchedBy(literalString(f.objectType), f.customObjectSearchFields),
   // Found by its single search property, a record holds the value it was found by, which its
   // keys name; any other property it is given may replace a value another op searches by.
   moves: (f) => {

@@ -127,8 +127,10 @@ export interface Movers {
    * (ActionDefinition.finds): its finders then share a sequence (PlannedOp.sequence).
    */
   movable(objectType: string): boolean;
-  /** The moves keys (keys.ts movesKey) a finder of the type reads: those of every action that may move such records, but `except`. */
-  reads(objectType: string, except?: string): string[];
+  /** What a search for records of the type that `action` writes reads: the moves and writes keys of the other actions (keys.ts). */
+  ownReads(objectType: string, action: string): string[];
+  /** What an association target's search reads: the moves keys of every action that may move such records. */
+  targetReads(objectType: string): string[];
 }
 
 export interface RunOrder {

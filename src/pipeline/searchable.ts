@@ -1,4 +1,4 @@
-import { movesKey, objectName } from '../actions/shared/keys.js';
+import { movesKey, objectName, writesKey } from '../actions/shared/keys.js';
 import type { Movers } from '../actions/types.js';
 import type { Searchable, SearchedProperty } from '../actions/shared/searched.js';
 import type { Mapping } from '../mapping/types.js';
@@ -46,30 +46,56 @@ export function movedBy(mapping: Pick<Mapping, 'action' | 'fields'>, searchable:
 }
 
 /**
- * What the mappings may move (movableIn, movedBy) as the plan stage and the actions use it: the
- * moves keys each mapping's ops write, and those a finder of a type reads (keys.ts movesKey).
+ * The object types (objectName's) whose records one mapping finds, by ActionDefinition.finds, in
+ * order to write them; 'any' when a directive decides the type per event.
+ */
+function foundBy(mapping: Pick<Mapping, 'action' | 'fields'>): readonly string[] | 'any' {
+  const types = new Set<string>();
+  for (const f of mapping.action.finds?.(mapping.fields) ?? []) {
+    if (f.objectType === undefined) return 'any';
+    types.add(objectName(f.objectType));
+  }
+  return [...types];
+}
+
+/**
+ * What the mappings may move or reach by different properties (movableIn, movedBy), as the plan
+ * stage and the actions use it: the keys each mapping's ops write, and those a finder reads
+ * (keys.ts movesKey, writesKey).
  */
 export function moversIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[], searchable: Searchable): Movers & { writes(mapping: Pick<Mapping, 'action' | 'fields'>): readonly string[] } {
-  const writes = new Map<Pick<Mapping, 'action' | 'fields'>, readonly string[]>();
-  const byType = new Map<string, Set<string>>();
-  const anyType = new Set<string>();
-  for (const m of mappings) {
-    const moved = movedBy(m, searchable);
-    const action = m.action.name;
-    if (moved === 'any') anyType.add(action);
-    else for (const t of moved) byType.set(t, (byType.get(t) ?? new Set()).add(action));
-    writes.set(m, moved === 'any' ? [movesKey('*', action)] : moved.map((t) => movesKey(t, action)));
-  }
   const movable = movableIn(mappings, searchable);
+  const writes = new Map<Pick<Mapping, 'action' | 'fields'>, readonly string[]>();
+  /** Per type ('*': any), the actions whose ops write its moves key, and its writes key. */
+  const moving = new Map<string, Set<string>>();
+  const writing = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, type: string, action: string) => m.set(type, (m.get(type) ?? new Set()).add(action));
+  for (const m of mappings) {
+    const action = m.action.name;
+    const moved = movedBy(m, searchable);
+    const found = foundBy(m);
+    const keys: string[] = [];
+    for (const t of moved === 'any' ? ['*'] : moved) {
+      add(moving, t, action);
+      keys.push(movesKey(t, action));
+    }
+    // Only a type found by two properties can be reached by ops whose keys share nothing.
+    for (const t of found === 'any' ? ['*'] : found.filter((t) => movable(t))) {
+      add(writing, t, action);
+      keys.push(writesKey(t, action));
+    }
+    writes.set(m, keys);
+  }
+  const of = (m: Map<string, Set<string>>, type: string, key: (t: string, a: string) => string, except?: string) =>
+    [type, '*'].flatMap((t) => [...(m.get(t) ?? [])].filter((a) => a !== except).map((a) => key(t, a)));
   return {
     movable,
     writes: (m) => writes.get(m) ?? [],
-    reads: (objectType, except) => {
+    ownReads: (objectType, action) => {
       const type = objectName(objectType);
-      const keys = [...(byType.get(type) ?? [])].filter((a) => a !== except).map((a) => movesKey(type, a));
-      for (const a of anyType) if (a !== except) keys.push(movesKey('*', a));
-      return keys;
+      return [...of(moving, type, movesKey, action), ...of(writing, type, writesKey, action)];
     },
+    targetReads: (objectType) => of(moving, objectName(objectType), movesKey),
   };
 }
 

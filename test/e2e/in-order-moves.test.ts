@@ -182,5 +182,43 @@ ${more}`;
     expect(recordsOf(reference, 'deals').map((d) => d.amount)).toEqual(['7']);
     expect(diff.examples).toEqual([]);
   });
+
+  // Upsert Company reaches it by segment_group_id, the custom record by crm_id: no key is shared.
+  it('a custom record of companies and Upsert Company reaching one company by different properties write it in input order', async () => {
+    const crm = { name: 'crm_id', label: 'CRM id', type: 'string', fieldType: 'text', groupName: 'companyinformation' };
+    const seed = linked({ crm_id: 'X' });
+    (seed.properties.companies as unknown[]).push(crm);
+    const mapping = `version: 1
+mappings:
+  - name: contacts
+    action: upsertContact
+    trigger: 'type = "identify"'
+    fields:
+      enable_batching: true
+  - name: companies
+    action: upsertCompany
+    trigger: 'type = "group"'
+    fields:
+      description: { "@path": "$.traits.description" }
+  - name: notes
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track"'
+    fields:
+      objectType: companies
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        crm_id: { "@path": "$.properties.crm_id" }
+      properties:
+        description: { "@path": "$.properties.note" }
+`;
+    const events = [
+      { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'u1@x.example' } },
+      { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'A', traits: { description: 'first' } },
+      { type: 'track', messageId: 't1', userId: 'u1', event: 'Noted', properties: { crm_id: 'X', note: 'second' } },
+    ];
+    const { reference, diff } = await bothWays(seed, mapping, events);
+    expect(recordsOf(reference, 'companies').map((c) => c.description)).toEqual(['second']);
+    expect(diff.examples).toEqual([]);
+  });
 });
 

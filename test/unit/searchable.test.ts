@@ -108,19 +108,25 @@ describe('movedBy: what one mapping may move, so its ops write the type\'s moves
   });
 });
 
-describe('moversIn: the moves keys movers write and finders read', () => {
-  it("a finder reads the keys of every action moving the type but its own; movers write their action's", () => {
+describe('moversIn: the keys movers and writers write and finders read', () => {
+  it("a search for records to write reads the other actions' keys, an association target every action's moves", () => {
     const m = [
       company({ companysearchfields: { domain: { '@path': '$.traits.website' } } }),
       records({ objectType: 'companies', customObjectSearchFields: { name: 'x' }, properties: { domain: 'z' } }),
       records({ objectType: { '@path': '$.properties.type' }, customObjectSearchFields: { ref: 'x' }, properties: { stage: 'x' } }),
     ];
     const movers = moversIn(m, searchableIn(m));
-    expect(movers.writes(m[0]!)).toEqual(['companies:~moves@upsertCompany']);
-    expect(movers.writes(m[2]!)).toEqual(['*:~moves@upsertCustomObjectRecord']);
-    expect(movers.reads('0-2').sort()).toEqual(['*:~moves@upsertCustomObjectRecord', 'companies:~moves@upsertCompany', 'companies:~moves@upsertCustomObjectRecord']);
-    expect(movers.reads('companies', 'upsertCustomObjectRecord')).toEqual(['companies:~moves@upsertCompany']);
-    expect(movers.reads('contacts', 'upsertCustomObjectRecord')).toEqual([]);
+    expect(movers.writes(m[0]!)).toEqual(['companies:~moves@upsertCompany', 'companies:~writes@upsertCompany']);
+    expect(movers.writes(m[2]!)).toEqual(['*:~moves@upsertCustomObjectRecord', '*:~writes@upsertCustomObjectRecord']);
+    expect(movers.targetReads('0-2').sort()).toEqual(['*:~moves@upsertCustomObjectRecord', 'companies:~moves@upsertCompany', 'companies:~moves@upsertCustomObjectRecord']);
+    expect(movers.ownReads('companies', 'upsertCustomObjectRecord')).toEqual(['companies:~moves@upsertCompany', 'companies:~writes@upsertCompany']);
+    expect(movers.ownReads('contacts', 'upsertCustomObjectRecord')).toEqual([]);
+  });
+
+  it('a type found by one property, whose writes nobody searches, writes no key', () => {
+    const m = [company({}), { action: actions.upsertContact, fields: { properties: { plan: 'x' } } }];
+    const movers = moversIn(m, searchableIn(m));
+    expect(m.map((x) => movers.writes(x))).toEqual([[], []]);
   });
 });
 

@@ -31,6 +31,14 @@ export function objectName(objectType: string): string {
  */
 export const movesKey = (objectType: string, action: string): string => `${objectName(objectType)}:~moves@${action}`;
 
+/**
+ * "A record of the type, which the mappings find by more than one property, may be written by an
+ * op of this action": written by the ops of a mapping that finds such records to write them
+ * (ActionDefinition.finds), read by the custom records of the type, which other actions may reach
+ * by properties whose keys share nothing with theirs.
+ */
+export const writesKey = (objectType: string, action: string): string => `${objectName(objectType)}:~writes@${action}`;
+
 /** "The contact of user u": what an upsertContact for u writes and an association to u's contact reads. */
 export const userKey = (userOrAnonymousId: string): string => stateKey('contacts', 'user', userOrAnonymousId);
 

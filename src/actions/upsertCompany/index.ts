@@ -65,6 +65,7 @@ export const upsertCompany: ActionDefinition<CompanyPayload, CompanyOp> = {
   // Found by its search, a company takes the op's segment_group_id; found by that, new searched
   // values: either way it may leave a value another op finds it by, which no key names.
   looksAgain: ['companies'],
+  finds: (f) => [{ objectType: 'companies', property: SEGMENT_GROUP_ID }, ...searchedBy('companies', f.companysearchfields)],
   moves: (f) => {
     const custom = literalKeys(f.properties);
     if (custom === undefined) return [{ objectType: 'companies' }];

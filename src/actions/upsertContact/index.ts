@@ -38,6 +38,7 @@ export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {
   provides: 'contact',
   // Found by its email, which its keys name; any other property may replace a value another op
   // searches contacts by (an association's target found by phone).
+  finds: () => [{ objectType: 'contacts', property: 'email' }],
   moves: (f) => {
     const custom = literalKeys(f.properties);
     if (custom === undefined) return [{ objectType: 'contacts' }];

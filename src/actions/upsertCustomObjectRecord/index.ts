@@ -3,7 +3,7 @@ import { flattenObject } from '../shared/properties.js';
 import { hasFields, singleField } from '../shared/search.js';
 import { objectName, propertyKeys, unique } from '../shared/keys.js';
 import { literalKeys, literalString, searchedBy } from '../shared/searched.js';
-import { PayloadError, type ActionDefinition, type Movers } from '../types.js';
+import { PayloadError, type ActionDefinition } from '../types.js';
 import { fields } from './fields.js';
 import { checkMapping } from './checks.js';
 import { performBatch } from './batch.js';
@@ -48,10 +48,12 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     const identity = propertyKeys(payload.objectType, searchFields);
     return {
       data: { objectType: payload.objectType, properties, createNew: payload.createNewCustomRecord !== false, searchFields, target },
+      // No sequence or second look orders these searches with what other actions move or reach
+      // by other properties: they wait for such earlier ops, and the later ones for them (keys.ts).
       reads: unique([
         ...identity,
-        ...(searchFields ? othersMoves(payload.objectType, ctx.movers, 'upsertCustomObjectRecord') : []),
-        ...(target ? [...propertyKeys(target.objectType, target.searchFields), ...othersMoves(target.objectType, ctx.movers)] : []),
+        ...(searchFields ? (ctx.movers?.ownReads(payload.objectType, 'upsertCustomObjectRecord') ?? []) : []),
+        ...(target ? [...propertyKeys(target.objectType, target.searchFields), ...(ctx.movers?.targetReads(target.objectType) ?? [])] : []),
       ]),
       writes: unique([...identity, ...propertyKeys(payload.objectType, properties, ctx.searchable)]),
       ...lanePlan(ctx.mappingName, payload.objectType, searchFields, target),
@@ -64,14 +66,6 @@ export const upsertCustomObjectRecord: ActionDefinition<CustomRecordPayload, Cus
     return [await performOne(ops[0]!, ctx)];
   },
 };
-
-/**
- * A search no sequence or second look orders with the ops that may move such records away from the
- * value searched (an association's target; its own records when another action moves them, since
- * its sequence orders it with custom records only): it waits for the earlier movers, and the later
- * ones for it (keys.ts movesKey). Without `movers` (a plan made outside a run) it reads none.
- */
-const othersMoves = (objectType: string, movers: Movers | undefined, except?: string): string[] => movers?.reads(objectType, except) ?? [];
 
 const batchable = (searchFields: CustomRecordOp['searchFields'], target: AssociationTarget | undefined) =>
   !!singleField(searchFields) && (!target || !!singleField(target.searchFields));

@@ -39,6 +39,23 @@ const linked = (properties: Record<string, string>) => ({
 const companies = (fields = '') =>
   `version: 1\nmappings:\n  - name: companies\n    action: upsertCompany\n    fields:\n      associateContact: false\n      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n${fields}`;
 
+/**
+ * Contacts batched from identifies, and companies from groups with these fields: a group waits for
+ * its user's contact, so ops of other mappings after it tend to go first unless ordered.
+ */
+const groupsAfterContacts = (companyFields: string) => `version: 1
+mappings:
+  - name: contacts
+    action: upsertContact
+    trigger: 'type = "identify"'
+    fields:
+      enable_batching: true
+  - name: companies
+    action: upsertCompany
+    trigger: 'type = "group"'
+    fields:
+${companyFields}`;
+
 describe('a write that moves a record away from a value', () => {
   it("a company found by domain takes the group's id, so a later group with the old id creates its own", async () => {
     const seed = linked({ domain: 'd.example' });
@@ -79,20 +96,7 @@ describe('a write that moves a record away from a value', () => {
   // something orders it after the group that moves the company away from the domain.
   it('a record associated with the company holding a domain does not find one an earlier group moved away from it', async () => {
     const seed = linked({ domain: 'old.example' });
-    const mapping = `version: 1
-mappings:
-  - name: contacts
-    action: upsertContact
-    trigger: 'type = "identify"'
-    fields:
-      enable_batching: true
-  - name: companies
-    action: upsertCompany
-    trigger: 'type = "group"'
-    fields:
-      companysearchfields:
-        domain: { "@path": "$.traits.website" }
-  - name: deals
+    const mapping = `${groupsAfterContacts('      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n')}  - name: deals
     action: upsertCustomObjectRecord
     trigger: 'type = "track"'
     fields:
@@ -118,20 +122,7 @@ mappings:
 
   it('a custom record of companies does not find one an earlier group moved away from the domain it searches', async () => {
     const seed = linked({ domain: 'old.example' });
-    const mapping = `version: 1
-mappings:
-  - name: contacts
-    action: upsertContact
-    trigger: 'type = "identify"'
-    fields:
-      enable_batching: true
-  - name: companies
-    action: upsertCompany
-    trigger: 'type = "group"'
-    fields:
-      companysearchfields:
-        domain: { "@path": "$.traits.website" }
-  - name: notes
+    const mapping = `${groupsAfterContacts('      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n')}  - name: notes
     action: upsertCustomObjectRecord
     trigger: 'type = "track"'
     fields:
@@ -188,19 +179,7 @@ ${more}`;
     const crm = { name: 'crm_id', label: 'CRM id', type: 'string', fieldType: 'text', groupName: 'companyinformation' };
     const seed = linked({ crm_id: 'X' });
     (seed.properties.companies as unknown[]).push(crm);
-    const mapping = `version: 1
-mappings:
-  - name: contacts
-    action: upsertContact
-    trigger: 'type = "identify"'
-    fields:
-      enable_batching: true
-  - name: companies
-    action: upsertCompany
-    trigger: 'type = "group"'
-    fields:
-      description: { "@path": "$.traits.description" }
-  - name: notes
+    const mapping = `${groupsAfterContacts('      description: { "@path": "$.traits.description" }\n')}  - name: notes
     action: upsertCustomObjectRecord
     trigger: 'type = "track"'
     fields:

@@ -119,7 +119,7 @@ export interface PerformContext {
  * wait for that op (PerformOutcome 'again'), and one whose record no longer holds what found it
  * looks again.
  */
-/** Which records the run's ops may move away from a value others search them by (the mappings' `moves`). */
+/** Which records the run's ops may move away from a value others search them by, or reach by different properties (the mappings' `moves` and `finds`). */
 export interface Movers {
   /**
    * Whether some op may give a record of the type a new value of a property others search it by, a

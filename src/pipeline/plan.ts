@@ -13,7 +13,7 @@ export interface PlanStage {
   ledger: EventLedger;
   /** What the mappings may search by: the run memory and the write keys keep only these. */
   searchable?: Searchable;
-  /** What the mappings may move, and the moves keys each mapping's ops write (searchable.ts moversIn). */
+  /** What the mappings may move or reach by different properties, and the keys each mapping's ops write for it (searchable.ts moversIn). */
   movers?: ReturnType<typeof moversIn>;
 }
 

@@ -88,14 +88,20 @@ export function moversIn(mappings: readonly Pick<Mapping, 'action' | 'fields'>[]
   }
   const of = (m: Map<string, Set<string>>, type: string, key: (t: string, a: string) => string, except?: string) =>
     [type, '*'].flatMap((t) => [...(m.get(t) ?? [])].filter((a) => a !== except).map((a) => key(t, a)));
+  // Asked once per op planned: each answer is built once per type (and action) for the run.
+  const answers = new Map<string, string[]>();
+  const once = (k: string, build: () => string[]) => answers.get(k) ?? (answers.set(k, build()), answers.get(k)!);
   return {
     movable,
     writes: (m) => writes.get(m) ?? [],
     ownReads: (objectType, action) => {
       const type = objectName(objectType);
-      return [...of(moving, type, movesKey, action), ...of(writing, type, writesKey, action)];
+      return once(`own\n${type}\n${action}`, () => [...of(moving, type, movesKey, action), ...of(writing, type, writesKey, action)]);
     },
-    targetReads: (objectType) => of(moving, objectName(objectType), movesKey),
+    targetReads: (objectType) => {
+      const type = objectName(objectType);
+      return once(`target\n${type}`, () => of(moving, type, movesKey));
+    },
   };
 }
 

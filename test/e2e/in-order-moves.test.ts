@@ -56,6 +56,19 @@ mappings:
     fields:
 ${companyFields}`;
 
+/** A custom record of companies, found by one property, given the event's note as its description. */
+const companyNotes = (by: string, path: string) => `  - name: notes
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track"'
+    fields:
+      objectType: companies
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        ${by}: { "@path": "${path}" }
+      properties:
+        description: { "@path": "$.properties.note" }
+`;
+
 describe('a write that moves a record away from a value', () => {
   it("a company found by domain takes the group's id, so a later group with the old id creates its own", async () => {
     const seed = linked({ domain: 'd.example' });
@@ -122,17 +135,7 @@ describe('a write that moves a record away from a value', () => {
 
   it('a custom record of companies does not find one an earlier group moved away from the domain it searches', async () => {
     const seed = linked({ domain: 'old.example' });
-    const mapping = `${groupsAfterContacts('      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n')}  - name: notes
-    action: upsertCustomObjectRecord
-    trigger: 'type = "track"'
-    fields:
-      objectType: companies
-      createNewCustomRecord: false
-      customObjectSearchFields:
-        domain: { "@path": "$.properties.company_domain" }
-      properties:
-        description: { "@path": "$.properties.note" }
-`;
+    const mapping = groupsAfterContacts('      companysearchfields:\n        domain: { "@path": "$.traits.website" }\n') + companyNotes('domain', '$.properties.company_domain');
     const events = [
       { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'u1@x.example' } },
       { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'A', traits: { name: 'Ay', website: 'new.example' } },
@@ -179,17 +182,7 @@ ${more}`;
     const crm = { name: 'crm_id', label: 'CRM id', type: 'string', fieldType: 'text', groupName: 'companyinformation' };
     const seed = linked({ crm_id: 'X' });
     (seed.properties.companies as unknown[]).push(crm);
-    const mapping = `${groupsAfterContacts('      description: { "@path": "$.traits.description" }\n')}  - name: notes
-    action: upsertCustomObjectRecord
-    trigger: 'type = "track"'
-    fields:
-      objectType: companies
-      createNewCustomRecord: false
-      customObjectSearchFields:
-        crm_id: { "@path": "$.properties.crm_id" }
-      properties:
-        description: { "@path": "$.properties.note" }
-`;
+    const mapping = groupsAfterContacts('      description: { "@path": "$.traits.description" }\n') + companyNotes('crm_id', '$.properties.crm_id');
     const events = [
       { type: 'identify', messageId: 'i1', userId: 'u1', traits: { email: 'u1@x.example' } },
       { type: 'group', messageId: 'g1', userId: 'u1', groupId: 'A', traits: { description: 'first' } },

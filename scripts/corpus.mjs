@@ -26,7 +26,10 @@
 // groups of a shared domain that now and then name their own domain (their company leaves the
 // domain the other group searches) or none (an upsert on segment_group_id alone, of the company the
 // other group may have taken), "Order Renamed" finding a deal by order_ref and renaming it, and
-// "Ticket Opened" associating a ticket with the company that holds a domain as the event comes.
+// "Ticket Opened" associating a ticket with the company that holds a domain as the event comes, and
+// "Account Noted" reaching a company by its crm_id (a custom record of companies) where groups reach
+// it by segment_group_id or domain: two actions, different properties, one record, and the crm_id
+// itself moves when a second group takes a shared company.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +50,8 @@ export function rng(seed) {
   };
 }
 
+const PLAN_PROPERTY = { name: 'plan', label: 'Plan', type: 'string', fieldType: 'text', groupName: 'companyinformation' };
+
 /** The portal before the run: custom properties, the event definition, the label, companies found by domain. */
 export function corpusSeed(opts = {}) {
   const { groups } = sizes(opts.events ?? 1000);
@@ -54,8 +59,9 @@ export function corpusSeed(opts = {}) {
   return {
     properties: {
       contacts: [{ name: 'plan', label: 'Plan', type: 'string', fieldType: 'text', groupName: 'contactinformation' }],
-      companies: [{ name: 'plan', label: 'Plan', type: 'string', fieldType: 'text', groupName: 'companyinformation' }],
+      companies: [PLAN_PROPERTY],
       deals: [{ name: 'order_ref', label: 'Order ref', type: 'string', fieldType: 'text', groupName: 'dealinformation' }],
+      ...(opts.moves ? { companies: [PLAN_PROPERTY, { name: 'crm_id', label: 'CRM id', type: 'string', fieldType: 'text', groupName: 'companyinformation' }] } : {}),
     },
     associationLabels: [{ fromObjectType: 'deals', toObjectType: 'contacts', label: 'Buyer', name: 'buyer' }],
     eventDefinitions: [{ name: 'clicked', label: 'Clicked', propertyDefinitions: [{ name: 'page', label: 'Page', type: 'string' }] }],
@@ -98,7 +104,7 @@ mappings:
         domain: { "@path": "$.traits.website" }
       properties:
         plan: { "@path": "$.traits.plan" }
-
+${opts.moves ? '        crm_id: { "@path": "$.traits.crm_id" }\n' : ''}
   - name: partners
     action: upsertCompany
     trigger: 'type = "group" and traits.kind = "partner"'
@@ -143,7 +149,7 @@ mappings:
       toObjectType: contacts
       associationLabel: USER_DEFINED:${label}
 
-${opts.moves ? RENAMES + LINKS : ''}  - name: clicks
+${opts.moves ? RENAMES + LINKS + ACCOUNTS : ''}  - name: clicks
     action: sendCustomBehavioralEvent
     trigger: 'type = "track" and event = "Clicked"'
     fields:
@@ -185,6 +191,23 @@ const LINKS = `  - name: tickets
       searchFieldsToAssociateCustomObjects:
         domain: { "@path": "$.properties.company_domain" }
       associationLabel: HUBSPOT_DEFINED:339
+
+`;
+
+// A custom record of companies found by crm_id, which customer groups set: Upsert Company reaches the
+// same company by segment_group_id or domain, so the two actions' writes of plan must land in input
+// order though they share no key of the record (writes keys order them). Not found: skipped.
+const ACCOUNTS = `  - name: accounts
+    action: upsertCustomObjectRecord
+    trigger: 'type = "track" and event = "Account Noted"'
+    fields:
+      objectType: companies
+      createNewCustomRecord: false
+      customObjectSearchFields:
+        crm_id: { "@path": "$.properties.crm_id" }
+      properties:
+        plan: { "@path": "$.properties.plan" }
+        description: { "@path": "$.properties.note" }
 
 `;
 
@@ -242,6 +265,7 @@ export function corpusEvents(opts = {}) {
       if (w) traits.website = w;
       const k = kind(g);
       if (k) traits.kind = k;
+      if (opts.moves && g % 5 !== 4) traits.crm_id = `crm${g}`;
       e = { type: 'group', messageId, userId: `u${u}`, groupId: `grp${g}`, timestamp: ts, traits };
     } else if (x < 0.65) {
       const n = orders++;
@@ -266,6 +290,10 @@ export function corpusEvents(opts = {}) {
       const domain = g % 4 <= 1 ? `shared${(g >> 2) % shared}.example` : `g${g}.example`;
       const properties = { subject: `Ticket ${i}`, company_domain: domain };
       e = { type: 'track', messageId, userId: `u${user()}`, event: 'Ticket Opened', timestamp: ts, properties };
+    } else if (opts.moves && x < 0.81) {
+      const g = pick(groups);
+      const properties = { crm_id: `crm${g}`, plan: PLANS[pick(3)], note: `Note ${i}` };
+      e = { type: 'track', messageId, userId: `u${user()}`, event: 'Account Noted', timestamp: ts, properties };
     } else if (x < 0.9) {
       const u = user();
       const properties = { page: `/p/${pick(20)}` };

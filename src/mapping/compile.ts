@@ -27,14 +27,14 @@ export function compileFields(fields: Record<string, unknown>): CompiledFields |
   let resolve: Fn;
   try {
     core.validateMapping(copy);
-    resolve = new Compiler(kit).node(copy);
+    resolve = new Compiler(kit).clean(copy);
   } catch {
     return undefined;
   }
   return (event) => {
     const t = kit.realTypeOf(event);
     if (t !== 'object') throw new Error(`data must be an object, got ${t}`);
-    return kit.removeUndefined(resolve(event)) as Record<string, unknown>;
+    return resolve(event) as Record<string, unknown>;
   };
 }
 
@@ -50,6 +50,42 @@ try {
 
 class Compiler {
   constructor(private readonly kit: MappingKitHelpers) {}
+
+  /**
+   * `removeUndefined(node(m)(p))` without building the payload twice: mapping-kit copies every
+   * object of the result and deletes its undefined keys, which cost more than mapping. An object
+   * or array the mapping spells out is built here already clean; a directive's value (a path may
+   * give a piece of the event, which must be copied) still goes through mapping-kit's own
+   * removeUndefined, unless it is a primitive, which that returns as it is.
+   */
+  clean(m: unknown): Fn {
+    // removeUndefined copies only arrays and plain objects: any other literal comes back as it is.
+    if (!isObject(this.kit, m) && !Array.isArray(m)) return () => m;
+    if (this.kit.isDirective(m)) {
+      const f = this.directive(m as Record<string, unknown>);
+      const removeUndefined = this.kit.removeUndefined;
+      return (p) => {
+        const v = f(p);
+        return typeof v !== 'object' || v === null ? v : removeUndefined(v);
+      };
+    }
+    if (Array.isArray(m)) {
+      const items = m.map((v) => this.clean(v));
+      return (p) => items.map((f) => f(p));
+    }
+    const keys = Object.keys(m);
+    // `out.__proto__ = …` would set the prototype, which removeUndefined's copy then drops: left to mapping-kit.
+    if (keys.includes('__proto__')) throw new Unsupported('__proto__');
+    const values = keys.map((k) => this.clean((m as Record<string, unknown>)[k]));
+    return (p) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const v = values[i]!(p);
+        if (v !== undefined) out[keys[i]!] = v;
+      }
+      return out;
+    };
+  }
 
   node(m: unknown): Fn {
     if (!isObject(this.kit, m) && !Array.isArray(m)) return () => m;

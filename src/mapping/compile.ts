@@ -27,14 +27,14 @@ export function compileFields(fields: Record<string, unknown>): CompiledFields |
   let resolve: Fn;
   try {
     core.validateMapping(copy);
-    resolve = new Compiler(kit).node(copy);
+    resolve = new Compiler(kit).clean(copy);
   } catch {
     return undefined;
   }
   return (event) => {
     const t = kit.realTypeOf(event);
     if (t !== 'object') throw new Error(`data must be an object, got ${t}`);
-    return kit.removeUndefined(resolve(event)) as Record<string, unknown>;
+    return resolve(event) as Record<string, unknown>;
   };
 }
 
@@ -50,6 +50,42 @@ try {
 
 class Compiler {
   constructor(private readonly kit: MappingKitHelpers) {}
+
+  /**
+   * `removeUndefined(node(m)(p))` without building the payload twice: mapping-kit copies every
+   * object of the result and deletes its undefined keys, which cost more than mapping. An object
+   * or array the mapping spells out is built here already clean; a directive's value (a path may
+   * give a piece of the event, which must be copied) still goes through mapping-kit's own
+   * removeUndefined, unless it is a primitive, which that returns as it is.
+   */
+  clean(m: unknown): Fn {
+    // removeUndefined copies only arrays and plain objects: any other literal comes back as it is.
+    if (!isObject(this.kit, m) && !Array.isArray(m)) return () => m;
+    if (this.kit.isDirective(m)) {
+      const f = this.directive(m as Record<string, unknown>);
+      const removeUndefined = this.kit.removeUndefined;
+      return (p) => {
+        const v = f(p);
+        return typeof v !== 'object' || v === null ? v : removeUndefined(v);
+      };
+    }
+    if (Array.isArray(m)) {
+      const items = m.map((v) => this.clean(v));
+      return (p) => items.map((f) => f(p));
+    }
+    const keys = Object.keys(m);
+    // `out.__proto__ = …` would set the prototype, which removeUndefined's copy then drops: left to mapping-kit.
+    if (keys.includes('__proto__')) throw new Unsupported('__proto__');
+    const values = keys.map((k) => this.clean((m as Record<string, unknown>)[k]));
+    return (p) => {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const v = values[i]!(p);
+        if (v !== undefined) out[keys[i]!] = v;
+      }
+      return out;
+    };
+  }
 
   node(m: unknown): Fn {
     if (!isObject(this.kit, m) && !Array.isArray(m)) return () => m;
@@ -68,15 +104,49 @@ class Compiler {
   }
 
   /** `get(payload, path)` with the path split once, as get.js would split it on each call. */
-  getter(path: string): Fn {
-    const p = path.replace('$.', '');
+  getter(path: string, stripped = path.replace('$.', '')): Fn {
+    const p = stripped;
     if (p === '' || p === '.') return (payload) => payload;
     const parts = p
       .split(arrayRe)
       .filter((f) => f)
       .map((s) => s.replace(/'|"/g, ''));
-    const get = this.kit.get;
-    return (payload) => get(payload, parts);
+    // get.js's `parts.reduce((o, k) => o && o[k], payload)`, without a callback per call.
+    return (payload) => {
+      let o = payload;
+      for (let i = 0; i < parts.length; i++) o = o && o[parts[i]!];
+      return o;
+    };
+  }
+
+  /**
+   * mapping-kit's `render(t, p)` for a constant template, split once at its `{{…}}` places. A
+   * template with `{{{…}}}` is left to render: its first pass puts values into the text the second
+   * pass then searches. Without one, the first pass changes nothing and the second inserts each
+   * place's value (`?? ''`, as a string) without searching what it inserted, which this does.
+   */
+  template(t: string): Fn {
+    const render = this.kit.render;
+    if (/\{\{\{([^}]+)\}\}\}/.test(t)) return (p) => render(t, p);
+    const texts: string[] = [];
+    const paths: Fn[] = [];
+    const place = /\{\{([^}]+)\}\}/g;
+    let at = 0;
+    for (let m = place.exec(t); m; m = place.exec(t)) {
+      texts.push(t.slice(at, m.index));
+      const path = m[0].slice(2, -2).trim();
+      // render's `get(data, path)`: '' and '.' are the data itself, anything else is split as get splits it.
+      paths.push(path === '' || path === '.' ? (data) => data : this.getter(`$.${path}`, path));
+      at = m.index + m[0].length;
+    }
+    if (paths.length === 0) return () => t;
+    const tail = t.slice(at);
+    return (p) => {
+      const data = p === undefined ? {} : p;
+      let out = texts[0]!;
+      for (let i = 0; i < paths.length; i++) out += `${paths[i]!(data) ?? ''}${i + 1 < paths.length ? texts[i + 1]! : tail}`;
+      return out;
+    };
   }
 
   directive(m: Record<string, unknown>): Fn {
@@ -87,7 +157,7 @@ class Compiler {
         return this.stringDirective(name, v, (path) => this.getter(path), (s, p) => this.kit.get(p, s.replace('$.', '')));
       case '@template': {
         const render = this.kit.render;
-        return this.stringDirective(name, v, (t) => (p) => render(t, p), (t, p) => render(t, p));
+        return this.stringDirective(name, v, (t) => this.template(t), (t, p) => render(t, p));
       }
       case '@literal':
         return this.node(v);

@@ -1,6 +1,7 @@
 import type { Mapping } from './types.js';
 import { segmentCore } from './segment-libs.js';
 import { type CompiledFields, compileFields } from './compile.js';
+import { removeEmptyValues } from './remove-empty.js';
 
 /** One thing wrong with a mapped payload, at its field when known. */
 export interface PayloadProblem {
@@ -25,7 +26,7 @@ export function mapEvent(mapping: Mapping, event: unknown): Mapped {
     const message = `mapping failed: ${err instanceof Error ? err.message : String(err)}`;
     return { ok: false, message, problems: [{ message }] };
   }
-  payload = core.removeEmptyValues(payload, mapping.schema, true);
+  payload = removeEmptyValues(payload, mapping.schema, true) as Record<string, unknown>;
   try {
     core.validateSchema(payload, mapping.schema, { schemaKey: `hubspot-actions:${mapping.action.name}` });
   } catch (err) {

@@ -1,4 +1,5 @@
 import { segmentFql } from './segment-libs.js';
+import { compileMatcher } from './match.js';
 
 export interface CompiledTrigger {
   source: string;
@@ -56,7 +57,8 @@ export function compileTrigger(source: string): CompiledTrigger | TriggerProblem
     throw e;
   }
   const root: GroupCondition = isGroup(tree) ? tree : { type: 'group', operator: 'and', children: [tree] };
-  return { source, matches: (event) => lib.matches(root, event) };
+  // destination-subscriptions' validate, compiled for this tree (match.ts): the route stage runs it per event and mapping.
+  return { source, matches: compileMatcher(root) };
 }
 
 export function isTriggerProblem(t: CompiledTrigger | TriggerProblem): t is TriggerProblem {

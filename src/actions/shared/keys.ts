@@ -59,4 +59,10 @@ export function propertyKeys(objectType: string, properties: Record<string, unkn
   return out;
 }
 
-export const unique = (keys: string[]): string[] => [...new Set(keys)];
+/** First occurrences, in order. An op has a handful of keys: searching those beats building a Set. */
+export function unique(keys: string[]): string[] {
+  if (keys.length > 32) return [...new Set(keys)];
+  const out: string[] = [];
+  for (const k of keys) if (!out.includes(k)) out.push(k);
+  return out;
+}

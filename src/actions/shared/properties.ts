@@ -8,7 +8,9 @@
 export function flattenObject(obj: Record<string, unknown> | undefined | null): Record<string, unknown> | undefined | null {
   if (obj === undefined || obj === null) return obj;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(obj)) {
+  // By key, not Object.entries: a [key, value] array per property was a good part of a plan's garbage.
+  for (const key of Object.keys(obj)) {
+    const value = obj[key];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) {
       out[key] = value.map((item) => (typeof item === 'object' && item !== null ? JSON.stringify(item) : item)).join(';');
@@ -31,6 +33,31 @@ export function propertyString(value: unknown): unknown {
 /** Drops keys whose value is undefined, as JSON serialisation would, keeping key order. */
 export function definedOnly<T extends Record<string, unknown>>(obj: T): Partial<T> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(obj)) if (v !== undefined) out[k] = v;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (v !== undefined) out[k] = v;
+  }
   return out as Partial<T>;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * `definedOnly({ ...standard, ...custom })` without the merged copy in between: a custom value
+ * replaces a standard one in its place, other custom keys follow, undefined values are dropped.
+ */
+export function definedMerge(standard: Record<string, unknown>, custom: Record<string, unknown> | undefined | null): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(standard)) {
+    const v = custom && hasOwn.call(custom, k) ? custom[k] : standard[k];
+    if (v !== undefined) out[k] = v;
+  }
+  if (custom) {
+    for (const k of Object.keys(custom)) {
+      if (hasOwn.call(standard, k)) continue;
+      const v = custom[k];
+      if (v !== undefined) out[k] = v;
+    }
+  }
+  return out;
 }

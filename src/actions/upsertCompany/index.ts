@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { OpHandle, PerformOutcome } from '../../model.js';
 import { partsOf, retryParts } from '../shared/merged-parts.js';
-import { flattenObject, definedOnly, propertyString } from '../shared/properties.js';
+import { flattenObject, definedMerge, propertyString } from '../shared/properties.js';
 import { hasFields, stableKey } from '../shared/search.js';
 import { identitiesOf } from '../shared/identities.js';
 import { propertyKeys, stateKey, unique, userKey } from '../shared/keys.js';
@@ -30,7 +30,7 @@ function companyProperties(p: CompanyPayload): Record<string, unknown> {
   props.industry = p.industry?.trim();
   props.lifecyclestage = p.lifecyclestage?.toLocaleLowerCase().trim();
   props[SEGMENT_GROUP_ID] = p.groupid;
-  return definedOnly({ ...props, ...(flattenObject(p.properties) ?? {}) });
+  return definedMerge(props, flattenObject(p.properties));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { MAX_CRM_BATCH } from '../../hubspot/api.js';
 import type { HubSpotResponse } from '../../hubspot/transport.js';
 import type { OpHandle, OpOutcome } from '../../model.js';
-import { flattenObject, definedOnly } from '../shared/properties.js';
+import { flattenObject, definedMerge } from '../shared/properties.js';
 import { hubspotFailure, isOk } from '../shared/hubspot-answers.js';
 import { identitiesOf } from '../shared/identities.js';
 import { partsOf, retryParts } from '../shared/merged-parts.js';
@@ -25,7 +25,7 @@ function contactProperties(p: ContactPayload, batched: boolean): Record<string, 
   props.email = batched ? p.email.toLowerCase() : p.email.trim();
   props.website = clean(p.website);
   props.lifecyclestage = batched ? p.lifecyclestage?.toLowerCase() : p.lifecyclestage?.toLowerCase().trim();
-  return definedOnly({ ...props, ...(flattenObject(p.properties) ?? {}) });
+  return definedMerge(props, flattenObject(p.properties));
 }
 
 export const upsertContact: ActionDefinition<ContactPayload, ContactOp> = {

@@ -24,20 +24,24 @@ export function compileMatcher(root: MatchCondition): (event: unknown) => boolea
 }
 
 function groupMatcher(c: MatchCondition): Matcher {
-  const children = (c.children ?? []).map(conditionMatcher);
+  if (c.operator !== 'and' && c.operator !== 'or') return () => false;
+  // validate calls children.every or .some: without an array it fails on every event, and so must this.
+  if (!Array.isArray(c.children)) {
+    return () => {
+      throw new TypeError(`a trigger's ${c.operator} group has no list of conditions`);
+    };
+  }
+  const children = c.children.map(conditionMatcher);
   if (c.operator === 'and') {
     return (data) => {
       for (const f of children) if (!f(data)) return false;
       return true;
     };
   }
-  if (c.operator === 'or') {
-    return (data) => {
-      for (const f of children) if (f(data)) return true;
-      return false;
-    };
-  }
-  return () => false;
+  return (data) => {
+    for (const f of children) if (f(data)) return true;
+    return false;
+  };
 }
 
 function conditionMatcher(c: MatchCondition): Matcher {

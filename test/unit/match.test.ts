@@ -66,4 +66,13 @@ describe('compiled trigger matching = destination-subscriptions validate', () =>
     expect(matched).toBeGreaterThan(1000);
     expect(matched).toBeLessThan(80000);
   });
+
+  it('a group without a list of conditions: and/or fail on each event as validate does, others are false', () => {
+    const e = { type: 'track', event: 'A' };
+    for (const operator of ['and', 'or', 'xor']) {
+      for (const root of [{ type: 'group', operator } as MatchCondition, { type: 'group', operator: 'and', children: [{ type: 'group', operator }] } as MatchCondition]) {
+        expect(outcome(() => compileMatcher(root)(e)), `${operator} ${JSON.stringify(root)}`).toBe(outcome(() => subs.validate(root, e)));
+      }
+    }
+  });
 });

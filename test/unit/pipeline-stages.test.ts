@@ -33,6 +33,18 @@ describe('the event ledger', () => {
     expect(l.counts).toMatchObject({ read: 2, delivered: 0, skipped: 1, failed: 1, failedByReason: { 'HubSpot 400 VALIDATION_ERROR': 1 } });
   });
 
+  it('resumes at nothing before any event, and just past the last line read once all are final, in whichever input', () => {
+    const l = new EventLedger({ onFinal: () => true });
+    expect(l.resumePoint()).toBeUndefined();
+    const a = l.begin(0, { file: 'f', line: 4 });
+    l.seal(a);
+    expect(l.resumePoint()).toEqual({ input: 0, line: 5 });
+    const b = l.begin(1, { file: 'g', line: 1 });
+    expect(l.resumePoint()).toEqual({ input: 1, line: 1 });
+    l.seal(b);
+    expect(l.resumePoint()).toEqual({ input: 1, line: 2 });
+  });
+
   it('keeps an event unfinished when recording it fails, so the checkpoint never counts it', () => {
     const l = new EventLedger({ onFinal: () => false });
     const a = l.begin(0, { file: 'f', line: 7 });

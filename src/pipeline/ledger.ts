@@ -67,15 +67,37 @@ export class EventLedger {
   private open = new Map<number, EventRecord>();
   private low = 0;
   private nextSeq = 0;
-  private lastSource?: { input: number; line: number };
+  /** The input and line of the last event begun (-1: none yet), kept as numbers: an object per line was garbage at once. */
+  private lastInput = -1;
+  private lastLine = 0;
 
   constructor(private readonly opts: LedgerOptions) {}
 
   begin(input: number, source: Source): EventRecord {
-    const rec: EventRecord = { seq: this.nextSeq++, input, source, pendingOps: 0, sealed: false, failures: [], skips: [], delivered: 0 };
+    // Every field the run sets later is there from the start: each one added afterwards grew a
+    // separate property store per record, and the records of a run had many shapes, not one.
+    const rec: EventRecord = {
+      seq: this.nextSeq++,
+      input,
+      source,
+      messageId: undefined,
+      event: undefined,
+      raw: undefined,
+      rawBytes: undefined,
+      origin: undefined,
+      onlyMappings: undefined,
+      pendingOps: 0,
+      sealed: false,
+      failures: [],
+      skips: [],
+      delivered: 0,
+      outcome: undefined,
+      unrecorded: undefined,
+    };
     this.open.set(rec.seq, rec);
     this.counts.read++;
-    this.lastSource = { input, line: source.line };
+    this.lastInput = input;
+    this.lastLine = source.line;
     return rec;
   }
 
@@ -118,7 +140,7 @@ export class EventLedger {
   resumePoint(): { input: number; line: number } | undefined {
     const first = this.open.get(this.low);
     if (first) return { input: first.input, line: first.source.line };
-    return this.lastSource ? { input: this.lastSource.input, line: this.lastSource.line + 1 } : undefined;
+    return this.lastInput >= 0 ? { input: this.lastInput, line: this.lastLine + 1 } : undefined;
   }
 
   get unfinished(): number {

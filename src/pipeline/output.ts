@@ -4,8 +4,13 @@
  * ends the output quietly instead of crashing the run.
  */
 export class LineWriter {
-  private chunks: string[] = [];
-  private size = 0;
+  /**
+   * The lines held, already UTF-8: a list of strings joined at each flush made a copy of the
+   * output on the heap (two-byte when one line was), which the write then encoded once more.
+   * A fresh buffer after each write: the stream may hold the one it was given until it is sent.
+   */
+  private buf: Buffer;
+  private used = 0;
   private closed = false;
   private blocked?: Promise<void>;
   private unblock?: () => void;
@@ -14,6 +19,7 @@ export class LineWriter {
   onClosed?: () => void;
 
   constructor(private readonly stream: NodeJS.WritableStream, private readonly limit = 64 * 1024) {
+    this.buf = Buffer.allocUnsafeSlow(limit);
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
       if (!this.closed) this.onClosed?.();
@@ -29,16 +35,34 @@ export class LineWriter {
 
   line(text: string): void {
     if (this.closed) return;
-    this.chunks.push(text, '\n');
-    this.size += text.length + 1;
-    if (this.size >= this.limit) this.flush();
+    // No UTF-16 unit takes more than 3 bytes: only a line that may not fit is measured.
+    if (text.length * 3 >= this.limit - this.used) {
+      const bytes = Buffer.byteLength(text);
+      if (bytes >= this.limit - this.used) {
+        this.flush();
+        if (this.closed) return;
+        // Longer than the buffer: written as it is, after what was held.
+        if (bytes >= this.limit) {
+          this.write(text);
+          if (this.closed) return;
+          text = '';
+        }
+      }
+    }
+    this.used += this.buf.write(text, this.used);
+    this.buf[this.used++] = 0x0a;
   }
 
   flush(): void {
-    if (this.closed || this.chunks.length === 0) return;
-    const ok = this.stream.write(this.chunks.join(''));
-    this.chunks = [];
-    this.size = 0;
+    if (this.closed || this.used === 0) return;
+    const held = this.buf.subarray(0, this.used);
+    this.buf = Buffer.allocUnsafeSlow(this.limit);
+    this.used = 0;
+    this.write(held);
+  }
+
+  private write(data: Buffer | string): void {
+    const ok = this.stream.write(data);
     if (!ok && !this.blocked) {
       this.blocked = new Promise((resolve) => {
         this.unblock = () => {

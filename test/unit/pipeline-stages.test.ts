@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type EventRecord } from '../../src/pipeline/ledger.js';
-import { splitLineChunks } from '../../src/pipeline/split-lines.js';
+import { isUtf8 } from 'node:buffer';
+import { DEFAULT_MAX_LINE_BYTES, splitLineChunks, type RawLine } from '../../src/pipeline/split-lines.js';
 import { exact, guardJson } from '../../src/pipeline/json-guard.js';
 import { KeyIndex } from '../../src/pipeline/key-index.js';
 import { parseEvent } from '../../src/pipeline/parse-event.js';
@@ -30,6 +31,18 @@ describe('the event ledger', () => {
     expect(finals.map((r) => [r.source.line, r.outcome])).toEqual([[2, 'skipped'], [1, 'failed']]);
     expect(l.resumePoint()).toEqual({ input: 0, line: 3 });
     expect(l.counts).toMatchObject({ read: 2, delivered: 0, skipped: 1, failed: 1, failedByReason: { 'HubSpot 400 VALIDATION_ERROR': 1 } });
+  });
+
+  it('resumes at nothing before any event, and just past the last line read once all are final, in whichever input', () => {
+    const l = new EventLedger({ onFinal: () => true });
+    expect(l.resumePoint()).toBeUndefined();
+    const a = l.begin(0, { file: 'f', line: 4 });
+    l.seal(a);
+    expect(l.resumePoint()).toEqual({ input: 0, line: 5 });
+    const b = l.begin(1, { file: 'g', line: 1 });
+    expect(l.resumePoint()).toEqual({ input: 1, line: 1 });
+    l.seal(b);
+    expect(l.resumePoint()).toEqual({ input: 1, line: 2 });
   });
 
   it('keeps an event unfinished when recording it fails, so the checkpoint never counts it', () => {
@@ -70,6 +83,77 @@ describe('reading lines', () => {
       { kind: 'text', text: '€' },
       { kind: 'not-utf8', bytes: Buffer.from([0xc3]) },
     ]);
+  });
+});
+
+describe('reading lines, against a line-at-a-time reference', () => {
+  /** What splitLineChunks must give: each line of the whole input, read alone. */
+  const reference = (all: Buffer, max: number): RawLine[] => {
+    const out: RawLine[] = [];
+    let start = 0;
+    while (start < all.length) {
+      let nl = all.indexOf(0x0a, start);
+      if (nl === -1) nl = all.length;
+      const line = all.subarray(start, nl);
+      if (line.length > max) out.push({ kind: 'too-long', bytes: line.length });
+      else {
+        const body = line.length && line[line.length - 1] === 0x0d ? line.subarray(0, -1) : line;
+        out.push(isUtf8(body) ? { kind: 'text', text: body.toString('utf8') } : { kind: 'not-utf8', bytes: Buffer.from(body) });
+      }
+      start = nl + 1;
+    }
+    return out;
+  };
+  const split = async (chunks: Buffer[], max?: number) => {
+    const out: RawLine[] = [];
+    for await (const ls of splitLineChunks(Readable.from(chunks), max)) out.push(...ls);
+    return out;
+  };
+  const cut = (all: Buffer, at: number[]) => [0, ...at, all.length].slice(1).map((end, i, ends) => all.subarray(i ? ends[i - 1] : 0, end));
+
+  it('keeps one bad line among good ones in a chunk as bytes, and the good ones as text', async () => {
+    const all = Buffer.concat([Buffer.from('{"a":1}\n{"b":"é"}\n'), Buffer.from([0x7b, 0xff, 0x7d, 0x0a]), Buffer.from('{"c":3}\r\n{"d":4}\n')]);
+    const got = await split([all]);
+    expect(got).toEqual(reference(all, 1e9));
+    expect(got[2]).toEqual({ kind: 'not-utf8', bytes: Buffer.from([0x7b, 0xff, 0x7d]) });
+    expect(got.map((l) => (l.kind === 'text' ? l.text : l.kind))).toEqual(['{"a":1}', '{"b":"é"}', 'not-utf8', '{"c":3}', '{"d":4}']);
+  });
+
+  it('drops the \r of every CRLF line and keeps a lone \r inside a line', async () => {
+    const all = Buffer.from('a\r\n\r\nb\rc\r\n\r\r\nlast\r');
+    expect(await split([all])).toEqual([{ kind: 'text', text: 'a' }, { kind: 'text', text: '' }, { kind: 'text', text: 'b\rc' }, { kind: 'text', text: '\r' }, { kind: 'text', text: 'last' }]);
+  });
+
+  it('joins a multibyte character split across chunks between good lines', async () => {
+    const all = Buffer.from('one\ntwo €€ 𝄞\nthree €\nfour\n');
+    for (let at = 1; at < all.length; at++) expect(await split(cut(all, [at]))).toEqual(reference(all, 1e9));
+  });
+
+  it('fails only the line over the cap in a chunk of short lines, in bytes, and reads on', async () => {
+    const all = Buffer.from('aaaa\n€€€\nbb\naaaaaaaaaa\ncc\n');
+    expect(await split([all], 8)).toEqual([{ kind: 'text', text: 'aaaa' }, { kind: 'too-long', bytes: 9 }, { kind: 'text', text: 'bb' }, { kind: 'too-long', bytes: 10 }, { kind: 'text', text: 'cc' }]);
+  });
+
+  it('gives what the reference gives for lines longer and shorter than a decoded stretch, in any chunks', async () => {
+    const rng = createRng(77);
+    const pieces = ['a', 'é', '€', '𝄞', '\r', '\n', '\n', '{"k":"v"}'];
+    for (let round = 0; round < 60; round++) {
+      const parts: Buffer[] = [];
+      let size = 0;
+      const target = Math.floor(rng() * 200_000);
+      // Most inputs are all valid UTF-8, whose chunks are decoded whole; in the others a bad byte is rare.
+      const bad = rng() < 0.3 ? 0.001 : 0;
+      while (size < target) {
+        const r = rng();
+        const p = r < bad ? Buffer.from([0xff]) : r < 2 * bad ? Buffer.from([0xe2, 0x82]) : r < 0.02 ? Buffer.alloc(Math.floor(rng() * 70_000), 0x78) : Buffer.from(pieces[Math.floor(rng() * pieces.length)]!.repeat(1 + Math.floor(rng() * 40)));
+        parts.push(p);
+        size += p.length;
+      }
+      const all = Buffer.concat(parts);
+      const at = [...new Set(Array.from({ length: Math.floor(rng() * 6) }, () => Math.floor(rng() * all.length)))].filter((x) => x > 0).sort((x, y) => x - y);
+      const max = rng() < 0.3 ? 1 + Math.floor(rng() * 50_000) : undefined;
+      expect(await split(cut(all, at), max)).toEqual(reference(all, max ?? DEFAULT_MAX_LINE_BYTES));
+    }
   });
 });
 

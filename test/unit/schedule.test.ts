@@ -375,3 +375,27 @@ describe('Scheduler as the run order: ops that look at their records again befor
     }
   });
 });
+
+describe('waiting for the scheduler to be idle', () => {
+  const scheduler = () => new Scheduler({ maxInFlight: 8, perform: async () => [], onSettled: () => {} } as never);
+
+  it('with nothing queued or in flight, resumes a waiter after one microtask, as an async function returning at once did', async () => {
+    const s = scheduler();
+    const order: string[] = [];
+    const reference = (async () => {})();
+    void s.idle().then(() => order.push('idle'));
+    void reference.then(() => order.push('reference'));
+    void Promise.resolve().then(() => order.push('next tick'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order).toEqual(['idle', 'reference', 'next tick']);
+    const awaited: string[] = [];
+    const waiter = async (name: string, p: () => Promise<void>) => {
+      await p();
+      awaited.push(name);
+    };
+    void waiter('idle', () => s.idle());
+    void waiter('reference', async () => {});
+    await new Promise((r) => setTimeout(r, 0));
+    expect(awaited).toEqual(['idle', 'reference']);
+  });
+});

@@ -29,7 +29,9 @@
 // "Ticket Opened" associating a ticket with the company that holds a domain as the event comes, and
 // "Account Noted" reaching a company by its crm_id (a custom record of companies) where groups reach
 // it by segment_group_id or domain: two actions, different properties, one record, and the crm_id
-// itself moves when a second group takes a shared company.
+// itself moves when a second group takes a shared company; the seeded companies hold a crm_id too,
+// which partner groups reach by domain and write plan on without setting crm_id (writes keys alone
+// order those).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,7 +68,7 @@ export function corpusSeed(opts = {}) {
     associationLabels: [{ fromObjectType: 'deals', toObjectType: 'contacts', label: 'Buyer', name: 'buyer' }],
     eventDefinitions: [{ name: 'clicked', label: 'Clicked', propertyDefinitions: [{ name: 'page', label: 'Page', type: 'string' }] }],
     records: {
-      companies: Array.from({ length: shared }, (_, k) => ({ properties: { name: `Seeded ${k}`, domain: `shared${k}.example` } })),
+      companies: Array.from({ length: shared }, (_, k) => ({ properties: { name: `Seeded ${k}`, domain: `shared${k}.example`, ...(opts.moves ? { crm_id: `crm-s${k}` } : {}) } })),
     },
   };
 }
@@ -113,7 +115,7 @@ ${opts.moves ? '        crm_id: { "@path": "$.traits.crm_id" }\n' : ''}
       associateContact: false
       companysearchfields:
         domain: { "@path": "$.traits.website" }
-
+${opts.moves ? '      properties:\n        plan: { "@path": "$.traits.plan" }\n' : ''}
   - name: deals
     action: upsertCustomObjectRecord
     trigger: 'type = "track" and (event = "Order Completed" or event = "Order Placed")'
@@ -291,8 +293,9 @@ export function corpusEvents(opts = {}) {
       const properties = { subject: `Ticket ${i}`, company_domain: domain };
       e = { type: 'track', messageId, userId: `u${user()}`, event: 'Ticket Opened', timestamp: ts, properties };
     } else if (opts.moves && x < 0.81) {
-      const g = pick(groups);
-      const properties = { crm_id: `crm${g}`, plan: PLANS[pick(3)], note: `Note ${i}` };
+      // A group's crm_id, or a seeded company's, which only partners (by domain, setting no crm_id) also write.
+      const crm = r() < 0.7 ? `crm${pick(groups)}` : `crm-s${pick(shared)}`;
+      const properties = { crm_id: crm, plan: PLANS[pick(3)], note: `Note ${i}` };
       e = { type: 'track', messageId, userId: `u${user()}`, event: 'Account Noted', timestamp: ts, properties };
     } else if (x < 0.9) {
       const u = user();

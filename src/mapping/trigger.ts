@@ -213,6 +213,11 @@ class Parser {
       else if (seg.type === 'number' && /^\d+$/.test(seg.value)) segments.push(seg.value);
       else throw new FqlSyntaxError(`a property name must follow '.', found ${tokenText(seg)}`, seg.type === 'eos' ? dot.column + 1 : seg.column);
       if (segments[segments.length - 1] === '') throw new FqlSyntaxError('an empty property name', seg.column);
+      // Segment reads the path by splitting it at '.', '[' and ']': a name of nothing else names no
+      // property (and, alone, made its lookup fail on every event, stopping the run).
+      if (/^[.[\]]+$/.test(segments[segments.length - 1]!)) {
+        throw new FqlSyntaxError(`the property name ${seg.value} is only '.', '[' or ']', which Segment splits a path at: it names no property`, seg.column);
+      }
     }
     if (root.path && segments.length === 0) throw new FqlSyntaxError(`'${head.value}' needs a property: ${head.value}.name`, head.column);
     if (!root.path && segments.length > 0) throw new FqlSyntaxError(`'${head.value}' has no properties; compare it directly, e.g. ${head.value} = "…"`, head.column);

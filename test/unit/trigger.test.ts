@@ -162,6 +162,8 @@ describe('refused, with a column, as Segment UI would refuse them', () => {
     ['event = "a" AND event = "b"', /Unexpected token of type 'ident' and value 'AND'/, 12],
     ['properties.x = "a" = "b"', /Unexpected token of type 'operator'/, 19],
     ['1 = event', /Unexpected token of type 'number'/, 0],
+    ['properties."." = "x"', /the property name "\." is only '\.', '\[' or '\]'/, 11],
+    ['traits.a."[]" exists', /names no property/, 9],
   ];
   for (const [text, message, column] of BAD) {
     it(JSON.stringify(text), () => {

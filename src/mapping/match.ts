@@ -78,8 +78,13 @@ function conditionMatcher(c: MatchCondition): Matcher {
 function getter(path: string | undefined): (object: any) => unknown {
   if (!path) return () => undefined;
   const parts = path.match(/([^[.\]])+/g);
-  // No part at all: `get` fails on each call (null.reduce), and so must this.
-  if (parts === null) return (object) => (parts as unknown as string[]).reduce((o: any, k) => o && o[k], object);
+  // No part at all: `get` fails on each call (null.reduce), and so must this. Our parser refuses
+  // such names (trigger.ts); this keeps the matcher validate's equal for any tree.
+  if (parts === null) {
+    return () => {
+      throw new TypeError(`the trigger's property name '${path}' names no property`);
+    };
+  }
   return (object) => {
     let o = object;
     for (const k of parts) o = o && o[k];

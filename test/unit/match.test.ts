@@ -9,7 +9,7 @@ const subs = require('@segment/destination-subscriptions') as { validate(ast: un
 /** src/mapping/match.ts against destination-subscriptions' validate: generated trees over generated events. */
 const TYPES = ['event-type', 'event', 'name', 'userId', 'event-property', 'event-trait', 'event-context', 'group', 'other'];
 const OPS = ['=', '!=', '<', '<=', '>', '>=', 'number_equals', 'number_not_equals', 'contains', 'not_contains', 'starts_with', 'not_starts_with', 'ends_with', 'not_ends_with', 'exists', 'not_exists', 'is_true', 'is_false', 'bogus'];
-const NAMES = [undefined, '', 'a', 'a.b', 'list[0]', 'list.1', 'a.b.c', 'x y'];
+const NAMES = [undefined, '', '.', 'a', 'a.b', 'list[0]', 'list.1', 'a.b.c', 'x y'];
 const VALUES: unknown[] = [undefined, 'track', 'A', 'a', '', 0, 5, '5', true, false, 'true'];
 const LEAVES: unknown[] = [undefined, null, 'track', 'identify', 'A', 'a', 'Ab', '', 0, 5, 6, -1, '5', true, false, 'true', [], {}];
 

@@ -1,7 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { EventLedger, type EventRecord } from '../../src/pipeline/ledger.js';
-import { isUtf8 } from 'node:buffer';
 import { DEFAULT_MAX_LINE_BYTES, splitLineChunks, type RawLine } from '../../src/pipeline/split-lines.js';
 import { exact, guardJson } from '../../src/pipeline/json-guard.js';
 import { KeyIndex } from '../../src/pipeline/key-index.js';

@@ -117,7 +117,7 @@ class LiveClient implements HubSpotClient {
   private readonly userAgent: string;
   private readonly random: () => number;
   private readonly counts = {
-    requests: { standard: 0, search: 0, events: 0 } as Record<RateBudget, number>,
+    requests: { standard: 0, search: 0, events: 0, exempt: 0 } as Record<RateBudget, number>,
     retries: {} as Partial<Record<RetryCause, number>>,
     rateLimited: 0,
     dailyRemaining: undefined as number | undefined,

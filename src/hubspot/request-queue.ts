@@ -16,7 +16,7 @@ interface Waiter {
   grant: () => void;
 }
 
-const BUDGETS: readonly RateBudget[] = ['standard', 'search', 'events'];
+const BUDGETS: readonly RateBudget[] = ['standard', 'search', 'events', 'exempt'];
 
 class Line {
   private items: Waiter[] = [];
@@ -55,7 +55,7 @@ export class RequestQueue {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
   private readonly blockedSince = new Map<RateBudget, number>();
-  private readonly waitedMs: Record<RateBudget, number> = { standard: 0, search: 0, events: 0 };
+  private readonly waitedMs: Record<RateBudget, number> = { standard: 0, search: 0, events: 0, exempt: 0 };
 
   constructor(
     private readonly maxConcurrency: number,

@@ -4,8 +4,13 @@
  */
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-/** Which of HubSpot's rate-limit budgets a request draws on. */
-export type RateBudget = 'standard' | 'search' | 'events';
+/**
+ * Which of HubSpot's rate-limit budgets a request draws on. `exempt`: the endpoint is outside the
+ * ten-secondly budget (the specs' `x-hubspot-rate-limit-exemptions: ["ten-secondly"]` on the v4 batch
+ * association endpoints; it still counts against the daily limit), so it waits for no budget; drawn
+ * on the standard one it took slots HubSpot never counted.
+ */
+export type RateBudget = 'standard' | 'search' | 'events' | 'exempt';
 
 export interface HubSpotRequest {
   method: HttpMethod;

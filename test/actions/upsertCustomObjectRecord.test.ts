@@ -70,6 +70,8 @@ describe('upsertCustomObjectRecord perform, batched', () => {
     expect(outcomes[0]).toEqual({ kind: 'delivered' });
     expect(outcomes[1]).toMatchObject({ kind: 'failed', error: { field: 'searchFieldsToAssociateCustomObjects' } });
     expect((ctx.sent[3]!.req.body as any).inputs).toEqual([{ from: { id: '1' }, to: { id: '7' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] }]);
+    // HubSpot leaves batch associations out of its ten-secondly limit: they must not wait for its budget.
+    expect(ctx.sent.map((s) => s.req.budget)).toEqual(['search', 'search', undefined, 'exempt']);
   });
 });
 

@@ -107,10 +107,29 @@ describe('rate budgets', () => {
     const lastSearch = Math.max(...searchTimes);
     expect(Math.max(...at((u) => u.startsWith('/r/')), ...at((u) => u.startsWith('/events')))).toBeLessThan(lastSearch);
     const stats = client.stats();
-    expect(stats.requests).toEqual({ standard: 5, search: 5, events: 5 });
+    expect(stats.requests).toEqual({ standard: 5, search: 5, events: 5, exempt: 0 });
     expect(stats.budgetWaitMs.search).toBeGreaterThan(1_000);
     expect(stats.budgetWaitMs.standard).toBe(0);
     expect(stats.budgetWaitMs.events).toBe(0);
+  });
+
+  it('sends batch associations, outside the ten-secondly limit, while the standard budget is spent', async () => {
+    const limit = rollingLimit(4, 1_000);
+    // As HubSpot does: the association endpoint's answers carry the headers but it is not counted.
+    const headers = { 'X-HubSpot-RateLimit-Max': '4', 'X-HubSpot-RateLimit-Interval-Milliseconds': '1000', 'X-HubSpot-RateLimit-Remaining': '0' };
+    const { client, server } = await setup((req, res, seen) => (seen.url.includes('/associations/') ? ok({}, headers)(req, res, seen) : limit.step(req, res, seen)));
+    const standard = Array.from({ length: 8 }, (_, i) => client.send(get(i)));
+    const exempt = Array.from({ length: 3 }, (_, i) =>
+      client.send({ method: 'POST', path: `/crm/v4/associations/companies/contacts/batch/associate/default?i=${i}`, body: { inputs: [] }, budget: 'exempt' }),
+    );
+    await Promise.all([...standard, ...exempt]);
+    const at = (match: (url: string) => boolean) => server.seen.filter((s) => match(s.url)).map((s) => s.at);
+    // The standard budget admits 3 (its share of 4) per second: the rest wait a window, the associations do not.
+    expect(Math.max(...at((u) => u.includes('/associations/')))).toBeLessThan(Math.max(...at((u) => u.startsWith('/r/'))) - 500);
+    const stats = client.stats();
+    expect(stats.requests).toMatchObject({ search: 0, events: 0, exempt: 3 });
+    expect(stats.budgetWaitMs.exempt).toBe(0);
+    expect(stats.budgetWaitMs.standard).toBeGreaterThan(0);
   });
 
   it('serves thousands of queued requests through one queue', async () => {

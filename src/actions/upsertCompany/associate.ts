@@ -95,6 +95,7 @@ async function sendAssociations(pairs: Pair[], ctx: PerformContext): Promise<Map
         method: 'POST',
         path: ctx.paths.associationsBatchDefault('companies', 'contacts'),
         body: { inputs: chunk.map((p) => ({ from: { id: p.companyId }, to: { id: p.contactId } })) },
+        budget: 'exempt',
         when: chunk.some((p) => isUnknownId(p.contactId)) ? IF_LOOKUP_FINDS : undefined,
       },
       chunk.map((p) => p.op),

@@ -185,6 +185,7 @@ async function associate(pairs: Pair[], b: Batch): Promise<Set<Op>> {
           method: 'POST',
           path: b.ctx.paths.associationsBatchCreate(b.objectType, toType),
           body: { inputs: chunk.map((p) => ({ from: { id: p.from }, to: { id: p.to }, types: typesOf(p.op) })) },
+          budget: 'exempt',
           when: whenBothFound(chunk.some((p) => unknownTarget(p.op, b))),
         },
         chunk.map((p) => p.op),

@@ -19,7 +19,16 @@ export const isMadeUp = (id: string): boolean => id.startsWith('new-');
 
 export class PlanState {
   private readonly byType = new Map<string, Map<string, RecordState>>();
+  /**
+   * Per type and property, the records holding each value (lower-cased), built the first time a
+   * lookup or search asks for that property and kept up to date by every write after: a plan of a
+   * backfill looks records up per input, and a scan of every record per lookup made it quadratic.
+   */
+  private readonly byValue = new Map<string, Map<string, Map<string, Set<RecordState>>>>();
+  /** Insertion order, so a lookup that several records answer picks the one a scan would. */
+  private readonly order = new WeakMap<RecordState, number>();
   private counter = 0;
+  private seq = 0;
 
   get(type: string, id: string): RecordState | undefined {
     return this.byType.get(type)?.get(id);
@@ -37,7 +46,7 @@ export class PlanState {
   /** Remembers values read from HubSpot without overwriting what the plan wrote. */
   learn(type: string, id: string, props: Props): RecordState {
     const rec = this.ensure(type, id);
-    for (const [k, v] of Object.entries(props)) if (!(k in rec.props) || !rec.touched) rec.props[k] = v ?? null;
+    for (const [k, v] of Object.entries(props)) if (!(k in rec.props) || !rec.touched) this.set(rec, k, v ?? null);
     return rec;
   }
 
@@ -46,7 +55,7 @@ export class PlanState {
     const rec = this.ensure(type, id);
     rec.created = true;
     rec.touched = true;
-    Object.assign(rec.props, props);
+    for (const [k, v] of Object.entries(props)) this.set(rec, k, v);
     return rec;
   }
 
@@ -57,7 +66,7 @@ export class PlanState {
     for (const [k, v] of Object.entries(props)) {
       const from = rec.props[k] ?? null;
       if (!sameValue(k, from, v)) changes[k] = { from, to: v };
-      rec.props[k] = v;
+      this.set(rec, k, v);
     }
     rec.touched = true;
     return changes;
@@ -65,17 +74,75 @@ export class PlanState {
 
   /** The record holding `value` in `prop` (case-insensitive, as HubSpot's unique lookups are). */
   findBy(type: string, prop: string, value: string): RecordState | undefined {
-    const want = value.toLowerCase();
-    return this.records(type).find((r) => typeof r.props[prop] === 'string' && r.props[prop]!.toLowerCase() === want);
+    return first(this.holding(type, prop, value.toLowerCase()), this.order);
+  }
+
+  /**
+   * The records that may match a search, in insertion order: those holding a value one of its EQ or
+   * IN filters asks for, group by group (a record matching a group holds that group's value); every
+   * record when a group has no such filter.
+   */
+  candidates(type: string, filterGroups: any[]): RecordState[] {
+    const out = new Set<RecordState>();
+    for (const g of filterGroups ?? []) {
+      const f = ((g?.filters ?? []) as any[]).find((x) => (x?.operator === 'EQ' && x.value !== undefined) || (x?.operator === 'IN' && Array.isArray(x.values)));
+      if (!f) return this.records(type);
+      const values: unknown[] = f.operator === 'EQ' ? [f.value] : f.values;
+      for (const v of values) for (const rec of this.holding(type, String(f.propertyName ?? ''), String(v).toLowerCase()) ?? []) out.add(rec);
+    }
+    return [...out].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+
+  private holding(type: string, prop: string, lower: string): Set<RecordState> | undefined {
+    let types = this.byValue.get(type);
+    if (!types) this.byValue.set(type, (types = new Map()));
+    let index = types.get(prop);
+    if (!index) {
+      types.set(prop, (index = new Map()));
+      for (const rec of this.byType.get(type)?.values() ?? []) add(index, rec.props[prop], rec);
+    }
+    return index.get(lower);
+  }
+
+  /** Every write of a value goes through here, so the value indexes stay true. */
+  private set(rec: RecordState, prop: string, value: string | null): void {
+    const index = this.byValue.get(rec.type)?.get(prop);
+    if (index) {
+      const old = rec.props[prop];
+      if (typeof old === 'string') {
+        const held = index.get(old.toLowerCase());
+        held?.delete(rec);
+        if (held?.size === 0) index.delete(old.toLowerCase());
+      }
+      add(index, value, rec);
+    }
+    rec.props[prop] = value;
   }
 
   private ensure(type: string, id: string): RecordState {
     let m = this.byType.get(type);
     if (!m) this.byType.set(type, (m = new Map()));
     let rec = m.get(id);
-    if (!rec) m.set(id, (rec = { type, id, props: {}, created: false, touched: false }));
+    if (!rec) {
+      m.set(id, (rec = { type, id, props: {}, created: false, touched: false }));
+      this.order.set(rec, this.seq++);
+    }
     return rec;
   }
+}
+
+function add(index: Map<string, Set<RecordState>>, value: string | null | undefined, rec: RecordState): void {
+  if (typeof value !== 'string') return;
+  const lower = value.toLowerCase();
+  let held = index.get(lower);
+  if (!held) index.set(lower, (held = new Set()));
+  held.add(rec);
+}
+
+function first(records: Set<RecordState> | undefined, order: WeakMap<RecordState, number>): RecordState | undefined {
+  let best: RecordState | undefined;
+  for (const r of records ?? []) if (!best || order.get(r)! < order.get(best)!) best = r;
+  return best;
 }
 
 /** HubSpot keeps values as strings: 12.50 and 12.5 are one number, emails are kept lower-cased. */

@@ -166,7 +166,7 @@ export class PlanTransport implements Transport {
       results.push(rec.touched ? { ...r, properties: { ...r.properties, ...rec.props } } : r);
     }
     const seen = new Set(results.map((r) => String(r.id)));
-    for (const rec of this.state.records(type)) {
+    for (const rec of this.state.candidates(type, body.filterGroups)) {
       if (rec.touched && !seen.has(rec.id) && matchesSearch(rec.props, body.filterGroups) === true) results.push({ id: rec.id, properties: { ...rec.props } });
     }
     return ok(200, { total: results.length, results });

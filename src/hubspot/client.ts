@@ -148,7 +148,10 @@ class LiveClient implements HubSpotClient {
   }
 
   backlog(): number {
-    return this.queue.waitingFor('standard');
+    // A budget used up while requests are in flight counts as one more: a request sent now would
+    // wait all the same, and their answers pump the scheduler again. With none in flight nothing
+    // would wake it, so then the partial batch goes and waits in the queue, whose timer wakes it.
+    return this.queue.waitingFor('standard') + (this.queue.inUse > 0 && this.standard.waitMs(this.now()) > 0 ? 1 : 0);
   }
 
   stats(): ClientStats {

@@ -97,6 +97,11 @@ export class RequestQueue {
     return this.lines.get(budget)!.size;
   }
 
+  /** Requests admitted and not yet released. */
+  get inUse(): number {
+    return this.active;
+  }
+
   get waiting(): number {
     let n = 0;
     for (const line of this.lines.values()) n += line.size;

@@ -57,8 +57,9 @@ export interface Transport {
   /** True when nothing is really written (dry-run, --plan). */
   readonly readOnly: boolean;
   /**
-   * Requests already waiting for the rate budget (or a connection) under HubSpot's standard limit:
-   * another request sent now would wait behind them. Absent when requests never wait (dry-run).
+   * Requests already waiting for the rate budget (or a connection) under HubSpot's standard limit,
+   * plus one while that budget is spent with requests in flight: another request sent now would
+   * wait. Absent when requests never wait (dry-run).
    */
   backlog?(): number;
   /**

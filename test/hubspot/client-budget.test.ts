@@ -132,6 +132,25 @@ describe('rate budgets', () => {
     expect(stats.budgetWaitMs.standard).toBeGreaterThan(0);
   });
 
+  it('counts a used-up budget as backlog while requests are in flight, and not once none is left to wake the run', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const { client } = await setup((req, res, seen) => {
+      if (seen.url === '/r/slow') void held.then(() => ok()(req, res, seen));
+      else ok()(req, res, seen);
+    }, { ratePer10s: 2 });
+    await client.send(get(0));
+    expect(client.backlog()).toBe(0);
+    const slow = client.send({ method: 'GET', path: '/r/slow' });
+    await new Promise((r) => setTimeout(r, 50));
+    // Nothing waits in the queue, but the budget is spent: a batch sent now would wait anyway.
+    expect(client.backlog()).toBe(1);
+    release();
+    await slow;
+    // Still spent, but nothing in flight would pump the scheduler again: the batch must go and queue.
+    expect(client.backlog()).toBe(0);
+  });
+
   it('serves thousands of queued requests through one queue', async () => {
     const { client, server } = await setup(ok(), { maxConcurrency: 6 });
     const n = 3_000;

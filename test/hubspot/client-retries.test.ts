@@ -98,7 +98,7 @@ describe('retries', () => {
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({ attempt: 1, cause: 'server-busy', status: 503 });
     expect(client.stats().retries).toEqual({ 'server-busy': 1 });
-    expect(client.stats().requests).toEqual({ standard: 0, search: 0, events: 2 });
+    expect(client.stats().requests).toEqual({ standard: 0, search: 0, events: 2, exempt: 0 });
   });
 
   it('retries 408, 423, 477, 500, 502, 504 and 52x, but not 501 or other 4xx', async () => {

@@ -10,6 +10,16 @@ export interface PlanTag {
   action: string;
 }
 
+/**
+ * The ops a request serves, in the order the action gave them, with each op's own lines: a batch
+ * input is put down to the lines of its op, not of the whole batch (100 ops and their merged
+ * events), which named unrelated lines and made a backfill's plan hundreds of MB.
+ */
+export interface OpSources {
+  ids: string[];
+  sources: Array<PlanTag['sources']>;
+}
+
 export type Change = { from: string | null; to: string | null };
 
 export interface PlannedRecordWrite extends PlanTag {
@@ -75,6 +85,7 @@ export class PlanTransport implements Transport {
   private readonly log: Omit<PlanLog, 'records'> = { associations: [], events: [], properties: [] };
   private readonly createdProperties = new Set<string>();
   private nextTag: PlanTag | undefined;
+  private nextOps: OpSources | undefined;
   /** How many writes were answered here instead of being sent. */
   writesAnswered = 0;
 
@@ -102,8 +113,9 @@ export class PlanTransport implements Transport {
   }
 
   /** Names the lines the next request serves; the pipeline's onRequest calls it just before send. */
-  tag(t: PlanTag): void {
+  tag(t: PlanTag, ops?: OpSources): void {
     this.nextTag = t;
+    this.nextOps = ops;
   }
 
   plan(): PlanLog {
@@ -111,14 +123,15 @@ export class PlanTransport implements Transport {
   }
 
   async send<T = any>(req: HubSpotRequest): Promise<HubSpotResponse<T>> {
-    const tag = this.nextTag ?? { sources: [], mapping: '', action: '' };
+    const tag = new RequestTag(this.nextTag ?? { sources: [], mapping: '', action: '' }, this.nextOps);
     this.nextTag = undefined;
+    this.nextOps = undefined;
     const answer = await this.route(req, tag);
     if ('headers' in answer) return answer as HubSpotResponse<T>;
     return { headers: {}, status: answer.status, body: answer.body } as HubSpotResponse<T>;
   }
 
-  private async route(req: HubSpotRequest, tag: PlanTag): Promise<Answer | HubSpotResponse> {
+  private async route(req: HubSpotRequest, tag: RequestTag): Promise<Answer | HubSpotResponse> {
     const p = req.path;
     const m = M.exec(p);
     if (req.method === 'GET') return m ? this.getRecord(req, m[1]!, m[2]) : this.getOther(req);
@@ -210,15 +223,16 @@ export class PlanTransport implements Transport {
     }
   }
 
-  private async batchWrite(req: HubSpotRequest, type: string, op: string, tag: PlanTag): Promise<Answer> {
+  private async batchWrite(req: HubSpotRequest, type: string, op: string, tag: RequestTag): Promise<Answer> {
     const inputs: any[] = (req.body as any)?.inputs ?? [];
-    if (op === 'create') return ok(201, { status: 'COMPLETE', results: inputs.map((i) => this.created(type, i, tag)) });
+    if (op === 'create') return ok(201, { status: 'COMPLETE', results: inputs.map((i, n) => this.created(type, i, tag.of(i, n, inputs.length))) });
     const names = [...new Set(inputs.flatMap((i) => Object.keys(i.properties ?? {})))];
     const resolved = await this.resolveIds(type, inputs, names);
     const results = inputs.map((i, n) => {
       const id = resolved[n];
-      if (id === undefined) return { ...this.created(type, i, tag), new: true };
-      return { id, new: false, properties: this.updated(type, id, asProps(i.properties), tag), objectWriteTraceId: i.objectWriteTraceId };
+      const own = tag.of(i, n, inputs.length);
+      if (id === undefined) return { ...this.created(type, i, own), new: true };
+      return { id, new: false, properties: this.updated(type, id, asProps(i.properties), own), objectWriteTraceId: i.objectWriteTraceId };
     });
     return ok(200, { status: 'COMPLETE', results });
   }
@@ -272,48 +286,50 @@ export class PlanTransport implements Transport {
     return this.state.typeOfId(id) ?? 'record';
   }
 
-  private createOne(type: string, body: any, tag: PlanTag): Answer {
-    const r = this.created(type, body ?? {}, tag);
+  private createOne(type: string, body: any, tag: RequestTag): Answer {
+    const r = this.created(type, body ?? {}, tag.all);
     return ok(201, { id: r.id, properties: r.properties });
   }
 
-  private async patchOne(req: HubSpotRequest, type: string, rawId: string, tag: PlanTag): Promise<Answer> {
+  private async patchOne(req: HubSpotRequest, type: string, rawId: string, tag: RequestTag): Promise<Answer> {
     const props = asProps((req.body as any)?.properties);
     const idProperty = req.query?.idProperty ? String(req.query.idProperty) : undefined;
     const input = idProperty ? { id: rawId, idProperty, properties: props } : { id: rawId, properties: props };
     const [id] = await this.resolveIds(type, [input], Object.keys(props));
     if (id === undefined || (isMadeUp(id) && !this.state.get(type, id))) return ok(404, notFound([rawId]));
-    return ok(200, { id, properties: this.updated(type, id, props, tag) });
+    return ok(200, { id, properties: this.updated(type, id, props, tag.all) });
   }
 
-  private events(req: HubSpotRequest, tag: PlanTag): Answer {
+  private events(req: HubSpotRequest, tag: RequestTag): Answer {
     const body = (req.body ?? {}) as any;
     const list: any[] = req.path.endsWith('/batch') ? (body.inputs ?? []) : [body];
-    for (const e of list) {
-      this.seen('event', String(e.eventName), e.properties ?? {}, tag);
-      this.log.events.push({ ...tag, eventName: String(e.eventName), email: e.email, utk: e.utk, objectId: e.objectId, occurredAt: e.occurredAt, properties: e.properties ?? {} });
-    }
+    list.forEach((e, n) => {
+      const own = tag.of(e, n, list.length);
+      this.seen('event', String(e.eventName), e.properties ?? {}, own);
+      this.log.events.push({ ...own, eventName: String(e.eventName), email: e.email, utk: e.utk, objectId: e.objectId, occurredAt: e.occurredAt, properties: e.properties ?? {} });
+    });
     return ok(204);
   }
 
-  private createProperty(req: HubSpotRequest, tag: PlanTag): Answer {
+  private createProperty(req: HubSpotRequest, tag: RequestTag): Answer {
     const type = decodeURIComponent(req.path.split('/')[4]!);
     const name = String((req.body as any)?.name);
     this.createdProperties.add(`${type}/${name}`);
-    this.log.properties.push({ ...tag, objectType: type, name });
+    this.log.properties.push({ ...tag.all, objectType: type, name });
     return ok(201, { ...(req.body as object) });
   }
 
-  private async associations(req: HubSpotRequest, tag: PlanTag): Promise<void> {
+  private async associations(req: HubSpotRequest, tag: RequestTag): Promise<void> {
     const p = req.path;
     const made: PlannedAssociation[] = [];
     const pair = /\/associations\/(?:\d{4}-\d{2}\/)?([^/]+)\/([^/]+)\/batch\/(?:associate\/default|create)$/.exec(p);
     const one = /\/objects\/(?:\d{4}-\d{2}\/)?([^/]+)\/([^/]+)\/associations\/([^/]+)\/([^/]+)(?:\/([^/]+))?$/.exec(p);
     if (pair) {
-      for (const i of (req.body as any)?.inputs ?? []) made.push({ ...tag, fromType: pair[1]!, fromId: String(i.from?.id), toType: pair[2]!, toId: String(i.to?.id), types: i.types ?? [] });
+      const inputs: any[] = (req.body as any)?.inputs ?? [];
+      inputs.forEach((i, n) => made.push({ ...tag.of(i, n, inputs.length), fromType: pair[1]!, fromId: String(i.from?.id), toType: pair[2]!, toId: String(i.to?.id), types: i.types ?? [] }));
     } else if (one) {
       const types = Array.isArray(req.body) ? req.body : [];
-      made.push({ ...tag, fromType: one[1]!, fromId: decodeURIComponent(one[2]!), toType: one[3]!, toId: decodeURIComponent(one[4]!), types });
+      made.push({ ...tag.all, fromType: one[1]!, fromId: decodeURIComponent(one[2]!), toType: one[3]!, toId: decodeURIComponent(one[4]!), types });
     }
     await this.markExisting(made);
     this.log.associations.push(...made);
@@ -335,6 +351,26 @@ export class PlanTransport implements Transport {
         a.exists = a.types.length === 0 ? held.length > 0 : a.types.every((t) => held.some((h) => h.category === t.associationCategory && Number(h.typeId) === Number(t.associationTypeId)));
       }
     }
+  }
+}
+
+/** A request's tag, and the tag of each of its inputs: its op's lines (RequestTag.of). */
+class RequestTag {
+  constructor(
+    readonly all: PlanTag,
+    private readonly ops?: OpSources,
+  ) {}
+
+  /**
+   * The tag of input `n` of `count`: the op whose id it carries as objectWriteTraceId (CRM batch
+   * writes), else the op at its place when the request has one input per op (event sends,
+   * association batches: the actions give their ops in input order); else the whole request's.
+   */
+  of(input: any, n: number, count: number): PlanTag {
+    if (!this.ops) return this.all;
+    let at = input?.objectWriteTraceId !== undefined ? this.ops.ids.indexOf(String(input.objectWriteTraceId)) : -1;
+    if (at < 0 && count === this.ops.ids.length) at = n;
+    return at < 0 ? this.all : { ...this.all, sources: this.ops.sources[at]! };
   }
 }
 

@@ -14,7 +14,8 @@ export interface LoggedRequest {
   dependsOn?: string;
 }
 
-export function loggedRequest(baseUrl: string, req: HubSpotRequest, ops: Array<Op & { events?: EventRecord[] }>): LoggedRequest {
+/** The input lines these ops serve, each once, in the order the ops hold them. */
+export function sourcesOf(ops: ReadonlyArray<Op & { events?: EventRecord[] }>): LoggedRequest['sources'] {
   const seen = new Set<number>();
   const sources: LoggedRequest['sources'] = [];
   for (const op of ops) {
@@ -24,8 +25,12 @@ export function loggedRequest(baseUrl: string, req: HubSpotRequest, ops: Array<O
       sources.push({ file: rec.source.file, line: rec.source.line, ...(rec.messageId ? { messageId: rec.messageId } : {}) });
     }
   }
+  return sources;
+}
+
+export function loggedRequest(baseUrl: string, req: HubSpotRequest, ops: Array<Op & { events?: EventRecord[] }>): LoggedRequest {
   const out: LoggedRequest = {
-    sources,
+    sources: sourcesOf(ops),
     mapping: ops[0]?.mappingName ?? '',
     action: ops[0]?.action ?? '',
     method: req.method,

@@ -90,6 +90,10 @@ describe('send --plan', () => {
       expect(deals[0]).toMatchObject({ kind: 'create', changes: { dealname: { to: 'Order A1' }, amount: { to: '12' } } });
       expect(out.plan.events.map((e: any) => [e.eventName, e.email, e.properties.total])).toEqual([['pe1234567_order_completed', 'new@x.io', '10'], ['pe1234567_order_completed', 'new@x.io', '12']]);
       expect(out.totals).toMatchObject({ creates: 2, updates: 1, unchanged: 1, events: 2, problems: {} });
+      // Each write names the lines of its own events, not every line its batch served.
+      const lines = (w: any) => w.sources.map((s: any) => s.line);
+      expect([byEmail('old@x.io')[0], created[0], byEmail('same@x.io')[0], deals[0]].map(lines)).toEqual([[1], [2, 3], [4], [5, 6]]);
+      expect(out.plan.events.map(lines)).toEqual([[5], [6]]);
       expect(await writesSent()).toEqual([]);
       expect(await p.dump()).toEqual(before);
     });

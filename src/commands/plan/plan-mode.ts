@@ -1,6 +1,7 @@
 import { PlanTransport, type Change, type PlanLog, type PlanTag } from '../../hubspot/plan-transport.js';
 import type { Transport } from '../../hubspot/transport.js';
-import type { LoggedRequest } from '../../pipeline/request-log.js';
+import { sourcesOf, type LoggedRequest } from '../../pipeline/request-log.js';
+import type { Op } from '../../pipeline/schedule.js';
 import type { RunResult } from '../../pipeline/run.js';
 import type { Preflight } from '../../preflight/checks.js';
 import { formatProblems } from '../../preflight/problems.js';
@@ -37,7 +38,8 @@ export class PlanMode {
   }
 
   /** The pipeline shows each request here just before sending it: it names the lines it serves. */
-  onRequest = (r: LoggedRequest): void => this.transport.tag({ sources: r.sources, mapping: r.mapping, action: r.action });
+  onRequest = (r: LoggedRequest, ops: readonly Op[]): void =>
+    this.transport.tag({ sources: r.sources, mapping: r.mapping, action: r.action }, { ids: ops.map((op) => String(op.id)), sources: ops.map((op) => sourcesOf([op])) });
 
   /**
    * The plan as JSON chunks (a plan of a big export is larger than one string can be, so it is

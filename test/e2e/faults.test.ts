@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ndjson, portal, type Portal } from '../helpers/live.js';
+import { benchMapping, benchSeed, generate, HUB_ID } from '../../bench/gen.mjs';
 import { cleanRunState, normalState, workload, workloadMapping, workloadSeed } from '../helpers/workload.js';
 
 let p: Portal;
@@ -28,6 +29,17 @@ describe('faults', () => {
     expect(log.log.filter((e: any) => e.status !== 429)).toHaveLength(60);
     // Without a budget, 60 requests against 25 per 10 s would be answered 429 dozens of times.
     expect(answered429).toBeLessThanOrEqual(6);
+  });
+
+  it('finishes a run whose partial batches wait for a spent budget with nothing in flight', async () => {
+    // Held for the budget, such batches have no request of theirs to wake the run: the scheduler's
+    // timer must keep the process alive until the budget frees (it used to end "before finishing").
+    p = await portal({ tenSecondlyLimit: 10, hubId: HUB_ID });
+    await p.seed(benchSeed());
+    const r = await p.send([p.file('e.ndjson', ndjson([...generate(100, 7)])), '-m', p.file('m.yaml', benchMapping()), '--no-preflight', '--json']);
+    expect(r.stderr).not.toContain('internal error');
+    expect(JSON.parse(r.stdout)).toMatchObject({ counts: { read: 100, failed: 0 }, unfinished: 0 });
+    expect(r.code).toBe(0);
   });
 
   it('survives answers lost after the write (dropped connections): no duplicate, nothing missing', async () => {

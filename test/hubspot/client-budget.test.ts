@@ -140,15 +140,15 @@ describe('rate budgets', () => {
       else ok()(req, res, seen);
     }, { ratePer10s: 2 });
     await client.send(get(0));
-    expect(client.backlog()).toBe(0);
+    expect(client.backlog!()).toBe(0);
     const slow = client.send({ method: 'GET', path: '/r/slow' });
     await new Promise((r) => setTimeout(r, 50));
     // Nothing waits in the queue, but the budget is spent: a batch sent now would wait anyway.
-    expect(client.backlog()).toBe(1);
+    expect(client.backlog!()).toBe(1);
     release();
     await slow;
     // Still spent, but nothing in flight would pump the scheduler again: the batch must go and queue.
-    expect(client.backlog()).toBe(0);
+    expect(client.backlog!()).toBe(0);
   });
 
   it('serves thousands of queued requests through one queue', async () => {

@@ -17,7 +17,8 @@ export interface PlanTag {
  */
 export interface OpSources {
   ids: string[];
-  sources: Array<PlanTag['sources']>;
+  /** The lines of the op at `at`; asked only for the inputs of writes, not for every read. */
+  sourcesAt(at: number): PlanTag['sources'];
 }
 
 export type Change = { from: string | null; to: string | null };
@@ -370,7 +371,7 @@ class RequestTag {
     if (!this.ops) return this.all;
     let at = input?.objectWriteTraceId !== undefined ? this.ops.ids.indexOf(String(input.objectWriteTraceId)) : -1;
     if (at < 0 && count === this.ops.ids.length) at = n;
-    return at < 0 ? this.all : { ...this.all, sources: this.ops.sources[at]! };
+    return at < 0 ? this.all : { ...this.all, sources: this.ops.sourcesAt(at) };
   }
 }
 

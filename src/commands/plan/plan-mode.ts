@@ -39,7 +39,7 @@ export class PlanMode {
 
   /** The pipeline shows each request here just before sending it: it names the lines it serves. */
   onRequest = (r: LoggedRequest, ops: readonly Op[]): void =>
-    this.transport.tag({ sources: r.sources, mapping: r.mapping, action: r.action }, { ids: ops.map((op) => String(op.id)), sources: ops.map((op) => sourcesOf([op])) });
+    this.transport.tag({ sources: r.sources, mapping: r.mapping, action: r.action }, { ids: ops.map((op) => String(op.id)), sourcesAt: (at) => sourcesOf([ops[at]!]) });
 
   /**
    * The plan as JSON chunks (a plan of a big export is larger than one string can be, so it is

@@ -11,6 +11,7 @@ import { registerImportSegment } from './commands/import-segment/register.js';
 import { registerPortal } from './commands/portal/register.js';
 import { registerInit } from './commands/init/register.js';
 import { registerValidate } from './commands/validate.js';
+import { tuneHeap } from './heap-tuning.js';
 
 /**
  * Command files only declare their flags; each loads its heavy modules (mapping-kit, the HTTP
@@ -65,6 +66,7 @@ function finish(io: IOStreams, err: unknown): number {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  tuneHeap();
   const io = systemIO(process, () => process.exit(finish(io, new Reported(new Interrupted(true)))));
   const program = buildProgram(createFactory(io));
   // Node ends the process when nothing is left to wait for, even if a command's promise never

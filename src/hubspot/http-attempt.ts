@@ -77,10 +77,6 @@ function parseBody(text: string): unknown {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 const EXACT = { patterns: false } as const;
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);

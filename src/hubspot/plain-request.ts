@@ -1,5 +1,6 @@
 import { HubSpotRunError } from '../errors.js';
-import { attempt, NetworkFailure, redirectRefused, redirectTarget, sleep } from './http-attempt.js';
+import { attempt, NetworkFailure, redirectRefused, redirectTarget } from './http-attempt.js';
+import { sleep } from '../sleep.js';
 import { backoffMs, judgeNetworkFailure, judgeResponse } from './retry-policy.js';
 import type { HttpMethod, HubSpotResponse } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';

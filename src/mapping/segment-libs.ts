@@ -47,19 +47,19 @@ let fql: SegmentFql | undefined;
 
 export function segmentCore(): SegmentCore {
   if (!core) {
-    const ac = require('@segment/actions-core');
     const mk = require('@segment/actions-core/mapping-kit');
     const mkValidate = require('@segment/actions-core/mapping-kit/validate');
-    // remove-empty-values is not in the package's exports map; it sits beside the CommonJS entry.
-    const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
-    const rev = require(path.join(cjsDir, 'remove-empty-values.js'));
     const liquid = require('@segment/actions-core/mapping-kit/liquid-directive');
+    // The files, not the package's index: the index loads the destination kit and its HTTP client
+    // too (about 7 MB of a dry-run's RSS). They are not in the exports map; they sit beside it.
+    const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
     const inDist = (f: string) => require(path.join(cjsDir, f));
+    const rev = inDist('remove-empty-values.js');
     core = {
       transform: mk.transform,
       validateMapping: mkValidate.default,
-      fieldsToJsonSchema: ac.fieldsToJsonSchema,
-      validateSchema: ac.validateSchema,
+      fieldsToJsonSchema: inDist('destination-kit/fields-to-jsonschema.js').fieldsToJsonSchema,
+      validateSchema: inDist('schema-validation.js').validateSchema,
       removeEmptyValues: rev.removeEmptyValues,
       liquid: { parse: (t) => void liquid.getLiquidKeys(t), render: (t) => liquid.evaluateLiquid(t, {}) },
       kit: {

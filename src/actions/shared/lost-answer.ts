@@ -1,4 +1,4 @@
-import { sleep } from '../../hubspot/http-attempt.js';
+import { sleep } from '../../sleep.js';
 import { ANSWER_LOST, MAY_HAVE_HAPPENED } from '../../hubspot/transport.js';
 import type { FailureDetail } from '../../model.js';
 

@@ -1,6 +1,6 @@
 import { AuthRequired, HubSpotRunError } from '../errors.js';
 import { backoffMs } from '../hubspot/retry-policy.js';
-import { sleep } from '../sleep.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rememberSecret } from '../hubspot/redact.js';
 import { refreshAccessToken, TokenEndpointError } from './token-endpoint.js';
 import type { OAuthProfile, TokenStore } from './token-store.js';

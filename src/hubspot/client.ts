@@ -3,7 +3,7 @@ import type { AccessTokenProvider } from './token-provider.js';
 import { AuthRequired, DailyLimit, HubSpotRunError } from '../errors.js';
 import { describeHubSpotError } from './hubspot-error.js';
 import { attempt, NetworkFailure, redirectRefused, redirectTarget, type Attempt } from './http-attempt.js';
-import { sleep } from '../sleep.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createKeepAliveAgents, type KeepAliveAgents } from './keep-alive.js';
 import { parseRateLimitHeaders, RollingBudget, type BudgetSnapshot } from './rate-limiter.js';
 import { describeRequest, redactRequest, redactText, redactValue, rememberSecret } from './redact.js';

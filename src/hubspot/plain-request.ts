@@ -1,6 +1,6 @@
 import { HubSpotRunError } from '../errors.js';
 import { attempt, NetworkFailure, redirectRefused, redirectTarget } from './http-attempt.js';
-import { sleep } from '../sleep.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffMs, judgeNetworkFailure, judgeResponse } from './retry-policy.js';
 import type { HttpMethod, HubSpotResponse } from './transport.js';
 import { defaultUserAgent } from './user-agent.js';

@@ -54,13 +54,12 @@ export function segmentCore(): SegmentCore {
     // too (about 7 MB of a dry-run's RSS). They are not in the exports map; they sit beside it.
     const cjsDir = path.dirname(require.resolve('@segment/actions-core'));
     const inDist = (f: string) => require(path.join(cjsDir, f));
-    const rev = inDist('remove-empty-values.js');
     core = {
       transform: mk.transform,
       validateMapping: mkValidate.default,
       fieldsToJsonSchema: inDist('destination-kit/fields-to-jsonschema.js').fieldsToJsonSchema,
       validateSchema: inDist('schema-validation.js').validateSchema,
-      removeEmptyValues: rev.removeEmptyValues,
+      removeEmptyValues: inDist('remove-empty-values.js').removeEmptyValues,
       liquid: { parse: (t) => void liquid.getLiquidKeys(t), render: (t) => liquid.evaluateLiquid(t, {}) },
       kit: {
         get: inDist('get.js').get,

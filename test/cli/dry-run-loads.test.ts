@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +8,17 @@ const RECORD = path.join(ROOT, 'test/fixtures/loads/record.mjs');
 
 /** What a dry-run of the shipped example loads: every module is start-up time and resident memory. */
 async function dryRunLoads(): Promise<string[]> {
-  const file = path.join(os.tmpdir(), `loads-${process.pid}-${Date.now()}.txt`);
-  const r = await runCli(['send', 'examples/events.ndjson', '-m', 'mappings.example.yaml', '--dry-run', '--quiet'], {
-    env: { NODE_OPTIONS: `--import ${RECORD}`, LOADS_FILE: file },
-  });
-  expect(r.code, r.stderr).toBe(0);
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ha-loads-'));
+  const file = path.join(dir, 'loads.txt');
+  try {
+    const r = await runCli(['send', 'examples/events.ndjson', '-m', 'mappings.example.yaml', '--dry-run', '--quiet'], {
+      env: { NODE_OPTIONS: `--import ${RECORD}`, LOADS_FILE: file },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 describe('a dry-run loads only what it uses', () => {

@@ -1,4 +1,4 @@
-import { sleep } from '../../sleep.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ANSWER_LOST, MAY_HAVE_HAPPENED } from '../../hubspot/transport.js';
 import type { FailureDetail } from '../../model.js';
 
